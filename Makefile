@@ -1,0 +1,97 @@
+# lrpc top-level build.
+#
+#   make            module (kbuild, KDIR overridable), liblrpc.a/.so, tools
+#   make check      native unit tests, then the kselftests inside a guest
+#   make demo       boot the guest, load the module, show it answering
+#   make clean
+#
+# Userspace is one non-recursive make: every lib/**/*.c goes into liblrpc,
+# every tests/<feature>/*_test.c is a native test, every
+# selftests/<feature>/*_test.c is a guest test.  A directory that needs more
+# drops a <name>.mk fragment next to its sources (included below).
+
+KDIR     ?= /lib/modules/$(shell tools/guest/kernel-release 2>/dev/null || uname -r)/build
+BUILD    ?= build
+CC       ?= gcc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wno-unused-parameter
+CPPFLAGS += -Iinclude/uapi -Ilib/include -Ilib -D_GNU_SOURCE
+ALL_CFLAGS = $(WARN) $(CFLAGS) -fPIC -pthread
+LDLIBS   += -pthread
+Q        := $(if $(V),,@)
+
+KSFT_DIR := $(BUILD)/kselftest
+KSFT_HDR := $(KSFT_DIR)/kselftest_harness.h
+
+LIB_SRCS    := $(shell find lib -name '*.c' -not -path '*/tests/*' 2>/dev/null | sort)
+LIB_OBJS    := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_A       := $(BUILD)/lib/liblrpc.a
+LIB_SO      := $(BUILD)/lib/liblrpc.so
+UNIT_SRCS   := $(sort $(wildcard tests/*/*_test.c))
+UNIT_TESTS  := $(UNIT_SRCS:%.c=$(BUILD)/%)
+GUEST_SRCS  := $(sort $(wildcard selftests/*/*_test.c))
+GUEST_TESTS := $(GUEST_SRCS:%.c=$(BUILD)/%)
+TOOLS       :=
+EXTRA_CHECK :=
+
+.PHONY: all module lib tools tests check check-unit check-guest demo clean deps load unload
+
+all: module lib tools tests
+
+-include $(sort $(wildcard lib/*.mk lib/*/*.mk tools/*/*.mk tests/*/*.mk selftests/*/*.mk))
+
+deps:
+	$(Q)tools/setup-deps
+
+module: deps
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+lib: $(LIB_A) $(LIB_SO)
+tools: $(TOOLS)
+tests: $(UNIT_TESTS) $(GUEST_TESTS)
+
+$(BUILD)/%.o: %.c | $(KSFT_HDR)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I$(KSFT_DIR) -MMD -MP -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJS) lib/liblrpc.map
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared -Wl,--version-script=lib/liblrpc.map -Wl,-soname,liblrpc.so.0 -o $@ $(LIB_OBJS) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_A)
+	$(Q)$(CC) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/selftests/%: $(BUILD)/selftests/%.o $(LIB_A)
+	$(Q)$(CC) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(KSFT_HDR):
+	$(Q)tools/setup-deps
+	$(Q)tools/kselftest-headers $(KSFT_DIR)
+
+check: all
+	$(Q)tools/run-checks --unit "$(UNIT_TESTS) $(EXTRA_CHECK)" --guest "$(GUEST_TESTS)"
+
+check-unit: lib tests
+	$(Q)tools/run-checks --unit "$(UNIT_TESTS) $(EXTRA_CHECK)"
+
+check-guest: module tests
+	$(Q)tools/run-checks --guest "$(GUEST_TESTS)"
+
+demo: module tools
+	$(Q)tools/guest/lrpc-guest --module kmod/lrpc.ko -- $(CURDIR)/tools/demo.sh
+
+load: module
+	insmod kmod/lrpc.ko
+
+unload:
+	rmmod lrpc
+
+clean:
+	$(Q)-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJS:.o=.d) $(UNIT_TESTS:=.d) $(GUEST_TESTS:=.d)
