@@ -38,7 +38,7 @@ EXTRA_CHECK :=
 
 all: module lib tools tests
 
--include $(sort $(wildcard lib/*.mk lib/*/*.mk tools/*/*.mk tests/*/*.mk selftests/*/*.mk))
+-include $(sort $(wildcard lib/*.mk lib/*/*.mk tools/*/*.mk tests/*/*.mk selftests/*/*.mk bench/*/*.mk fuzz/*/*.mk))
 
 deps:
 	$(Q)tools/setup-deps
