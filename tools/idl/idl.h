@@ -183,6 +183,7 @@ struct type {
 	int gen_id;
 	bool emitted;
 	bool visiting;
+	bool checked;
 };
 
 struct field {

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lrpc-idl: MIDL/DCE IDL compiler for lrpc.  See man/man1/lrpc-idl.1.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "idl.h"
+
+#define LRPC_IDL_VERSION "0.1"
+
+static void usage(FILE *out)
+{
+	fputs("usage: lrpc-idl [options] FILE.idl\n"
+	      "  -o, --out DIR         write outputs into DIR (default: .)\n"
+	      "      --header FILE     header name (default: NAME.h)\n"
+	      "      --cstub FILE      client stubs (default: NAME_c.c)\n"
+	      "      --sstub FILE      server stubs (default: NAME_s.c)\n"
+	      "      --tables FILE     NDR type tables (default: NAME_ndr.c)\n"
+	      "      --client none     do not write client stubs\n"
+	      "      --server none     do not write server stubs\n"
+	      "      --acf FILE        attribute configuration file (default: NAME.acf if present)\n"
+	      "  -I DIR                search DIR for imports and #include\n"
+	      "  -D NAME[=VALUE]       define a preprocessor macro\n"
+	      "      --cpp CMD         always preprocess with CMD (default: cpp, only when\n"
+	      "                        the file has preprocessor directives)\n"
+	      "      --no-cpp          never run the preprocessor\n"
+	      "      --dump-ast        print the checked syntax tree and stop\n"
+	      "      --check           parse and check only\n"
+	      "  -q, --quiet           no notes\n"
+	      "      --help, --version\n", out);
+}
+
+static char *base_name(struct idl_ctx *ctx, const char *path)
+{
+	const char *b = strrchr(path, '/'), *dot;
+
+	b = b ? b + 1 : path;
+	dot = strrchr(b, '.');
+	return arena_strndup(&ctx->arena, b, dot ? (size_t)(dot - b) : strlen(b));
+}
+
+typedef int (*gen_fn)(struct idl_ctx *, struct idl_file *, FILE *, const struct gen_opts *);
+
+static int write_output(struct idl_ctx *ctx, struct idl_file *f, const char *path,
+			gen_fn fn, const struct gen_opts *o)
+{
+	char *tmp = arena_printf(&ctx->arena, "%s.tmp%d", path, (int)getpid());
+	FILE *out = fopen(tmp, "w");
+	int ret;
+
+	if (!out) {
+		fprintf(stderr, "lrpc-idl: cannot write %s\n", tmp);
+		return -1;
+	}
+	ret = fn(ctx, f, out, o);
+	if (fclose(out) != 0 || ret < 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		fprintf(stderr, "lrpc-idl: writing %s failed\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { O_HEADER = 256, O_CSTUB, O_SSTUB, O_TABLES, O_CLIENT, O_SERVER, O_ACF,
+	       O_CPP, O_NOCPP, O_DUMP, O_CHECK, O_HELP, O_VERSION };
+	static const struct option lopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "header", required_argument, NULL, O_HEADER },
+		{ "cstub", required_argument, NULL, O_CSTUB },
+		{ "sstub", required_argument, NULL, O_SSTUB },
+		{ "tables", required_argument, NULL, O_TABLES },
+		{ "client", required_argument, NULL, O_CLIENT },
+		{ "server", required_argument, NULL, O_SERVER },
+		{ "acf", required_argument, NULL, O_ACF },
+		{ "cpp", required_argument, NULL, O_CPP },
+		{ "no-cpp", no_argument, NULL, O_NOCPP },
+		{ "dump-ast", no_argument, NULL, O_DUMP },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct idl_ctx ctx = { 0 };
+	const char *outdir = ".", *header = NULL, *cstub = NULL, *sstub = NULL;
+	const char *tables = NULL, *acf = NULL;
+	bool dump = false, check_only = false;
+	struct gen_opts o = { .client = true, .server = true };
+	struct idl_file *f;
+	char *name;
+	int c, ret = 1;
+
+	ctx.err = stderr;
+	ctx.cpp = getenv("LRPC_IDL_CPP") ? getenv("LRPC_IDL_CPP") : "cpp";
+	while ((c = getopt_long(argc, argv, "o:I:D:q", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': outdir = optarg; break;
+		case O_HEADER: header = optarg; break;
+		case O_CSTUB: cstub = optarg; break;
+		case O_SSTUB: sstub = optarg; break;
+		case O_TABLES: tables = optarg; break;
+		case O_CLIENT:
+		case O_SERVER:
+			if (strcmp(optarg, "none") && strcmp(optarg, "stub")) {
+				fprintf(stderr, "lrpc-idl: --%s takes 'none' or 'stub'\n",
+					c == O_CLIENT ? "client" : "server");
+				return 2;
+			}
+			*(c == O_CLIENT ? &o.client : &o.server) = !strcmp(optarg, "stub");
+			break;
+		case O_ACF: acf = optarg; break;
+		case 'I':
+			ctx.incdirs = realloc(ctx.incdirs, sizeof(char *) * (size_t)(ctx.nincdirs + 1));
+			if (!ctx.incdirs)
+				return 2;
+			ctx.incdirs[ctx.nincdirs++] = optarg;
+			break;
+		case 'D':
+			ctx.defines = realloc(ctx.defines, sizeof(char *) * (size_t)(ctx.ndefines + 1));
+			if (!ctx.defines)
+				return 2;
+			ctx.defines[ctx.ndefines++] = optarg;
+			break;
+		case O_CPP: ctx.cpp = optarg; ctx.force_cpp = true; break;
+		case O_NOCPP: ctx.cpp = NULL; break;
+		case O_DUMP: dump = true; break;
+		case O_CHECK: check_only = true; break;
+		case 'q': ctx.quiet_notes = true; break;
+		case O_HELP: usage(stdout); return 0;
+		case O_VERSION: puts("lrpc-idl " LRPC_IDL_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	f = idl_parse_file(&ctx, argv[optind], false);
+	if (!f)
+		goto out;
+	name = base_name(&ctx, argv[optind]);
+	if (!acf) {
+		char *dir = arena_strdup(&ctx.arena, argv[optind]);
+		char *slash = strrchr(dir, '/');
+		char *cand;
+		struct stat st;
+
+		if (slash)
+			slash[1] = 0;
+		cand = arena_printf(&ctx.arena, "%s%s.acf", slash ? dir : "", name);
+		if (stat(cand, &st) == 0)
+			acf = cand;
+	}
+	if (acf && idl_parse_acf(&ctx, f, acf) < 0)
+		goto out;
+	if (idl_check(&ctx, f) || ctx.errors)
+		goto out;
+	if (dump) {
+		idl_dump(stdout, f);
+		ret = 0;
+		goto out;
+	}
+	if (check_only) {
+		ret = 0;
+		goto out;
+	}
+	o.basename = name;
+	o.header_name = header ? header : arena_printf(&ctx.arena, "%s.h", name);
+	{
+		const char *h = arena_printf(&ctx.arena, "%s/%s", outdir, o.header_name);
+		const char *t = arena_printf(&ctx.arena, "%s/%s", outdir,
+					     tables ? tables : arena_printf(&ctx.arena, "%s_ndr.c", name));
+		const char *cs = arena_printf(&ctx.arena, "%s/%s", outdir,
+					      cstub ? cstub : arena_printf(&ctx.arena, "%s_c.c", name));
+		const char *ss = arena_printf(&ctx.arena, "%s/%s", outdir,
+					      sstub ? sstub : arena_printf(&ctx.arena, "%s_s.c", name));
+
+		if (write_output(&ctx, f, h, gen_header, &o) ||
+		    write_output(&ctx, f, t, gen_tables, &o) ||
+		    (o.client && write_output(&ctx, f, cs, gen_client, &o)) ||
+		    (o.server && write_output(&ctx, f, ss, gen_server, &o)))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(ctx.incdirs);
+	free(ctx.defines);
+	arena_free(&ctx.arena);
+	return ret;
+}
