@@ -17,36 +17,42 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
 echo "1..8"
-# expect NAME WANT-RC(ok|fail|N) -- lrpc-guest args
+# expect NAME WANT-RC(fail|N) WHY -- lrpc-guest args
+# WHY: a regular expression lrpc-guest's stderr must match ("" = empty).
 expect() {
-	local name=$1 want=$2 rc
-	shift 3
+	local name=$1 want=$2 why=$3 rc ok=1
+	shift 4
 	"$guest" --timeout 60 "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	n=$((n + 1))
 	case "$want" in
-	fail) [ "$rc" != 0 ] ;;
-	*) [ "$rc" = "$want" ] ;;
+	fail) [ "$rc" != 0 ] || ok=0 ;;
+	*) [ "$rc" = "$want" ] || ok=0 ;;
 	esac
-	if [ $? = 0 ]; then
+	if [ -z "$why" ]; then
+		[ -s "$tmp/err" ] && ok=0
+	else
+		grep -Eq "$why" "$tmp/err" || ok=0
+	fi
+	if [ $ok = 1 ]; then
 		echo "ok $n $name (status $rc)"
 	else
-		echo "not ok $n $name (status $rc, wanted $want)"
+		echo "not ok $n $name (status $rc, wanted $want and stderr matching '$why')"
 		sed 's/^/#   /' "$tmp/out" "$tmp/err" | tail -20
 		bad=1
 	fi
 }
 
-expect "healthy command passes" 0 -- --module "$rig" -- true
+expect "healthy command passes" 0 "" -- --module "$rig" -- true
 grep -q . "$tmp/out" && { echo "# unexpected output"; cat "$tmp/out"; bad=1; }
-expect "command status comes back" 7 -- -- sh -c 'echo rig-output; exit 7'
+expect "command status comes back" 7 "" -- -- sh -c 'echo rig-output; exit 7'
 n=$((n + 1))
 if grep -qx rig-output "$tmp/out"; then echo "ok $n command output comes back"
 else echo "not ok $n command output comes back"; bad=1; fi
-expect "module whose init fails" fail -- --module "$rig:mode=fail" -- true
-expect "WARN in dmesg fails a passing command" fail -- --module "$rig:mode=warn" -- true
-expect "panic fails the run" fail -- --module "$rig:mode=panic" -- true
-expect "hang is killed at the time-out" fail -- --timeout 10 -- sleep 600
+expect "module whose init fails" fail "module load failed" -- --module "$rig:mode=fail" -- true
+expect "WARN in dmesg fails a passing command" fail "dmesg shows a kernel problem" -- --module "$rig:mode=warn" -- true
+expect "panic fails the run" fail "without a status" -- --module "$rig:mode=panic" -- true
+expect "hang is killed at the time-out" fail "guest hung" -- --timeout 10 -- sleep 600
 n=$((n + 1))
 if "$top/tools/run-checks" --guest "selftests/rig/always_fails" >"$tmp/out" 2>&1; then
 	echo "not ok $n a failing guest test fails run-checks"; bad=1
