@@ -14,7 +14,7 @@
  * Calling convention (all functions)
  *
  *   >= 0    success (a byte count where documented, else 0)
- *   -errno  system error: -ENOMEM (malloc failed), -E2BIG (arena or output
+ *   -errno  system error: -ENOMEM (malloc failed), -E2BIG (output
  *           limit reached), -EINVAL (caller error or inconsistent table)
  *   -status a DCE/MS status from <lrpc/status.h>, for bad input data:
  *           -rpc_x_bad_stub_data        malformed or truncated stub data,
@@ -24,6 +24,7 @@
  *                                       octets left over, bad referent id
  *           -nca_s_fault_invalid_bound  a [range] violation, or a varying
  *                                       part beyond its array's bound
+ *           -nca_s_fault_remote_no_memory  the arena limit was reached
  *           -nca_s_fault_invalid_tag    union discriminant without an arm
  *                                       (and no default), or wire
  *                                       discriminant != switch_is value
@@ -323,15 +324,18 @@ enum ndr_dir {
 /*
  * Per-call allocation arena.  ndr_arena_alloc() returns zeroed memory
  * aligned to 16, or NULL when malloc fails or the limit would be passed
- * (the limit counts requested bytes).  The unmarshal functions add the
- * input length to the budget for their duration of use, so an input can
- * always be represented (a 64 MiB byte array needs 64 MiB).
+ * (the limit counts requested bytes).  Each unmarshal call adds its input
+ * length to the budget (credit) until the arena is released, so what an
+ * input carries can always be represented (a 64 MiB byte array needs
+ * 64 MiB); the limit bounds what a peer can make us allocate beyond it.
+ * Going over it while unmarshalling is -nca_s_fault_remote_no_memory.
  */
 struct ndr_arena_chunk;
 struct ndr_arena {
 	struct ndr_arena_chunk *chunks;
 	size_t used;
 	size_t limit;
+	size_t credit;		/* input octets seen by unmarshal calls */
 	uint8_t *cur;		/* bump allocator inside the newest chunk */
 	size_t left;
 };

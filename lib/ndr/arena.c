@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-call arena and the growable output buffer.
+ *
+ * Everything unmarshalled for one call lives in one arena, so a failure
+ * half-way through an unmarshal frees everything with one release, and a
+ * server bounds what one call may make it allocate with one limit.
+ */
+#include <stdlib.h>
+#include "ndr_int.h"
+
+#define CHUNK_SIZE	(64u << 10)
+#define BIG_ALLOC	(16u << 10)	/* own chunk above this */
+
+struct ndr_arena_chunk {
+	struct ndr_arena_chunk *next;
+	uint64_t pad;		/* keeps data 16-aligned */
+	uint8_t data[];
+};
+
+void ndr_arena_init(struct ndr_arena *a, size_t limit)
+{
+	memset(a, 0, sizeof(*a));
+	a->limit = limit ? limit : NDR_ARENA_DEFAULT_LIMIT;
+}
+
+static struct ndr_arena_chunk *new_chunk(struct ndr_arena *a, size_t size, bool zero)
+{
+	struct ndr_arena_chunk *ch;
+
+	ch = zero ? calloc(1, sizeof(*ch) + size) : malloc(sizeof(*ch) + size);
+	if (!ch)
+		return NULL;
+	ch->next = a->chunks;
+	a->chunks = ch;
+	return ch;
+}
+
+/* *err: -ENOMEM when malloc fails, NO_MEMORY when over the limit. */
+void *__ndr_arena_get(struct ndr_arena *a, size_t size, bool zero, int *err)
+{
+	struct ndr_arena_chunk *ch;
+	size_t rsize = (size + 15) & ~(size_t)15;
+	void *p;
+
+	size_t limit = a->limit + a->credit < a->limit ? SIZE_MAX : a->limit + a->credit;
+
+	if (rsize < size || rsize > limit || a->used > limit - rsize) {
+		*err = NO_MEMORY;
+		return NULL;
+	}
+	if (rsize == 0)
+		rsize = 16;
+	if (rsize > BIG_ALLOC) {
+		ch = new_chunk(a, rsize, zero);
+		if (!ch) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		a->used += rsize;
+		return ch->data;
+	}
+	if (rsize > a->left) {
+		ch = new_chunk(a, CHUNK_SIZE, false);
+		if (!ch) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		a->cur = ch->data;
+		a->left = CHUNK_SIZE;
+	}
+	p = a->cur;
+	a->cur += rsize;
+	a->left -= rsize;
+	a->used += rsize;
+	if (zero)
+		memset(p, 0, rsize);
+	return p;
+}
+
+void *ndr_arena_alloc(struct ndr_arena *a, size_t size)
+{
+	int err;
+
+	return __ndr_arena_get(a, size, true, &err);
+}
+
+void ndr_arena_release(struct ndr_arena *a)
+{
+	struct ndr_arena_chunk *ch, *next;
+	size_t limit = a->limit;
+
+	for (ch = a->chunks; ch; ch = next) {
+		next = ch->next;
+		free(ch);
+	}
+	ndr_arena_init(a, limit);
+}
+
+void ndr_buf_init(struct ndr_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void ndr_buf_release(struct ndr_buf *b)
+{
+	free(b->data);
+	ndr_buf_init(b);
+}
