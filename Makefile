@@ -34,7 +34,7 @@ GUEST_TESTS := $(GUEST_SRCS:%.c=$(BUILD)/%)
 TOOLS       :=
 EXTRA_CHECK :=
 
-.PHONY: all module lib tools tests check check-unit check-guest demo clean deps load unload
+.PHONY: all module lib tools tests check check-unit check-guest demo clean deps load unload install
 
 all: module lib tools tests
 
@@ -81,8 +81,34 @@ check-unit: lib tests
 check-guest: module tests
 	$(Q)tools/run-checks --guest "$(GUEST_TESTS)"
 
-demo: module tools
+demo: module tools tests
 	$(Q)tools/guest/lrpc-guest --module kmod/lrpc.ko -- $(CURDIR)/tools/demo.sh
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+BINDIR  ?= $(PREFIX)/bin
+LRPC_VERSION := 0.1.0
+
+$(BUILD)/lib/lrpc.pc: lib/lrpc.pc.in Makefile
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(LRPC_VERSION)|' $< >$@
+
+install: lib tools $(BUILD)/lib/lrpc.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/lrpc $(DESTDIR)$(INCDIR)/linux $(DESTDIR)$(BINDIR)
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/liblrpc.so.$(LRPC_VERSION)
+	ln -sf liblrpc.so.$(LRPC_VERSION) $(DESTDIR)$(LIBDIR)/liblrpc.so.0
+	ln -sf liblrpc.so.0 $(DESTDIR)$(LIBDIR)/liblrpc.so
+	install -m 644 lib/include/lrpc/*.h $(DESTDIR)$(INCDIR)/lrpc/
+	install -m 644 include/uapi/linux/lrpc.h $(DESTDIR)$(INCDIR)/linux/
+	install -m 644 $(BUILD)/lib/lrpc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(if $(TOOLS),install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/)
+	for d in man/man*; do [ -d "$$d" ] || continue; \
+		install -d $(DESTDIR)$(MANDIR)/$${d#man/}; \
+		install -m 644 $$d/* $(DESTDIR)$(MANDIR)/$${d#man/}/; done
 
 load: module
 	insmod kmod/lrpc.ko
