@@ -236,6 +236,7 @@ struct operation {
 	int opnum;
 	/* from the ACF */
 	bool comm_status, fault_status;
+	const char *ret_ref;	/* generator scratch */
 };
 
 enum item_kind {
@@ -353,6 +354,8 @@ struct gen_opts {
 	const char *basename;	/* used in #include lines */
 	const char *header_name;
 	bool client, server;
+	const char *client_prefix;	/* --client-prefix */
+	const char *server_prefix;	/* --server-prefix */
 };
 int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out,
 	       const struct gen_opts *o);

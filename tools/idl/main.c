@@ -22,6 +22,8 @@ static void usage(FILE *out)
 	      "      --tables FILE     NDR type tables (default: NAME_ndr.c)\n"
 	      "      --client none     do not write client stubs\n"
 	      "      --server none     do not write server stubs\n"
+	      "      --client-prefix P prefix client stub names with P\n"
+	      "      --server-prefix P prefix manager routine names with P\n"
 	      "      --acf FILE        attribute configuration file (default: NAME.acf if present)\n"
 	      "  -I DIR                search DIR for imports and #include\n"
 	      "  -D NAME[=VALUE]       define a preprocessor macro\n"
@@ -68,7 +70,7 @@ static int write_output(struct idl_ctx *ctx, struct idl_file *f, const char *pat
 int main(int argc, char **argv)
 {
 	enum { O_HEADER = 256, O_CSTUB, O_SSTUB, O_TABLES, O_CLIENT, O_SERVER, O_ACF,
-	       O_CPP, O_NOCPP, O_DUMP, O_CHECK, O_HELP, O_VERSION };
+	       O_CPP, O_NOCPP, O_DUMP, O_CHECK, O_HELP, O_VERSION, O_CPFX, O_SPFX };
 	static const struct option lopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "header", required_argument, NULL, O_HEADER },
@@ -78,6 +80,8 @@ int main(int argc, char **argv)
 		{ "client", required_argument, NULL, O_CLIENT },
 		{ "server", required_argument, NULL, O_SERVER },
 		{ "acf", required_argument, NULL, O_ACF },
+		{ "client-prefix", required_argument, NULL, O_CPFX },
+		{ "server-prefix", required_argument, NULL, O_SPFX },
 		{ "cpp", required_argument, NULL, O_CPP },
 		{ "no-cpp", no_argument, NULL, O_NOCPP },
 		{ "dump-ast", no_argument, NULL, O_DUMP },
@@ -115,6 +119,8 @@ int main(int argc, char **argv)
 			*(c == O_CLIENT ? &o.client : &o.server) = !strcmp(optarg, "stub");
 			break;
 		case O_ACF: acf = optarg; break;
+		case O_CPFX: o.client_prefix = optarg; break;
+		case O_SPFX: o.server_prefix = optarg; break;
 		case 'I':
 			ctx.incdirs = realloc(ctx.incdirs, sizeof(char *) * (size_t)(ctx.nincdirs + 1));
 			if (!ctx.incdirs)

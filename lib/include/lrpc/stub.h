@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lrpc stub contract: what the code lrpc-idl generates needs from the
+ * runtime, and what it gives the runtime.
+ *
+ * Generated files, for an interface `foo' version 1.0 in foo.idl:
+ *   foo.h      C types, constants, prototypes of the operations, and
+ *              extern declarations of the interface specs below
+ *   foo_ndr.c  the NDR type tables (lib/include/lrpc/ndr.h) and
+ *              `const struct ndr_proc foo_v1_0_procs[]', shared by both sides
+ *   foo_c.c    client stubs and foo_v1_0_c_ifspec (thunks == NULL)
+ *   foo_s.c    server thunks and foo_v1_0_s_ifspec; the user writes the
+ *              manager routines, named like the operations (or with the
+ *              --server-prefix given to lrpc-idl)
+ *
+ * ---------------------------------------------------------------------
+ * Client side
+ *
+ * A client stub builds the argument vector that ndr.h describes (one slot
+ * per marshalled parameter, then one for the return value) and calls
+ *
+ *     int rpc_call(rpc_binding_t *binding, const struct rpc_interface *iface,
+ *                  uint32_t opnum, void **args);
+ *
+ * which marshals the [in] values (ndr_marshal_call), carries the request,
+ * and unmarshals the [out] values and the return value into the slots.
+ * rpc_call returns 0, a negative errno, or a negative DCE/MS status
+ * (-rpc_s_*, -nca_s_*: a fault from the server or a protocol failure).
+ *
+ * Status reporting (MIDL has exceptions; C does not):
+ *  - an operation marked [comm_status] or [fault_status] in the ACF must
+ *    return error_status_t: on failure the stub returns the status
+ *    (positive, e.g. rpc_s_call_failed) instead of a value;
+ *  - an [out] error_status_t * parameter with [comm_status] or
+ *    [fault_status] (allowed in the IDL by lrpc-idl) is not transmitted:
+ *    the stub stores 0 or the failure status into it;
+ *  - otherwise the stub returns the zero value of the return type on
+ *    failure, and the status stays readable with rpc_call_status(),
+ *    which rpc_call sets for the calling thread on every call.
+ *
+ * Binding: an operation whose first parameter is handle_t uses it
+ * (explicit binding).  Otherwise the first [in] context handle that is
+ * not NULL supplies the binding, else the interface's implicit binding
+ * variable: the ACF's implicit_handle(handle_t name), or by default
+ * `handle_t foo_binding' (defined in foo_c.c).  A NULL binding lets the
+ * runtime choose (auto binding).
+ *
+ * Memory: [out] referents that the client did not supply (a unique
+ * pointer's target, a string returned through wchar_t **) are allocated
+ * by rpc_call from the calling thread's client arena; they stay valid
+ * until rpc_ss_release() (the DCE rpc_ss_disable_allocate analogue).
+ *
+ * ---------------------------------------------------------------------
+ * Server side
+ *
+ * For request opnum of an interface registered with thunks, the runtime
+ *   1. zeroes args[] (nparams slots plus one for a non-void return) and
+ *      points the return slot at zeroed storage of proc->ret->size octets;
+ *   2. ndr_unmarshal_call(NDR_DIR_IN) into args[];
+ *   3. calls iface->thunks[opnum](args, ctx): the thunk calls the manager
+ *      routine with typed arguments and stores its return value;
+ *   4. a thunk result < 0 is a fault with status -result; else the
+ *      runtime marshals NDR_DIR_OUT from the same args[].
+ *
+ * Context handles.  In C a context handle is a void * on both sides (the
+ * MIDL convention); on the wire it is struct ndr_context_handle.  The
+ * stubs convert with the five functions below; on the server each
+ * context handle type T gets a user rundown routine `void T_rundown(T)'
+ * that the runtime calls when the client goes away.
+ */
+#ifndef LRPC_STUB_H
+#define LRPC_STUB_H
+
+#include <stdint.h>
+#include <lrpc/ndr.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rpc_binding rpc_binding_t;	/* defined by the runtime */
+typedef rpc_binding_t *handle_t;		/* IDL handle_t */
+typedef uint32_t error_status_t;		/* IDL error_status_t */
+struct rpc_call_ctx;				/* one server call, runtime's */
+
+/* A uuid in the DCE layout (its text order: time_low-time_mid-...). */
+struct rpc_uuid {
+	uint32_t time_low;
+	uint16_t time_mid;
+	uint16_t time_hi_and_version;
+	uint8_t clock_seq_hi_and_reserved;
+	uint8_t clock_seq_low;
+	uint8_t node[6];
+};
+
+/* Interface or transfer syntax identifier. */
+struct rpc_syntax_id {
+	struct rpc_uuid uuid;
+	uint16_t major;
+	uint16_t minor;
+};
+
+/* Per-operation call semantics from the IDL (rpc_interface.proc_flags). */
+#define RPC_PROC_IDEMPOTENT	0x1u	/* [idempotent] */
+#define RPC_PROC_MAYBE		0x2u	/* [maybe]: no reply expected */
+#define RPC_PROC_BROADCAST	0x4u	/* [broadcast] */
+
+/*
+ * Server thunk: calls the manager routine with the values in args[] and
+ * stores the return value in args[nparams].  Returns 0, or a negative
+ * status that the runtime turns into a fault.
+ */
+typedef int (*rpc_thunk_fn)(void **args, struct rpc_call_ctx *ctx);
+
+/* Rundown routine of a context handle type (server side). */
+typedef void (*rpc_rundown_fn)(void *user_context);
+
+struct rpc_interface {
+	struct rpc_syntax_id id;	/* uuid and version(major.minor) */
+	const char *name;		/* the IDL interface name */
+	uint32_t nprocs;		/* opnums 0 .. nprocs-1 */
+	const struct ndr_proc *procs;	/* indexed by opnum */
+	const uint32_t *proc_flags;	/* RPC_PROC_*, indexed by opnum */
+	const rpc_thunk_fn *thunks;	/* server: by opnum; client: NULL */
+	const char *const *endpoints;	/* [endpoint("ncacn_ip_tcp:[135]")] */
+	uint32_t nendpoints;
+};
+
+/* ---- implemented by the runtime (issue 7) ---- */
+
+/* Carry one call; see above.  Returns 0 or a negative errno/-status. */
+int rpc_call(rpc_binding_t *binding, const struct rpc_interface *iface,
+	     uint32_t opnum, void **args);
+
+/* Status of the calling thread's last rpc_call: 0 or a DCE/MS status. */
+uint32_t rpc_call_status(void);
+
+/* Free what rpc_call allocated for the calling thread's [out] values. */
+void rpc_ss_release(void);
+
+/*
+ * A manager routine fails the current server call with a fault carrying
+ * status (e.g. nca_s_fault_context_mismatch, or any application value):
+ * the runtime sends the fault instead of the [out] values once the thunk
+ * returns.  Per thread; the last call before returning wins.
+ */
+void rpc_server_fault(uint32_t status);
+
+/* The binding a server call arrived on (handle_t parameters). */
+handle_t rpc_call_ctx_binding(struct rpc_call_ctx *ctx);
+
+/*
+ * Client context handles.  rpc_cctx_to_wire() gives the wire form of a
+ * client context (NULL: 20 zero octets); rpc_cctx_from_wire() updates
+ * *cctx from the wire form the server returned (all zero: frees it and
+ * sets NULL; else creates or updates it, remembering the binding);
+ * rpc_cctx_binding() is the binding a context was created on.
+ */
+int rpc_cctx_to_wire(void *cctx, struct ndr_context_handle *wire);
+int rpc_cctx_from_wire(rpc_binding_t *binding,
+		       const struct ndr_context_handle *wire, void **cctx);
+rpc_binding_t *rpc_cctx_binding(void *cctx);
+
+/*
+ * Server context handles.  rpc_sctx_lookup() maps the wire form of an
+ * [in] context handle to the user context (an all-zero handle gives NULL
+ * for [in, out] parameters and is an error for [in] ones: pass
+ * allow_null); an unknown handle returns -nca_s_fault_context_mismatch.
+ * rpc_sctx_to_wire() runs after the manager: wire holds the handle that
+ * came in (all zero for [out]-only); a NULL user context closes it and
+ * zeroes wire, any other creates (or rebinds) the handle, with rundown
+ * to be called if the client goes away.
+ */
+int rpc_sctx_lookup(struct rpc_call_ctx *ctx,
+		    const struct ndr_context_handle *wire, int allow_null,
+		    void **user_context);
+int rpc_sctx_to_wire(struct rpc_call_ctx *ctx, void *user_context,
+		     rpc_rundown_fn rundown, struct ndr_context_handle *wire);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LRPC_STUB_H */
