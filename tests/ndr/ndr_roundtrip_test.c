@@ -12,6 +12,7 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 #include "lrpctest_tables.h"
+#include "ndr_test.h"
 
 FIXTURE(rt) {
 	struct ndr_arena arena;
@@ -42,6 +43,7 @@ FIXTURE_TEARDOWN(rt)
 {
 	ndr_arena_release(&self->arena);
 	ndr_buf_release(&self->buf);
+	NDR_LEAK_CHECK();
 }
 
 /* Client marshals [in], server unmarshals into sargs (zeroed by caller). */

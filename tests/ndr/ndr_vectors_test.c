@@ -19,6 +19,7 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 #include "lrpctest_tables.h"
+#include "ndr_test.h"
 #include "vectors/impacket_vectors.h"
 
 static const uint8_t LE[4] = { 0x10, 0, 0, 0 }, BE[4] = { 0, 0, 0, 0 };
@@ -55,7 +56,7 @@ static int check_vec(struct __test_metadata *_metadata, int op, enum ndr_dir dir
 
 FIXTURE(vec) { struct ndr_arena a; void *out[8]; };
 FIXTURE_SETUP(vec) { ndr_arena_init(&self->a, 0); }
-FIXTURE_TEARDOWN(vec) { ndr_arena_release(&self->a); }
+FIXTURE_TEARDOWN(vec) { ndr_arena_release(&self->a); NDR_LEAK_CHECK(); }
 
 TEST_F(vec, impacket_add_echo)
 {
