@@ -2,7 +2,9 @@
 /*
  * lrpc: local RPC ports (the Linux counterpart of ALPC).
  *
- * main.c registers /dev/lrpc and dispatches its ioctls.
+ * main.c registers /dev/lrpc and dispatches the control fd's ioctls;
+ * port.c owns names and connection ports, conn.c connections and calls,
+ * msg.c messages and queues, limits.c parameters and per-user charges.
  */
 #include <linux/module.h>
 #include <linux/miscdevice.h>
@@ -10,13 +12,22 @@
 #include <linux/uaccess.h>
 #include <linux/lrpc.h>
 
+#include "conn.h"
+#include "limits.h"
 #include "main.h"
+#include "port.h"
 
-static long lrpc_get_features(void __user *arg)
+long lrpc_get_features(void __user *arg)
 {
 	struct lrpc_features f = {
 		.features = LRPC_F_ALL,
-		.max_inline_size = LRPC_MAX_INLINE_SIZE,
+		.max_inline_size = lrpc_max_msg_size(),
+		.max_connect_size = LRPC_CONNECT_DATA_MAX,
+		.name_max = LRPC_NAME_MAX,
+		.max_queue = lrpc_max_queue(),
+		.max_pending = lrpc_max_pending(),
+		.max_backlog = lrpc_max_backlog(),
+		.max_user_bytes = lrpc_max_user_bytes(),
 	};
 
 	if (copy_to_user(arg, &f, sizeof(f)))
@@ -31,6 +42,10 @@ static long lrpc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case LRPC_IOC_GET_FEATURES:
 		return lrpc_get_features(uarg);
+	case LRPC_IOC_PORT_CREATE:
+		return lrpc_port_create(uarg);
+	case LRPC_IOC_CONNECT:
+		return lrpc_connect(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -54,15 +69,23 @@ static int __init lrpc_init(void)
 {
 	int ret;
 
-	ret = misc_register(&lrpc_misc);
+	ret = lrpc_limits_init();
 	if (ret)
 		return ret;
+	ret = misc_register(&lrpc_misc);
+	if (ret)
+		goto err_limits;
 	return 0;
+
+err_limits:
+	lrpc_limits_exit();
+	return ret;
 }
 
 static void __exit lrpc_exit(void)
 {
 	misc_deregister(&lrpc_misc);
+	lrpc_limits_exit();
 }
 
 module_init(lrpc_init);

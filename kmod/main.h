@@ -2,7 +2,15 @@
 #ifndef _LRPC_MAIN_H
 #define _LRPC_MAIN_H
 
-/* Larger arguments travel in sections, not inline. */
-#define LRPC_MAX_INLINE_SIZE	(64 * 1024)
+#include <linux/string.h>
+#include <linux/types.h>
+
+long lrpc_get_features(void __user *arg);
+
+/* Reserved and pad fields must be zero. */
+static inline bool lrpc_zeroed(const void *p, size_t n)
+{
+	return !memchr_inv(p, 0, n);
+}
 
 #endif /* _LRPC_MAIN_H */

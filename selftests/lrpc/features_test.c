@@ -40,9 +40,17 @@ TEST_F(dev, get_features)
 	ASSERT_EQ(0, ioctl(self->fd, LRPC_IOC_GET_FEATURES, &f));
 	EXPECT_EQ(LRPC_F_ALL, f.features);
 	EXPECT_NE(0ULL, f.features & LRPC_F_GET_FEATURES);
+	EXPECT_NE(0ULL, f.features & LRPC_F_PORTS);
 	EXPECT_LT(0U, f.max_inline_size);
+	EXPECT_EQ(LRPC_CONNECT_DATA_MAX, (int)f.max_connect_size);
+	EXPECT_EQ(LRPC_NAME_MAX, (int)f.name_max);
+	EXPECT_LT(0U, f.max_queue);
+	EXPECT_LT(0U, f.max_pending);
+	EXPECT_LT(0U, f.max_backlog);
+	EXPECT_LT(0ULL, f.max_user_bytes);
 	for (i = 0; i < sizeof(f.reserved) / sizeof(f.reserved[0]); i++)
 		EXPECT_EQ(0U, f.reserved[i]);
+	EXPECT_EQ(64UL, sizeof(f));
 }
 
 TEST_F(dev, unknown_ioctl_is_enotty)
@@ -53,6 +61,11 @@ TEST_F(dev, unknown_ioctl_is_enotty)
 	EXPECT_EQ(ENOTTY, errno);
 	/* the right number with the wrong size is another ioctl */
 	EXPECT_EQ(-1, ioctl(self->fd, _IOR(LRPC_IOC_MAGIC, 0x00, __u64), &f));
+	EXPECT_EQ(ENOTTY, errno);
+	/* port and connection ioctls are not control-fd ioctls */
+	EXPECT_EQ(-1, ioctl(self->fd, LRPC_IOC_CALL, &f));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, LRPC_IOC_REPLY_RECV, &f));
 	EXPECT_EQ(ENOTTY, errno);
 }
 
@@ -67,6 +80,10 @@ TEST_F(dev, bad_pointer_is_efault)
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
 	EXPECT_EQ(-1, ioctl(self->fd, LRPC_IOC_GET_FEATURES, ro));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, LRPC_IOC_PORT_CREATE, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, LRPC_IOC_CONNECT, (void *)16));
 	EXPECT_EQ(EFAULT, errno);
 	munmap(ro, 4096);
 }

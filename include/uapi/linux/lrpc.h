@@ -4,13 +4,161 @@
  *
  * The ABI, one ioctl at a time.  Every ioctl takes one fixed-size struct;
  * reserved and pad fields must be zero on input (else -EINVAL) and are
- * zero on output.  New behaviour is advertised by feature bits (LRPC_F_*),
- * never by a version number; numbers and fields are only ever appended.
+ * zero on output; unknown flag bits are -EINVAL.  New behaviour is
+ * advertised by feature bits (LRPC_F_*), never by a version number;
+ * numbers and fields are only ever appended.  User pointers travel as
+ * __u64.  Every ioctl can also fail with -EFAULT (bad pointer) and
+ * -ENOTTY (ioctl not valid on this kind of fd).
  *
- * LRPC_IOC_GET_FEATURES (any fd of /dev/lrpc)
+ * Objects.  Opening /dev/lrpc gives a *control fd*.  A server creates a
+ * named *connection port* (an fd); clients connect to it by name.  An
+ * accepted connection has two ends, each an fd: the client's
+ * *communication fd* and the server's *connection fd*.  All new fds are
+ * O_CLOEXEC anonymous-inode fds; a fork()ed child shares them like any fd.
+ *
+ * Messages.  A connection port has one receive queue.  Server threads
+ * (any number) receive from it: REQUEST (a call awaiting a reply),
+ * ONEWAY, CONNECT_REQUEST, PORT_CLOSED (the client end went away) and
+ * CANCEL (a call the server holds was abandoned).  Each carries a message
+ * id (unique in the port, never 0), the connection id, and the sender's
+ * credentials stamped by the kernel at send time: tgid, pid (in the
+ * receiver's pid namespace, 0 if not visible there), euid and egid (in
+ * the receiver's user namespace, the overflow id if unmapped).  A client
+ * receives ONEWAY messages the server sends on its connection fd.
+ *
+ * Time-outs.  Every blocking ioctl takes timeout_ns, relative: < 0 waits
+ * for ever, 0 does not wait, > 0 waits that long (jiffy granularity).
+ * A signal ends a wait with -EINTR, never -ERESTARTSYS: restarting
+ * would send the request a second time.
+ *
+ * Limits (module parameters, /sys/module/lrpc/parameters/; read the
+ * current values with GET_FEATURES):
+ *	max_msg_size	largest inline payload (default 64 KiB, at most
+ *			1 MiB); larger is -EMSGSIZE.
+ *	max_queue	messages queued on one port, or on one client's
+ *			communication fd (default 4096); more is -EAGAIN.
+ *			Notifications (PORT_CLOSED, CANCEL) are never refused.
+ *	max_pending	calls waiting for replies on one connection
+ *			(default 1024); more is -EBUSY.
+ *	max_backlog	upper bound of a port's backlog (default 128).
+ *	max_user_bytes	octets of queued messages, ports and connections
+ *			charged to one uid (default 64 MiB, charged to the
+ *			fd opener's euid); more is -ENOBUFS.
+ *
+ * LRPC_IOC_GET_FEATURES (any lrpc fd)
  *	out: struct lrpc_features: features (LRPC_F_* the module supports),
- *	     limits the module enforces.
+ *	     the limits above as currently set.
  *	errors: -EFAULT bad pointer.
+ *
+ * LRPC_IOC_PORT_CREATE (control fd)
+ *	in:  struct lrpc_port_create: name (1..LRPC_NAME_MAX-1 printable
+ *	     ASCII characters 0x21..0x7e, NUL-terminated, zero-padded),
+ *	     mode (LRPC_MODE_*: who may connect), backlog (pending connect
+ *	     requests; 0 = max_backlog; clamped to max_backlog), flags 0.
+ *	out: returns the port fd.  The port's owner is the caller's euid and
+ *	     egid; its name lives in the caller's ipc namespace until the
+ *	     port fd is closed (last reference).
+ *	errors: -EINVAL bad name, mode, flags or reserved field;
+ *		-EADDRINUSE a live port has this name in this ipc namespace,
+ *		whoever owns it (so no user can take over a name another
+ *		uid holds); -ENOBUFS user over max_user_bytes; -ENOMEM;
+ *		-EMFILE/-ENFILE.
+ *
+ * LRPC_IOC_CONNECT (control fd)
+ *	in:  struct lrpc_connect: name; data/len the connect payload
+ *	     (len <= LRPC_CONNECT_DATA_MAX); reply/reply_size a buffer for
+ *	     the server's accept or reject payload; timeout_ns; flags:
+ *	     LRPC_CONNECT_F_SERVER_UID: fail unless the port's owner is
+ *	     server_uid (the caller's user namespace) -- the way a client
+ *	     makes sure it talks to the real server, not a squatter.
+ *	out: returns the communication fd; conn_id, reply_len (the server's
+ *	     payload, copied to reply, truncated to reply_size).
+ *	errors: -ENOENT no such port in the caller's ipc namespace;
+ *		-EACCES mode bits refuse the caller (compared like a file's:
+ *		owner euid, else owner egid or supplementary groups, else
+ *		other; no capability overrides them); -EPERM owner is not
+ *		server_uid; -EAGAIN backlog full; -ECONNREFUSED the server
+ *		rejected (reply_len and reply filled); -ECONNRESET the port
+ *		closed before answering; -ETIMEDOUT; -EINTR; -EMSGSIZE len
+ *		too large; -EINVAL; -ENOBUFS; -ENOMEM; -EMFILE.
+ *
+ * LRPC_IOC_ACCEPT (port fd)
+ *	in:  struct lrpc_accept: msg_id of a CONNECT_REQUEST this port has
+ *	     delivered; data/len a payload for the client (<=
+ *	     LRPC_CONNECT_DATA_MAX); flags LRPC_ACCEPT_F_REJECT to refuse.
+ *	out: accept returns the server's connection fd (closing it
+ *	     disconnects the client); reject returns 0.
+ *	errors: -ENOENT no such delivered request (the client gave up, or
+ *		it was answered); -EMSGSIZE; -EINVAL; -ENOBUFS; -EMFILE.
+ *
+ * LRPC_IOC_REPLY_RECV (port fd)
+ *	in:  struct lrpc_reply_recv: reply_id (0 = no reply) with
+ *	     reply_data/reply_len: the reply to a REQUEST this port has
+ *	     delivered; then data/size a receive buffer and timeout_ns.
+	     flags: LRPC_REPLY_F_NORECV: reply and return 0 (reply_id must
+	     not be 0).
+ *	out: msg (struct lrpc_msg_info) describes the received message,
+ *	     its payload copied to data.
+ *	The reply phase comes first: when it fails nothing is received and
+ *	the error is returned (-ENOENT: no such delivered request -- the
+ *	caller gave up, the reply is dropped; -EMSGSIZE reply_len >
+ *	max_msg_size; -ENOBUFS).  Any later error (the receive phase) means
+ *	the reply was delivered.
+ *	receive errors: -ETIMEDOUT (-EAGAIN when timeout_ns is 0) nothing
+ *		queued; -EINTR; -EMSGSIZE the next message is larger than
+ *		size (msg.len, msg.kind, msg.msg_id tell; it stays queued).
+ *
+ * LRPC_IOC_CALL (communication fd)
+ *	in:  struct lrpc_call: data/len the request; reply/reply_size the
+ *	     reply buffer; timeout_ns.
+ *	out: msg_id is written as soon as the request is queued (another
+ *	     thread may then LRPC_IOC_CANCEL it); reply_len and msg (the
+ *	     replier's credentials) on success.
+ *	errors: -ECONNRESET the server end is gone (pending calls fail at
+ *		once when it goes); -ETIMEDOUT; -EINTR a signal; -ECANCELED
+ *		LRPC_IOC_CANCEL; -EMSGSIZE len > max_msg_size, or the reply
+ *		was larger than reply_size (reply_len tells the full length;
+ *		its first reply_size octets are copied; the call is over); -EAGAIN port queue full; -EBUSY max_pending;
+ *		-ENOBUFS; -ENOMEM.  On -ETIMEDOUT, -EINTR and -ECANCELED a
+ *		request the server has not yet received is withdrawn; one it
+ *		has received is followed by a CANCEL message with its id, and
+ *		the server's reply is dropped (REPLY_RECV says -ENOENT).
+ *
+ * LRPC_IOC_CANCEL (communication fd)
+ *	in:  struct lrpc_cancel: msg_id of a call pending on this fd's
+ *	     connection.  The call returns -ECANCELED.
+ *	errors: -ENOENT no such pending call (unknown, already answered).
+ *
+ * LRPC_IOC_SEND (communication fd: to the server's port; connection fd:
+ *	to the client)
+ *	in:  struct lrpc_send: data/len, flags 0.
+ *	out: msg_id.
+ *	errors: -ECONNRESET the peer end is gone; -EMSGSIZE; -EAGAIN queue
+ *		full; -ENOBUFS; -ENOMEM.
+ *
+ * LRPC_IOC_RECV (communication fd)
+ *	in:  struct lrpc_recv: data/size, timeout_ns.
+ *	out: msg: a ONEWAY message from the server.
+ *	errors: -ECONNRESET the server end is gone and nothing is left;
+ *		-ETIMEDOUT (-EAGAIN for timeout_ns 0); -EINTR; -EMSGSIZE as
+ *		for REPLY_RECV.
+ *
+ * poll/epoll.  Port fd: EPOLLIN while a message is queued.
+ * Communication fd: EPOLLOUT while connected, EPOLLIN while a message is
+ * queued, EPOLLHUP once the server end is gone.  Connection fd: EPOLLOUT
+ * while the client is there, EPOLLHUP once it is gone.
+ *
+ * Close.  The client's communication fd going away (close, exit, kill)
+ * queues PORT_CLOSED for its connection on the port, after any message it
+ * sent.  The server's connection fd or the port fd going away resets the
+ * connection: its queued requests are dropped, pending and later calls
+ * fail with -ECONNRESET, the client's fd polls EPOLLHUP.  A port going
+ * away also fails its pending connects with -ECONNRESET.
+ *
+ * Names.  The name table is keyed by the identity of the ipc namespace
+ * (the module cannot pin a namespace: a port outliving its namespace
+ * keeps a name nobody can reach).  pidfds are not offered: Linux 6.1 does
+ * not export a way to create one from a module.
  *
  * Any other ioctl number: -ENOTTY.
  */
@@ -25,14 +173,146 @@
 
 /* Feature bits: what this module implements. */
 #define LRPC_F_GET_FEATURES	(1ULL << 0)	/* this ioctl and struct */
-#define LRPC_F_ALL		(LRPC_F_GET_FEATURES)
+#define LRPC_F_PORTS		(1ULL << 1)	/* ports, connect, call, send */
+#define LRPC_F_ALL		(LRPC_F_GET_FEATURES | LRPC_F_PORTS)
 
 struct lrpc_features {
 	__u64 features;		/* LRPC_F_* */
 	__u32 max_inline_size;	/* largest inline message payload, octets */
-	__u32 reserved[13];	/* zero */
+	__u32 max_connect_size;	/* LRPC_CONNECT_DATA_MAX */
+	__u32 name_max;		/* LRPC_NAME_MAX */
+	__u32 max_queue;
+	__u32 max_pending;
+	__u32 max_backlog;
+	__u64 max_user_bytes;
+	__u32 reserved[6];	/* zero */
+};
+
+#define LRPC_NAME_MAX		64	/* with the terminating NUL */
+#define LRPC_CONNECT_DATA_MAX	256
+
+/* Port mode: who may connect (owner euid, owner egid, anybody else). */
+#define LRPC_MODE_OWNER		(1U << 0)
+#define LRPC_MODE_GROUP		(1U << 1)
+#define LRPC_MODE_OTHER		(1U << 2)
+#define LRPC_MODE_ALL		(LRPC_MODE_OWNER | LRPC_MODE_GROUP | LRPC_MODE_OTHER)
+
+struct lrpc_port_create {
+	char name[LRPC_NAME_MAX];
+	__u32 mode;		/* LRPC_MODE_* */
+	__u32 backlog;
+	__u32 flags;		/* zero */
+	__u32 reserved[5];
+};
+
+#define LRPC_CONNECT_F_SERVER_UID	(1U << 0)
+#define LRPC_CONNECT_F_ALL		(LRPC_CONNECT_F_SERVER_UID)
+
+struct lrpc_connect {
+	char name[LRPC_NAME_MAX];
+	__u64 data;		/* in: connect payload */
+	__u32 len;
+	__u32 flags;		/* LRPC_CONNECT_F_* */
+	__u64 reply;		/* in: buffer for the server's payload */
+	__u32 reply_size;
+	__u32 reply_len;	/* out */
+	__s64 timeout_ns;
+	__u64 conn_id;		/* out */
+	__u32 server_uid;	/* with LRPC_CONNECT_F_SERVER_UID */
+	__u32 reserved[5];
+};
+
+/* Message kinds */
+#define LRPC_MSG_REQUEST		1
+#define LRPC_MSG_ONEWAY			2
+#define LRPC_MSG_CONNECT_REQUEST	3
+#define LRPC_MSG_PORT_CLOSED		4
+#define LRPC_MSG_CANCEL			5
+#define LRPC_MSG_REPLY			6
+
+/* What a receiver learns about a message; all output. */
+struct lrpc_msg_info {
+	__u64 msg_id;		/* for CANCEL: the id of the abandoned call */
+	__u64 conn_id;
+	__u32 kind;		/* LRPC_MSG_* */
+	__u32 len;		/* payload octets */
+	__s32 tgid;		/* sender, at send time */
+	__s32 pid;
+	__u32 uid;		/* euid */
+	__u32 gid;		/* egid */
+	__u64 reserved[2];
+};
+
+#define LRPC_ACCEPT_F_REJECT	(1U << 0)
+#define LRPC_ACCEPT_F_ALL	(LRPC_ACCEPT_F_REJECT)
+
+struct lrpc_accept {
+	__u64 msg_id;		/* of the CONNECT_REQUEST */
+	__u64 data;		/* payload for the client */
+	__u32 len;
+	__u32 flags;		/* LRPC_ACCEPT_F_* */
+	__u64 reserved[2];
+};
+
+#define LRPC_REPLY_F_NORECV	(1U << 0)	/* reply only, receive nothing */
+#define LRPC_REPLY_F_ALL	(LRPC_REPLY_F_NORECV)
+
+struct lrpc_reply_recv {
+	__u64 reply_id;		/* 0: receive only */
+	__u64 reply_data;
+	__u32 reply_len;
+	__u32 flags;		/* LRPC_REPLY_F_* */
+	__u64 data;		/* receive buffer */
+	__u32 size;
+	__u32 pad;
+	__s64 timeout_ns;
+	struct lrpc_msg_info msg;	/* out */
+	__u64 reserved[2];
+};
+
+struct lrpc_call {
+	__u64 data;		/* request */
+	__u32 len;
+	__u32 flags;		/* zero */
+	__u64 reply;		/* reply buffer */
+	__u32 reply_size;
+	__u32 reply_len;	/* out */
+	__s64 timeout_ns;
+	__u64 msg_id;		/* out, written before the wait */
+	struct lrpc_msg_info msg;	/* out: the reply's sender */
+	__u64 reserved[2];
+};
+
+struct lrpc_cancel {
+	__u64 msg_id;
+	__u64 reserved[2];
+};
+
+struct lrpc_send {
+	__u64 data;
+	__u32 len;
+	__u32 flags;		/* zero */
+	__u64 msg_id;		/* out */
+	__u64 reserved[2];
+};
+
+struct lrpc_recv {
+	__u64 data;
+	__u32 size;
+	__u32 flags;		/* zero */
+	__s64 timeout_ns;
+	struct lrpc_msg_info msg;	/* out */
+	__u64 reserved[2];
 };
 
 #define LRPC_IOC_GET_FEATURES	_IOR(LRPC_IOC_MAGIC, 0x00, struct lrpc_features)
+#define LRPC_IOC_PORT_CREATE	_IOW(LRPC_IOC_MAGIC, 0x01, struct lrpc_port_create)
+#define LRPC_IOC_CONNECT	_IOWR(LRPC_IOC_MAGIC, 0x02, struct lrpc_connect)
+#define LRPC_IOC_ACCEPT		_IOW(LRPC_IOC_MAGIC, 0x03, struct lrpc_accept)
+#define LRPC_IOC_REPLY_RECV	_IOWR(LRPC_IOC_MAGIC, 0x04, struct lrpc_reply_recv)
+#define LRPC_IOC_CALL		_IOWR(LRPC_IOC_MAGIC, 0x05, struct lrpc_call)
+#define LRPC_IOC_CANCEL		_IOW(LRPC_IOC_MAGIC, 0x06, struct lrpc_cancel)
+#define LRPC_IOC_SEND		_IOWR(LRPC_IOC_MAGIC, 0x07, struct lrpc_send)
+#define LRPC_IOC_RECV		_IOWR(LRPC_IOC_MAGIC, 0x08, struct lrpc_recv)
 
 #endif /* _UAPI_LINUX_LRPC_H */
