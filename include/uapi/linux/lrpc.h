@@ -118,7 +118,8 @@
  *		once when it goes); -ETIMEDOUT; -EINTR a signal; -ECANCELED
  *		LRPC_IOC_CANCEL; -EMSGSIZE len > max_msg_size, or the reply
  *		was larger than reply_size (reply_len tells the full length;
- *		its first reply_size octets are copied; the call is over); -EAGAIN port queue full; -EBUSY max_pending;
+ *		its first reply_size octets are copied; the call is over);
+ *		-EAGAIN port queue full; -EBUSY max_pending;
  *		-ENOBUFS; -ENOMEM.  On -ETIMEDOUT, -EINTR and -ECANCELED a
  *		request the server has not yet received is withdrawn; one it
  *		has received is followed by a CANCEL message with its id, and
