@@ -5,8 +5,9 @@
  * everything marshal.c and unmarshal.c share.
  *
  * The syntaxes differ only in: counts and referent ids (4 vs 8 octets),
- * enum16 (2 vs 4), union arm alignment (own vs largest arm) and the
- * NDR64 trailing pad of structs ([MS-RPCE] 2.2.5.3.4.1).
+ * enum16 (2 vs 4), union alignment (NDR64: union and arm aligned to
+ * the largest arm, [MS-RPCE] 2.2.5.3.4.4) and the NDR64 trailing pad of
+ * structs (2.2.5.3.4.1).
  */
 #include <stdlib.h>
 #include "ndr_int.h"
