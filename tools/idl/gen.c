@@ -126,7 +126,7 @@ static const char *intern_type(struct gen *g, const char *body, const char *comm
 	struct tobj *o;
 
 	for (int i = 0; i < g->nobjs; i++)
-		if (g->objs[i]->is_static && !g->objs[i]->is_array &&
+		if (!g->objs[i]->is_array &&
 		    !strcmp(g->objs[i]->ctype, "struct ndr_type") && g->objs[i]->body &&
 		    !strcmp(g->objs[i]->body, body))
 			return fmt(g, "&%s", g->objs[i]->name);
@@ -554,14 +554,34 @@ static const char *string_ref(struct gen *g, bool wide, int64_t fixed)
 		wide ? "wide string" : "string");
 }
 
+/*
+ * [string, size_is(n)]: lib/ndr's string descriptor has no size_is, so
+ * the maximum count on the wire is the string's own length and an
+ * [out]-only buffer is not preallocated.  Say so once per declaration.
+ */
+static void string_size_note(struct gen *g, struct type *t, struct attr *attrs, int level)
+{
+	struct expr *e = attr_arg(attrs, "size_is", level);
+
+	if (!e)
+		e = attr_arg(attrs, "max_is", level);
+	if (e && !memo_get(g, (char *)e + 3)) {
+		memo_put(g, (char *)e + 3, "noted");
+		idl_warning(g->ctx, e->loc, "[string] with [size_is]/[max_is]: the size is not"
+			    " in the NDR tables (lib/ndr strings carry their own length)");
+	}
+}
+
 /* The referent of a pointer at `level' of a declaration. */
 static const char *referent_ref(struct gen *g, struct type *ptr, struct attr *attrs, int level)
 {
 	bool wide;
 	struct type *ref = ptr->ref;
 
-	if (string_here(ptr, attrs, &wide))
+	if (string_here(ptr, attrs, &wide)) {
+		string_size_note(g, ptr, attrs, level);
 		return string_ref(g, wide, 0);
+	}
 	if (attr_arg(attrs, "size_is", level) || attr_arg(attrs, "max_is", level) ||
 	    attr_arg(attrs, "length_is", level) || attr_arg(attrs, "first_is", level))
 		return array_ref(g, ref, 0, attrs, level, ptr, c_type_str(g, ref, NULL));
@@ -644,6 +664,8 @@ static const char *type_ref(struct gen *g, struct type *t, struct attr *attrs, i
 		break;
 	case TY_ARRAY:
 		if (string_here(t, attrs, &wide)) {
+			if (!t->size)
+				string_size_note(g, t, attrs, level);
 			r = string_ref(g, wide, t->size ? t->nelems : 0);
 			break;
 		}
@@ -912,7 +934,21 @@ static void typedef_obj(struct gen *g, struct typedef_decl *td)
 		union_ref(g, tag_def(res(t)), NULL, name);
 		return;
 	}
-	r = type_ref(g, t, td->attrs, 0);
+	{
+		int before = g->nobjs;
+
+		r = type_ref(g, t, td->attrs, 0);
+		/* a table made just now for this typedef: give it the typedef's name */
+		for (int i = before; i < g->nobjs; i++) {
+			struct tobj *n = g->objs[i];
+
+			if (n->is_static && !n->is_array && !strcmp(n->name, r + 1)) {
+				n->name = name;
+				n->is_static = false;
+				return;
+			}
+		}
+	}
 	o = add_obj(g, name, "struct ndr_type", false, false);
 	o->comment = NULL;
 	/* r is "&x": refer to the same definition through a copy */

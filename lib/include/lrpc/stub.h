@@ -146,6 +146,14 @@ void rpc_ss_release(void);
  */
 void rpc_server_fault(uint32_t status);
 
+/*
+ * Memory for [out] values a manager returns (a string through wchar_t **,
+ * a new list node): zeroed, aligned to 16, valid until the reply has been
+ * marshalled, then freed by the runtime (the DCE rpc_ss_allocate).  NULL
+ * when the call's memory limit is reached.
+ */
+void *rpc_ss_allocate(size_t size);
+
 /* The binding a server call arrived on (handle_t parameters). */
 handle_t rpc_call_ctx_binding(struct rpc_call_ctx *ctx);
 
