@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lrpc runtime API: UUIDs, string bindings, binding handles, the server
+ * (protocol sequences, interfaces, listening) and the client call path.
+ *
+ * Every function returns >= 0 on success or a negative code: -errno, or
+ * -STATUS with STATUS from <lrpc/status.h>.  Strings returned to the caller
+ * are malloc()ed and freed with free() unless a function says otherwise.
+ *
+ * ------------------------------------------------------------------------
+ * String bindings
+ *
+ *   [objuuid@]protseq:[netaddr][endpoint,option=value,...]
+ *
+ * e.g. "ncacn_ip_tcp:127.0.0.1[5000]", "ncacn_ip_tcp:host[ndr64]",
+ * "ncalrpc:[svc]".  In every field '\' escapes the next character, so the
+ * delimiters @ : [ ] , = and '\' itself can appear in a value; compose
+ * escapes them.  Inside [...] the first element is the endpoint unless it
+ * contains '=' or is a flag the runtime knows (see below); options are
+ * "name=value" or a bare "name" (a flag, value "").  An empty endpoint
+ * ("host[]") asks a server for a dynamic endpoint.
+ *
+ * Options the ncacn runtime honours (others are kept and ignored):
+ *   endpoint=E         the endpoint, as an option
+ *   ndr20 / ndr64      offer only that transfer syntax (default: both,
+ *                      one presentation context each, the server picks)
+ *   bigendian          send big-endian PDUs and stub data
+ *   max_frag=N         max_xmit_frag/max_recv_frag offered (1432..65535)
+ *   timeout=MS         per-call time-out (also rpc_binding_set_timeout)
+ *   nobtfn             do not offer bind time feature negotiation
+ *
+ */
+#ifndef LRPC_RPC_H
+#define LRPC_RPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <lrpc/status.h>
+#include <lrpc/ndr.h>
+#include <lrpc/stub.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- UUIDs ---------------------------------------------------------- */
+
+/* struct rpc_uuid and struct rpc_syntax_id come from <lrpc/stub.h>. */
+typedef struct rpc_uuid rpc_uuid_t;
+
+#define RPC_UUID_STRLEN 36	/* without the NUL */
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex digits either case; an
+ * empty string or NULL is the nil UUID).  -rpc_s_invalid_string_uuid. */
+int rpc_uuid_parse(const char *s, rpc_uuid_t *u);
+/* Lower-case form into buf (>= RPC_UUID_STRLEN + 1). Returns 36. */
+int rpc_uuid_format(const rpc_uuid_t *u, char *buf, size_t size);
+/* <0, 0, >0 in the DCE order (field by field, unsigned). */
+int rpc_uuid_compare(const rpc_uuid_t *a, const rpc_uuid_t *b);
+bool rpc_uuid_is_nil(const rpc_uuid_t *u);
+/* Random (version 4) UUID from getrandom(). */
+int rpc_uuid_generate(rpc_uuid_t *u);
+/* Wire form (16 octets; the first three fields in the given byte order). */
+void rpc_uuid_to_wire(const rpc_uuid_t *u, uint8_t out[16], bool big_endian);
+void rpc_uuid_from_wire(rpc_uuid_t *u, const uint8_t in[16], bool big_endian);
+
+extern const struct rpc_syntax_id rpc_syntax_ndr20;	/* 8a885d04... v2.0 */
+extern const struct rpc_syntax_id rpc_syntax_ndr64;	/* 71710533... v1.0 */
+
+/* ---- string bindings ------------------------------------------------ */
+
+struct rpc_binding_option {
+	char *name;
+	char *value;		/* "" for a flag */
+};
+
+struct rpc_string_binding {
+	char *objuuid;		/* NULL or "" when absent */
+	char *protseq;
+	char *netaddr;		/* "" when absent */
+	char *endpoint;		/* NULL: no [..] endpoint; "": empty */
+	size_t noptions;
+	struct rpc_binding_option *options;
+};
+
+/* -rpc_s_invalid_string_binding, -rpc_s_invalid_string_uuid, -ENOMEM. */
+int rpc_string_binding_parse(const char *s, struct rpc_string_binding **out);
+/* Compose with escapes; *out malloc()ed. */
+int rpc_string_binding_compose(const struct rpc_string_binding *sb,
+			       char **out);
+void rpc_string_binding_free(struct rpc_string_binding *sb);
+/* The value of an option (NULL when absent). */
+const char *rpc_string_binding_option(const struct rpc_string_binding *sb,
+				      const char *name);
+
+/* ---- binding handles (client) --------------------------------------- */
+
+struct rpc_binding;
+
+/* -rpc_s_invalid_string_binding, -rpc_s_protseq_not_supported, ... */
+int rpc_binding_from_string(const char *s, struct rpc_binding **out);
+int rpc_binding_to_string(const struct rpc_binding *b, char **out);
+/* Closes the connection (if any) and frees the handle. */
+void rpc_binding_free(struct rpc_binding *b);
+/* Per-call time-out in ms; 0 = none (default).  A call that times out
+ * returns -ETIMEDOUT and the connection is dropped (orphaned). */
+int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms);
+int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj);
+/* Cancel the call in progress on b (from another thread): sends
+ * co_cancel; the call returns -rpc_s_call_cancelled or the server's
+ * answer if it completes anyway.  0, or -rpc_s_no_call_active. */
+int rpc_binding_cancel(struct rpc_binding *b);
+/* Transfer syntax the server picked for iface (connects and binds if
+ * needed): NDR_SYNTAX_NDR20 / NDR_SYNTAX_NDR64, or < 0. */
+int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface);
+/* Association group id of the connection (after the first bind). */
+uint32_t rpc_binding_assoc_group(const struct rpc_binding *b);
+/* Drops the connection; the next call connects again, asking to join
+ * the same association group. */
+void rpc_binding_reset(struct rpc_binding *b);
+
+/*
+ * A raw call: stub data in, stub data out.  The [in] octets must be
+ * encoded in the syntax rpc_binding_syntax() returned and in the byte
+ * order of the binding (see rpc_binding_big_endian()).  On success *out
+ * (malloc()ed) holds the response stub data and drep its label; returns
+ * 0.  A fault returns -STATUS where STATUS is the fault status, also
+ * stored in *fault when fault != NULL (0 otherwise).
+ */
+struct rpc_reply {
+	uint8_t *data;
+	size_t len;
+	uint8_t drep[4];
+	uint32_t fault;		/* fault status, 0 when none */
+};
+int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+		 uint16_t opnum, const void *in, size_t inlen,
+		 struct rpc_reply *reply);
+bool rpc_binding_big_endian(const struct rpc_binding *b);
+void rpc_reply_release(struct rpc_reply *r);
+
+/* ---- server calls ---------------------------------------------------- */
+
+/*
+ * Server calls (struct rpc_call_ctx, see <lrpc/stub.h> for the thunk
+ * contract, rpc_server_fault(), rpc_ss_allocate() and the server context
+ * handle functions rpc_sctx_lookup() / rpc_sctx_to_wire()).  A manager
+ * routine gets no ctx argument: rpc_call_ctx_current() is the call the
+ * calling thread executes (NULL outside a manager).
+ */
+struct rpc_server;
+
+struct rpc_call_ctx *rpc_call_ctx_current(void);
+/* (also in stub.h) per-call memory for [out] values, freed after the reply */
+void *rpc_ss_allocate(size_t size);
+int rpc_call_ctx_syntax(const struct rpc_call_ctx *ctx);	/* enum ndr_syntax */
+bool rpc_call_ctx_big_endian(const struct rpc_call_ctx *ctx);
+/* True once the client cancelled the call (co_cancel, orphaned) or its
+ * connection went away; a long-running manager polls this. */
+bool rpc_call_ctx_cancelled(const struct rpc_call_ctx *ctx);
+void rpc_call_ctx_object(const struct rpc_call_ctx *ctx, rpc_uuid_t *obj);
+uint16_t rpc_call_ctx_opnum(const struct rpc_call_ctx *ctx);
+struct rpc_server *rpc_call_ctx_server(const struct rpc_call_ctx *ctx);
+
+/* ---- the server ----------------------------------------------------- */
+
+int rpc_server_create(struct rpc_server **out);
+/* Stops listening (if needed) and frees everything. */
+void rpc_server_free(struct rpc_server *srv);
+/*
+ * Listen on protseq at netaddr (NULL/"": any; "127.0.0.1" etc.) and
+ * endpoint (NULL/"": dynamic).  Writes the string binding with the actual
+ * endpoint to *binding when binding != NULL.  -rpc_s_protseq_not_supported,
+ * -rpc_s_cant_create_endpoint, -rpc_s_invalid_endpoint_format.
+ */
+int rpc_server_use_protseq(struct rpc_server *srv, const char *protseq,
+			   const char *netaddr, const char *endpoint,
+			   char **binding);
+/* Serve iface (server thunks from lrpc-idl, foo_v1_0_s_ifspec), NDR20
+ * and NDR64.  -rpc_s_type_already_registered when its uuid and major
+ * version are taken, -EINVAL without thunks. */
+int rpc_server_register_if(struct rpc_server *srv,
+			   const struct rpc_interface *iface);
+int rpc_server_unregister_if(struct rpc_server *srv,
+			     const struct rpc_interface *iface);
+/* Start the event loop thread and the worker pool (up to max_calls
+ * concurrent calls, 0 = default 256); returns at once. */
+int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls);
+/* Ask the server to stop (safe from a manager routine, a signal-free
+ * thread, or mgmt stop_server_listening). */
+int rpc_server_stop_listening(struct rpc_server *srv);
+/* Wait until the server stopped listening. */
+int rpc_server_wait(struct rpc_server *srv);
+bool rpc_server_is_listening(const struct rpc_server *srv);
+
+struct rpc_server_stats {
+	uint64_t calls_in;		/* requests received */
+	uint64_t calls_out;		/* responses and faults sent */
+	uint64_t pkts_in;
+	uint64_t pkts_out;
+	uint32_t connections;		/* currently open */
+	uint32_t assoc_groups;		/* currently alive */
+	uint32_t context_handles;	/* currently alive */
+};
+int rpc_server_stats(const struct rpc_server *srv, struct rpc_server_stats *st);
+/* Principal name returned by mgmt inq_princ_name (default ""). */
+int rpc_server_set_princ_name(struct rpc_server *srv, const char *name);
+/* Whether mgmt stop_server_listening from a client is honoured (default
+ * no: the call returns ERROR_ACCESS_DENIED, 5, in its status). */
+int rpc_server_allow_remote_stop(struct rpc_server *srv, bool allow);
+
+/* Every server also serves the DCE mgmt interface
+ * (afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0). */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LRPC_RPC_H */

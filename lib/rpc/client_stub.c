@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The client side of the stub contract (<lrpc/stub.h>): rpc_call()
+ * marshals [in] with lib/ndr, carries the request over the binding's
+ * connection and unmarshals [out]; client context handles.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rpc_int.h"
+
+static __thread uint32_t last_status;
+static __thread struct ndr_arena *cli_arena;
+
+uint32_t rpc_call_status(void)
+{
+	return last_status;
+}
+
+void rpc_ss_release(void)
+{
+	if (cli_arena) {
+		ndr_arena_release(cli_arena);
+		free(cli_arena);
+		cli_arena = NULL;
+	}
+}
+
+static int set_status(int ret)
+{
+	if (ret >= 0)
+		last_status = 0;
+	else if (-ret >= 1700)
+		last_status = (uint32_t)-ret;
+	else if (ret == -ETIMEDOUT)
+		last_status = rpc_s_call_cancelled;
+	else if (ret == -ENOMEM)
+		last_status = rpc_s_out_of_resources;
+	else
+		last_status = rpc_s_call_failed;
+	return ret;
+}
+
+int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
+	     uint32_t opnum, void **args)
+{
+	const struct ndr_proc *proc;
+	struct rpc_reply reply;
+	struct ndr_buf buf;
+	ssize_t n;
+	int syntax, ret;
+
+	if (!iface)
+		return set_status(-EINVAL);
+	if (!b)
+		return set_status(-rpc_s_no_bindings);	/* auto binding: EPM */
+	if (opnum >= iface->nprocs || !iface->procs)
+		return set_status(-rpc_s_procnum_out_of_range);
+	proc = &iface->procs[opnum];
+	syntax = rpc_binding_syntax(b, &iface->id);
+	if (syntax < 0)
+		return set_status(syntax);
+	ndr_buf_init(&buf);
+	n = ndr_marshal_call(proc, NDR_DIR_IN, args, (enum ndr_syntax)syntax,
+			     rpc_binding_big_endian(b) ? NDR_F_BIG_ENDIAN : 0,
+			     &buf);
+	if (n < 0) {
+		ndr_buf_release(&buf);
+		return set_status((int)n);
+	}
+	ret = rpc_call_raw(b, &iface->id, (uint16_t)opnum, buf.data, buf.len,
+			   &reply);
+	ndr_buf_release(&buf);
+	if (ret < 0)
+		return set_status(ret);
+	if (!cli_arena) {
+		cli_arena = calloc(1, sizeof(*cli_arena));
+		if (!cli_arena) {
+			rpc_reply_release(&reply);
+			return set_status(-ENOMEM);
+		}
+		ndr_arena_init(cli_arena, 0);
+	}
+	ret = ndr_unmarshal_call(proc, NDR_DIR_OUT, args, (enum ndr_syntax)syntax,
+				 reply.drep, reply.data, reply.len, cli_arena);
+	rpc_reply_release(&reply);
+	return set_status(ret < 0 ? ret : 0);
+}
+
+/* ---- client context handles ----------------------------------------- */
+
+#define CCTX_MAGIC 0x63637478u
+
+struct cctx {
+	uint32_t magic;
+	struct ndr_context_handle wire;
+	rpc_binding_t *binding;
+};
+
+static const uint8_t zero20[20];
+
+int rpc_cctx_to_wire(void *p, struct ndr_context_handle *wire)
+{
+	struct cctx *c = p;
+
+	if (!wire)
+		return -EINVAL;
+	if (!c) {
+		memset(wire, 0, sizeof(*wire));
+		return 0;
+	}
+	if (c->magic != CCTX_MAGIC)
+		return -rpc_x_ss_context_damaged;
+	*wire = c->wire;
+	return 0;
+}
+
+int rpc_cctx_from_wire(rpc_binding_t *b, const struct ndr_context_handle *wire,
+		       void **pp)
+{
+	struct cctx *c;
+
+	if (!wire || !pp)
+		return -EINVAL;
+	c = *pp;
+	if (c && c->magic != CCTX_MAGIC)
+		return -rpc_x_ss_context_damaged;
+	if (!memcmp(wire, zero20, sizeof(zero20))) {
+		if (c) {
+			c->magic = 0;
+			free(c);
+		}
+		*pp = NULL;
+		return 0;
+	}
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		c->magic = CCTX_MAGIC;
+		*pp = c;
+	}
+	c->wire = *wire;
+	c->binding = b;
+	return 0;
+}
+
+rpc_binding_t *rpc_cctx_binding(void *p)
+{
+	struct cctx *c = p;
+
+	return c && c->magic == CCTX_MAGIC ? c->binding : NULL;
+}

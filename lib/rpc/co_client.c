@@ -1,0 +1,892 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Connection-oriented client: binding handles, bind/alter_context, and
+ * calls.  One connection per binding handle carries any number of
+ * concurrent calls: requests are written whole under a send lock, and
+ * whichever waiting caller finds no reader reads the next PDU for
+ * everybody (leader/follower), delivering fragments by call_id.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include "rpc_int.h"
+
+#define CLI_MAX_CTX		32
+#define CLI_MAX_OUT		(256u << 20)	/* reassembled response */
+#define CLI_DEFAULT_FRAG	RPC_DEFAULT_FRAG
+
+struct pending {
+	struct pending *next;
+	uint32_t call_id;
+	bool done;
+	bool got_first;
+	int status;		/* < 0: error */
+	uint32_t fault;
+	uint8_t drep[4];
+	struct ndr_buf stub;
+	uint8_t *frame;		/* bind-type answers: the whole PDU */
+	size_t flen;
+};
+
+struct cli_ctx {
+	struct rpc_syntax_id iface;
+	uint16_t ctx_id;
+	int syntax;		/* < 0: rejected, -status */
+};
+
+struct rpc_binding {
+	struct rpc_string_binding *sb;
+	const struct rpc_transport_ops *ops;
+	rpc_uuid_t object;
+	bool has_object;
+	unsigned int timeout_ms;
+	bool be;
+	uint32_t offer;		/* SYN_NDR20 | SYN_NDR64 */
+	bool btfn;
+	uint16_t max_frag;
+
+	pthread_mutex_t setup;	/* connect, bind, alter_context */
+	pthread_mutex_t send_lock;
+	pthread_mutex_t lock;	/* everything below */
+	pthread_cond_t cv;
+	int fd;
+	bool broken;
+	bool reader;
+	uint16_t max_xmit, max_recv;
+	uint32_t assoc_group;
+	uint8_t btfn_bits;
+	atomic_uint next_call_id;
+	int nctx;
+	struct cli_ctx ctx[CLI_MAX_CTX];
+	uint16_t next_ctx_id;
+	struct pending *pending;
+	/* receive state of the reader */
+	uint8_t hdr[RPC_CO_HDR_LEN];
+	size_t hlen;
+	uint8_t *frame;
+	size_t flen, fgot;
+};
+
+/* ---- binding handles ------------------------------------------------- */
+
+int rpc_binding_from_string(const char *s, struct rpc_binding **out)
+{
+	struct rpc_binding *b;
+	const char *v;
+	int ret;
+
+	if (!s || !out)
+		return -EINVAL;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	ret = rpc_string_binding_parse(s, &b->sb);
+	if (ret < 0)
+		goto fail;
+	b->ops = __rpc_transport_find(b->sb->protseq);
+	if (!b->ops) {
+		ret = -rpc_s_protseq_not_supported;
+		goto fail;
+	}
+	if (b->sb->objuuid && *b->sb->objuuid) {
+		ret = rpc_uuid_parse(b->sb->objuuid, &b->object);
+		if (ret < 0)
+			goto fail;
+		b->has_object = !rpc_uuid_is_nil(&b->object);
+	}
+	b->offer = SYN_NDR20 | SYN_NDR64;
+	if (rpc_string_binding_option(b->sb, "ndr20"))
+		b->offer = SYN_NDR20;
+	if (rpc_string_binding_option(b->sb, "ndr64"))
+		b->offer = SYN_NDR64;
+	b->be = rpc_string_binding_option(b->sb, "bigendian") != NULL;
+	b->btfn = !rpc_string_binding_option(b->sb, "nobtfn");
+	b->max_frag = CLI_DEFAULT_FRAG;
+	v = rpc_string_binding_option(b->sb, "max_frag");
+	if (v) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (*end || n < RPC_MIN_FRAG || n > RPC_MAX_FRAG) {
+			ret = -rpc_s_invalid_network_options;
+			goto fail;
+		}
+		b->max_frag = (uint16_t)n;
+	}
+	v = rpc_string_binding_option(b->sb, "timeout");
+	if (v) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (*end || n > UINT_MAX) {
+			ret = -rpc_s_invalid_timeout;
+			goto fail;
+		}
+		b->timeout_ms = (unsigned int)n;
+	}
+	b->fd = -1;
+	atomic_init(&b->next_call_id, 1);
+	pthread_mutex_init(&b->setup, NULL);
+	pthread_mutex_init(&b->send_lock, NULL);
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cv, NULL);
+	*out = b;
+	return 0;
+fail:
+	rpc_string_binding_free(b->sb);
+	free(b);
+	return ret;
+}
+
+int rpc_binding_to_string(const struct rpc_binding *b, char **out)
+{
+	if (!b)
+		return -EINVAL;
+	return rpc_string_binding_compose(b->sb, out);
+}
+
+/* b->lock held: fail every pending call and forget the connection. */
+static void drop_conn_locked(struct rpc_binding *b, int err)
+{
+	struct pending *p;
+
+	if (b->fd >= 0) {
+		shutdown(b->fd, SHUT_RDWR);
+		if (!b->reader) {
+			close(b->fd);
+			b->fd = -1;
+		}
+	}
+	b->broken = true;
+	for (p = b->pending; p; p = p->next)
+		if (!p->done) {
+			p->done = true;
+			p->status = err;
+		}
+	pthread_cond_broadcast(&b->cv);
+}
+
+void rpc_binding_reset(struct rpc_binding *b)
+{
+	pthread_mutex_lock(&b->setup);
+	pthread_mutex_lock(&b->lock);
+	drop_conn_locked(b, -ECONNRESET);
+	pthread_mutex_unlock(&b->lock);
+	pthread_mutex_unlock(&b->setup);
+}
+
+void rpc_binding_free(struct rpc_binding *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->lock);
+	drop_conn_locked(b, -ECONNRESET);
+	while (b->reader)
+		pthread_cond_wait(&b->cv, &b->lock);
+	if (b->fd >= 0)
+		close(b->fd);
+	pthread_mutex_unlock(&b->lock);
+	free(b->frame);
+	rpc_string_binding_free(b->sb);
+	pthread_mutex_destroy(&b->setup);
+	pthread_mutex_destroy(&b->send_lock);
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->cv);
+	free(b);
+}
+
+int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms)
+{
+	if (!b)
+		return -EINVAL;
+	b->timeout_ms = ms;
+	return 0;
+}
+
+int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj)
+{
+	if (!b)
+		return -EINVAL;
+	if (obj)
+		b->object = *obj;
+	else
+		memset(&b->object, 0, sizeof(b->object));
+	b->has_object = !rpc_uuid_is_nil(&b->object);
+	return 0;
+}
+
+bool rpc_binding_big_endian(const struct rpc_binding *b)
+{
+	return b->be;
+}
+
+uint32_t rpc_binding_assoc_group(const struct rpc_binding *b)
+{
+	return b->assoc_group;
+}
+
+void rpc_reply_release(struct rpc_reply *r)
+{
+	if (!r)
+		return;
+	free(r->data);
+	r->data = NULL;
+	r->len = 0;
+}
+
+/* ---- time ------------------------------------------------------------ */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int left(int64_t deadline)
+{
+	int64_t l;
+
+	if (deadline < 0)
+		return -1;
+	l = deadline - now_ms();
+	return l < 0 ? 0 : (int)(l > INT_MAX ? INT_MAX : l);
+}
+
+/* ---- receiving --------------------------------------------------------- */
+
+static struct pending *find_pending(struct rpc_binding *b, uint32_t id)
+{
+	struct pending *p;
+
+	for (p = b->pending; p; p = p->next)
+		if (p->call_id == id && !p->done)
+			return p;
+	return NULL;
+}
+
+/* Deliver one complete PDU (b->lock held). Returns < 0 on a protocol
+ * error that kills the connection. */
+static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
+{
+	struct rpc_pdu *pdu = malloc(sizeof(*pdu));
+	struct pending *p;
+	int ret;
+
+	if (!pdu)
+		return -ENOMEM;
+	ret = __rpc_co_decode(f, len, pdu);
+	if (ret < 0)
+		goto out;
+	if (pdu->has_auth && pdu->hdr.ptype != RPC_PT_BIND_NAK) {
+		ret = -rpc_s_protocol_error;	/* we never asked for auth */
+		goto out;
+	}
+	p = find_pending(b, pdu->hdr.call_id);
+	if (!p)
+		goto out;	/* an orphaned call's late answer */
+	switch (pdu->hdr.ptype) {
+	case RPC_PT_BIND_ACK:
+	case RPC_PT_BIND_NAK:
+	case RPC_PT_ALTER_CONTEXT_RESP:
+		p->frame = malloc(len);
+		if (!p->frame) {
+			p->status = -ENOMEM;
+		} else {
+			memcpy(p->frame, f, len);
+			p->flen = len;
+		}
+		p->done = true;
+		break;
+	case RPC_PT_FAULT:
+		p->fault = pdu->response.status ? pdu->response.status
+						: nca_s_fault_unspec;
+		memcpy(p->drep, pdu->hdr.drep, 4);
+		p->status = -(int)p->fault;
+		p->done = true;
+		break;
+	case RPC_PT_RESPONSE:
+		if (!p->got_first) {
+			if (!(pdu->hdr.pfc_flags & RPC_PFC_FIRST_FRAG)) {
+				ret = -rpc_s_protocol_error;
+				goto out;
+			}
+			p->got_first = true;
+			memcpy(p->drep, pdu->hdr.drep, 4);
+			p->stub.limit = CLI_MAX_OUT;
+			if (pdu->response.alloc_hint)
+				__rpc_buf_reserve(&p->stub,
+						  pdu->response.alloc_hint <
+						  (1u << 20) ?
+						  pdu->response.alloc_hint :
+						  (1u << 20));
+		} else if (pdu->hdr.pfc_flags & RPC_PFC_FIRST_FRAG) {
+			ret = -rpc_s_protocol_error;
+			goto out;
+		}
+		ret = __rpc_buf_put(&p->stub, pdu->stub, pdu->stub_len);
+		if (ret < 0) {
+			p->status = ret;
+			p->done = true;
+			ret = 0;
+		} else if (pdu->hdr.pfc_flags & RPC_PFC_LAST_FRAG) {
+			p->done = true;
+		}
+		break;
+	case RPC_PT_SHUTDOWN:
+		break;
+	default:
+		ret = -rpc_s_protocol_error;
+		goto out;
+	}
+	pthread_cond_broadcast(&b->cv);
+out:
+	free(pdu);
+	return ret;
+}
+
+/* Read one PDU as the reader, b->lock NOT held; rx state is the
+ * reader's.  Returns 1 with a frame, 0 on time-out, < 0 on error. */
+static int read_frame(struct rpc_binding *b, int ms, uint8_t **fp,
+		      size_t *lenp)
+{
+	int64_t deadline = ms < 0 ? -1 : now_ms() + ms;
+
+	for (;;) {
+		struct pollfd pf = { .fd = b->fd, .events = POLLIN };
+		ssize_t r;
+		int pr;
+
+		pr = poll(&pf, 1, left(deadline));
+		if (pr < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pr == 0)
+			return 0;
+		if (b->hlen < RPC_CO_HDR_LEN)
+			r = recv(b->fd, b->hdr + b->hlen,
+				 RPC_CO_HDR_LEN - b->hlen, MSG_DONTWAIT);
+		else
+			r = recv(b->fd, b->frame + b->fgot, b->flen - b->fgot,
+				 MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -ECONNRESET;
+		if (b->hlen < RPC_CO_HDR_LEN) {
+			uint16_t fl;
+			int ret;
+
+			b->hlen += (size_t)r;
+			if (b->hlen < RPC_CO_HDR_LEN)
+				continue;
+			ret = __rpc_co_peek(b->hdr, b->hlen, &fl);
+			if (ret < 0)
+				return ret;
+			if (b->max_recv && fl > b->max_recv)
+				return -rpc_s_protocol_error;
+			b->frame = malloc(fl);
+			if (!b->frame)
+				return -ENOMEM;
+			memcpy(b->frame, b->hdr, RPC_CO_HDR_LEN);
+			b->flen = fl;
+			b->fgot = RPC_CO_HDR_LEN;
+		} else {
+			b->fgot += (size_t)r;
+		}
+		if (b->fgot == b->flen) {
+			*fp = b->frame;
+			*lenp = b->flen;
+			b->frame = NULL;
+			b->hlen = 0;
+			return 1;
+		}
+	}
+}
+
+/* Wait for p (b->lock held).  Returns 0 when done, -ETIMEDOUT. */
+static int wait_pending(struct rpc_binding *b, struct pending *p,
+			int64_t deadline)
+{
+	while (!p->done) {
+		if (!b->reader && b->fd >= 0 && !b->broken) {
+			uint8_t *f = NULL;
+			size_t len = 0;
+			int r;
+
+			b->reader = true;
+			pthread_mutex_unlock(&b->lock);
+			r = read_frame(b, left(deadline), &f, &len);
+			pthread_mutex_lock(&b->lock);
+			b->reader = false;
+			pthread_cond_broadcast(&b->cv);
+			if (r > 0) {
+				r = deliver(b, f, len);
+				free(f);
+				if (r < 0)
+					drop_conn_locked(b, r);
+			} else if (r < 0) {
+				drop_conn_locked(b, r == -ECONNRESET ?
+						 -rpc_s_call_failed : r);
+			}
+			if (b->broken && b->fd >= 0) {
+				close(b->fd);
+				b->fd = -1;
+			}
+			if (r == 0 && !p->done && left(deadline) == 0)
+				return -ETIMEDOUT;
+			continue;
+		}
+		if (b->fd < 0 || b->broken) {
+			if (!p->done) {
+				p->done = true;
+				p->status = -rpc_s_call_failed;
+			}
+			break;
+		}
+		if (deadline < 0) {
+			pthread_cond_wait(&b->cv, &b->lock);
+		} else {
+			struct timespec ts;
+			int l = left(deadline);
+
+			if (!l)
+				return -ETIMEDOUT;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += l / 1000;
+			ts.tv_nsec += (long)(l % 1000) * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&b->cv, &b->lock, &ts);
+		}
+	}
+	return 0;
+}
+
+static void add_pending(struct rpc_binding *b, struct pending *p)
+{
+	pthread_mutex_lock(&b->lock);
+	p->next = b->pending;
+	b->pending = p;
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* b->lock held */
+static void remove_pending(struct rpc_binding *b, struct pending *p)
+{
+	struct pending **pp;
+
+	for (pp = &b->pending; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+}
+
+static int send_pdu(struct rpc_binding *b, const struct ndr_buf *buf,
+		    int64_t deadline)
+{
+	int ret, fd;
+
+	pthread_mutex_lock(&b->lock);
+	fd = b->broken ? -1 : b->fd;
+	pthread_mutex_unlock(&b->lock);
+	if (fd < 0)
+		return -rpc_s_call_failed;
+	ret = __rpc_write_all(fd, buf->data, buf->len, left(deadline));
+	return ret;
+}
+
+static int send_simple(struct rpc_binding *b, uint8_t ptype, uint32_t call_id)
+{
+	struct rpc_co_enc e = {
+		.ptype = ptype,
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+		.big_endian = b->be,
+		.call_id = call_id,
+	};
+	struct rpc_pdu pdu;
+	struct ndr_buf buf = { 0 };
+	int ret;
+
+	memset(&pdu, 0, offsetof(struct rpc_pdu, bind));
+	ret = __rpc_co_encode(&buf, &e, &pdu);
+	if (ret > 0) {
+		pthread_mutex_lock(&b->send_lock);
+		ret = send_pdu(b, &buf, now_ms() + 1000);
+		pthread_mutex_unlock(&b->send_lock);
+	}
+	__rpc_buf_free(&buf);
+	return ret;
+}
+
+/* ---- connect and bind ------------------------------------------------ */
+
+static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+			 bool alter, int64_t deadline)
+{
+	struct rpc_pdu *pdu;
+	struct pending p = { 0 };
+	struct rpc_co_enc e = {
+		.ptype = alter ? RPC_PT_ALTER_CONTEXT : RPC_PT_BIND,
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+		.big_endian = b->be,
+	};
+	struct ndr_buf buf = { 0 };
+	uint16_t ids[3];
+	int n = 0, i, ret, result = -rpc_s_unknown_if;
+
+	pdu = calloc(1, sizeof(*pdu));
+	if (!pdu)
+		return -ENOMEM;
+	e.call_id = atomic_fetch_add(&b->next_call_id, 1);
+	pdu->bind.max_xmit_frag = b->max_frag;
+	pdu->bind.max_recv_frag = b->max_frag;
+	pdu->bind.assoc_group_id = alter ? 0 : b->assoc_group;
+	if (b->offer & SYN_NDR20) {
+		ids[n] = b->next_ctx_id++;
+		pdu->bind.ctx[n].ctx_id = ids[n];
+		pdu->bind.ctx[n].n_tsyn = 1;
+		pdu->bind.ctx[n].abstract = *iface;
+		pdu->bind.ctx[n].tsyn[0] = rpc_syntax_ndr20;
+		n++;
+	}
+	if (b->offer & SYN_NDR64) {
+		ids[n] = b->next_ctx_id++;
+		pdu->bind.ctx[n].ctx_id = ids[n];
+		pdu->bind.ctx[n].n_tsyn = 1;
+		pdu->bind.ctx[n].abstract = *iface;
+		pdu->bind.ctx[n].tsyn[0] = rpc_syntax_ndr64;
+		n++;
+	}
+	if (!alter && b->btfn) {
+		ids[n] = b->next_ctx_id++;
+		pdu->bind.ctx[n].ctx_id = ids[n];
+		pdu->bind.ctx[n].n_tsyn = 1;
+		pdu->bind.ctx[n].abstract = *iface;
+		__rpc_btfn_uuid(&pdu->bind.ctx[n].tsyn[0].uuid,
+				RPC_BTFN_SEC_CTX_MULTIPLEXING |
+				RPC_BTFN_KEEP_CONN_ON_ORPHAN);
+		pdu->bind.ctx[n].tsyn[0].major = 1;
+		n++;
+	}
+	pdu->bind.n_ctx = (uint8_t)n;
+	ret = __rpc_co_encode(&buf, &e, pdu);
+	if (ret < 0)
+		goto out;
+	p.call_id = e.call_id;
+	add_pending(b, &p);
+	pthread_mutex_lock(&b->send_lock);
+	ret = send_pdu(b, &buf, deadline);
+	pthread_mutex_unlock(&b->send_lock);
+	pthread_mutex_lock(&b->lock);
+	if (!ret)
+		ret = wait_pending(b, &p, deadline);
+	remove_pending(b, &p);
+	pthread_mutex_unlock(&b->lock);
+	if (ret < 0)
+		goto out;
+	ret = p.status;
+	if (ret < 0)
+		goto out;
+	ret = __rpc_co_decode(p.frame, p.flen, pdu);
+	if (ret < 0)
+		goto out;
+	if (pdu->hdr.ptype == RPC_PT_BIND_NAK) {
+		switch (pdu->bind_nak.reason) {
+		case RPC_NAK_TEMPORARY_CONGESTION:
+		case RPC_NAK_LOCAL_LIMIT_EXCEEDED:
+			ret = -rpc_s_server_too_busy;
+			break;
+		case RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED:
+			ret = -rpc_s_unknown_authn_service;
+			break;
+		case RPC_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
+			ret = -rpc_s_protocol_error;
+			break;
+		default:
+			ret = -rpc_s_call_failed_dne;
+		}
+		goto out;
+	}
+	if (pdu->hdr.ptype != (alter ? RPC_PT_ALTER_CONTEXT_RESP
+				     : RPC_PT_BIND_ACK) ||
+	    pdu->bind_ack.n_results != n) {
+		ret = -rpc_s_protocol_error;
+		goto out;
+	}
+	if (!alter) {
+		/* honour the server's sizes, never below MustRecvFragSize */
+		b->max_xmit = pdu->bind_ack.max_xmit_frag < b->max_frag ?
+			      pdu->bind_ack.max_xmit_frag : b->max_frag;
+		if (b->max_xmit < RPC_MIN_FRAG)
+			b->max_xmit = RPC_MIN_FRAG;
+		b->max_recv = b->max_frag;
+		b->assoc_group = pdu->bind_ack.assoc_group_id;
+	}
+	for (i = 0; i < n; i++) {
+		const struct pres_result_view {
+			uint16_t result, reason;
+		} r = { pdu->bind_ack.res[i].result, pdu->bind_ack.res[i].reason };
+		struct cli_ctx *c;
+		int syn;
+
+		if (r.result == RPC_RESULT_NEGOTIATE_ACK) {
+			b->btfn_bits = (uint8_t)r.reason;
+			continue;
+		}
+		if (r.result != RPC_RESULT_ACCEPT) {
+			if (result == -rpc_s_unknown_if &&
+			    r.reason == RPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED)
+				result = -rpc_s_unsupported_trans_syn;
+			continue;
+		}
+		syn = !rpc_uuid_compare(&pdu->bind_ack.res[i].tsyn.uuid,
+					&rpc_syntax_ndr64.uuid) ?
+		      NDR_SYNTAX_NDR64 : NDR_SYNTAX_NDR20;
+		if (result >= 0)
+			continue;	/* the server picked more than one */
+		if (b->nctx == CLI_MAX_CTX) {
+			ret = -rpc_s_out_of_resources;
+			goto out;
+		}
+		c = &b->ctx[b->nctx++];
+		c->iface = *iface;
+		c->ctx_id = ids[i];
+		c->syntax = syn;
+		result = 0;
+	}
+	ret = result;
+out:
+	free(p.frame);
+	__rpc_buf_free(&buf);
+	free(pdu);
+	return ret;
+}
+
+static const struct cli_ctx *lookup_ctx(struct rpc_binding *b,
+					const struct rpc_syntax_id *iface)
+{
+	int i;
+
+	for (i = 0; i < b->nctx; i++)
+		if (!memcmp(&b->ctx[i].iface, iface, sizeof(*iface)))
+			return &b->ctx[i];
+	return NULL;
+}
+
+/* Connect and bind iface if needed; *ctx on success. */
+static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+		      struct cli_ctx *out, int64_t deadline)
+{
+	const struct cli_ctx *c;
+	int ret = 0;
+
+	pthread_mutex_lock(&b->setup);
+	pthread_mutex_lock(&b->lock);
+	if (b->broken && !b->pending) {
+		if (b->fd >= 0 && !b->reader) {
+			close(b->fd);
+			b->fd = -1;
+		}
+		if (b->fd < 0) {
+			b->broken = false;
+			b->nctx = 0;
+			b->next_ctx_id = 0;
+			b->hlen = 0;
+			free(b->frame);
+			b->frame = NULL;
+		}
+	}
+	if (b->broken) {
+		pthread_mutex_unlock(&b->lock);
+		pthread_mutex_unlock(&b->setup);
+		return -rpc_s_call_failed;
+	}
+	if (b->fd < 0) {
+		int fd;
+
+		pthread_mutex_unlock(&b->lock);
+		ret = b->ops->connect(b->sb->netaddr, b->sb->endpoint,
+				      (unsigned int)(deadline < 0 ? 0 :
+						     left(deadline) + 1), &fd);
+		if (ret < 0)
+			goto out;
+		pthread_mutex_lock(&b->lock);
+		b->fd = fd;
+		b->max_recv = 0;
+		pthread_mutex_unlock(&b->lock);
+		ret = bind_exchange(b, iface, false, deadline);
+		if (ret == -rpc_s_call_failed_dne && b->assoc_group) {
+			/* the server forgot our group: start a new one */
+			pthread_mutex_lock(&b->lock);
+			drop_conn_locked(b, -ECONNRESET);
+			pthread_mutex_unlock(&b->lock);
+			b->assoc_group = 0;
+		}
+		if (ret < 0 && ret != -rpc_s_unknown_if &&
+		    ret != -rpc_s_unsupported_trans_syn) {
+			pthread_mutex_lock(&b->lock);
+			drop_conn_locked(b, ret);
+			if (!b->reader && b->fd >= 0) {
+				close(b->fd);
+				b->fd = -1;
+			}
+			pthread_mutex_unlock(&b->lock);
+			goto out;
+		}
+		pthread_mutex_lock(&b->lock);
+	}
+	c = lookup_ctx(b, iface);
+	pthread_mutex_unlock(&b->lock);
+	if (!c && ret == 0) {
+		ret = bind_exchange(b, iface, true, deadline);
+		c = ret < 0 ? NULL : lookup_ctx(b, iface);
+	}
+	if (c)
+		*out = *c;
+	else if (ret == 0)
+		ret = -rpc_s_unknown_if;
+out:
+	pthread_mutex_unlock(&b->setup);
+	return ret;
+}
+
+int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+{
+	struct cli_ctx c;
+	int ret;
+
+	if (!b || !iface)
+		return -EINVAL;
+	ret = ensure_ctx(b, iface, &c, b->timeout_ms ?
+			 now_ms() + b->timeout_ms : -1);
+	return ret < 0 ? ret : c.syntax;
+}
+
+/* ---- calls ----------------------------------------------------------- */
+
+int rpc_binding_cancel(struct rpc_binding *b)
+{
+	uint32_t ids[64];
+	struct pending *p;
+	int n = 0, i;
+
+	pthread_mutex_lock(&b->lock);
+	for (p = b->pending; p && n < 64; p = p->next)
+		if (!p->done && !p->frame)
+			ids[n++] = p->call_id;
+	pthread_mutex_unlock(&b->lock);
+	if (!n)
+		return -rpc_s_no_call_active;
+	for (i = 0; i < n; i++)
+		send_simple(b, RPC_PT_CO_CANCEL, ids[i]);
+	return 0;
+}
+
+int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+		 uint16_t opnum, const void *in, size_t inlen,
+		 struct rpc_reply *reply)
+{
+	int64_t deadline;
+	struct cli_ctx ctx;
+	struct pending p = { 0 };
+	struct ndr_buf buf = { 0 };
+	size_t hdr, chunk, off = 0;
+	int ret;
+
+	if (!b || !iface || !reply || (inlen && !in))
+		return -EINVAL;
+	memset(reply, 0, sizeof(*reply));
+	if (inlen > UINT32_MAX)
+		return -E2BIG;
+	deadline = b->timeout_ms ? now_ms() + b->timeout_ms : -1;
+	ret = ensure_ctx(b, iface, &ctx, deadline);
+	if (ret < 0)
+		return ret;
+
+	p.call_id = atomic_fetch_add(&b->next_call_id, 1);
+	hdr = RPC_REQUEST_HDR_LEN + (b->has_object ? 16 : 0);
+	chunk = ((size_t)b->max_xmit - hdr) & ~(size_t)7;
+	add_pending(b, &p);
+
+	pthread_mutex_lock(&b->send_lock);
+	do {
+		size_t n = inlen - off < chunk ? inlen - off : chunk;
+		struct rpc_pdu pdu;
+		struct rpc_co_enc e = {
+			.ptype = RPC_PT_REQUEST,
+			.pfc_flags = (off ? 0 : RPC_PFC_FIRST_FRAG) |
+				     (off + n == inlen ? RPC_PFC_LAST_FRAG : 0) |
+				     (b->has_object ? RPC_PFC_OBJECT_UUID : 0),
+			.big_endian = b->be,
+			.call_id = p.call_id,
+		};
+
+		memset(&pdu, 0, offsetof(struct rpc_pdu, bind) +
+		       sizeof(pdu.request));
+		pdu.request.alloc_hint = (uint32_t)(inlen - off);
+		pdu.request.ctx_id = ctx.ctx_id;
+		pdu.request.opnum = opnum;
+		pdu.request.object = b->object;
+		pdu.stub = (const uint8_t *)in + off;
+		pdu.stub_len = n;
+		buf.len = 0;
+		ret = __rpc_co_encode(&buf, &e, &pdu);
+		if (ret < 0)
+			break;
+		ret = send_pdu(b, &buf, deadline);
+		if (ret < 0)
+			break;
+		off += n;
+	} while (off < inlen);
+	pthread_mutex_unlock(&b->send_lock);
+	__rpc_buf_free(&buf);
+
+	pthread_mutex_lock(&b->lock);
+	if (ret < 0) {
+		drop_conn_locked(b, ret);
+	} else {
+		ret = wait_pending(b, &p, deadline);
+		if (ret == -ETIMEDOUT) {
+			/* give up on the call; its answer is discarded */
+			p.done = true;
+			remove_pending(b, &p);
+			pthread_mutex_unlock(&b->lock);
+			send_simple(b, RPC_PT_ORPHANED, p.call_id);
+			__rpc_buf_free(&p.stub);
+			return -ETIMEDOUT;
+		}
+	}
+	remove_pending(b, &p);
+	pthread_mutex_unlock(&b->lock);
+	if (ret >= 0)
+		ret = p.status;
+	reply->fault = p.fault;
+	memcpy(reply->drep, p.drep, 4);
+	if (ret < 0) {
+		__rpc_buf_free(&p.stub);
+		if (p.fault == nca_s_fault_cancel)
+			ret = -rpc_s_call_cancelled;
+		return ret;
+	}
+	reply->data = p.stub.data;
+	reply->len = p.stub.len;
+	return 0;
+}

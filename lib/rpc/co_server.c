@@ -1,0 +1,1595 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Connection-oriented server engine: one epoll thread reads and frames
+ * PDUs of every connection (non-blocking, level-triggered), answers
+ * binds inline and hands complete requests to a worker pool that grows
+ * on demand up to max_calls threads.  Responses go to a per-connection
+ * output queue that the worker flushes or the loop drains on EPOLLOUT;
+ * a connection whose queue is large or that has too many calls running
+ * is not read from until it drains, so a slow or hostile client only
+ * delays itself.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include "server_int.h"
+
+enum { TAG_LISTENER = 1, TAG_CONN, TAG_EVENT };
+
+struct outbuf {
+	struct outbuf *next;
+	size_t len, off;
+	uint8_t data[];
+};
+
+struct pctx_entry {
+	uint16_t ctx_id;
+	uint8_t syntax;			/* enum ndr_syntax */
+	const struct srv_if *ifp;	/* snapshot at bind time */
+	struct srv_if iface;
+};
+
+struct rpc_call_ctx {
+	struct rpc_call_ctx *next;		/* conn->calls */
+	struct conn *conn;
+	uint32_t call_id;
+	uint16_t ctx_id;
+	uint16_t opnum;
+	uint8_t pfc_flags;		/* of the first fragment */
+	uint8_t drep[4];
+	bool be;
+	bool receiving;			/* still in reassembly */
+	bool maybe;
+	uint8_t syntax;
+	uint32_t fault;			/* preset fault: skip the manager */
+	struct srv_if iface;
+	rpc_uuid_t object;
+	struct ndr_buf in;
+	atomic_bool cancelled;
+	atomic_bool orphaned;
+	struct ndr_arena *arena;
+	struct rpc_binding *binding;	/* rpc_call_ctx_binding() */
+};
+
+struct conn {
+	int tag;			/* TAG_CONN */
+	struct conn *next, *prev;	/* srv->conns, under srv->lock */
+	struct rpc_server *srv;
+	const struct srv_listener *lst;
+	int fd;
+	atomic_int refs;
+	pthread_mutex_t lock;		/* outq, calls, events, closing */
+
+	/* receive state: loop thread only */
+	uint8_t hdr[RPC_CO_HDR_LEN];
+	size_t hlen;
+	uint8_t *frame;
+	size_t flen, fgot;
+
+	/* association: loop thread writes, workers read after bind */
+	bool bound;
+	uint16_t max_xmit, max_recv;
+	struct assoc_group *group;
+	int nctx;
+	struct pctx_entry ctx[CONN_MAX_CTX];
+
+	struct rpc_call_ctx *calls;		/* receiving and running */
+	unsigned int ncalls;
+	struct outbuf *oq_head, *oq_tail;
+	size_t oq_bytes;
+	uint32_t events;
+	bool closing;
+	bool close_after_flush;
+};
+
+static void conn_put(struct conn *c);
+static void conn_update_events(struct conn *c);
+static void submit(struct rpc_server *srv, struct rpc_call_ctx *call);
+
+/* ---- call helpers for managers ----------------------------------------- */
+
+int rpc_call_ctx_syntax(const struct rpc_call_ctx *call)
+{
+	return call->syntax;
+}
+
+bool rpc_call_ctx_big_endian(const struct rpc_call_ctx *call)
+{
+	return call->be;
+}
+
+bool rpc_call_ctx_cancelled(const struct rpc_call_ctx *call)
+{
+	return atomic_load(&call->cancelled);
+}
+
+void rpc_call_ctx_object(const struct rpc_call_ctx *call, rpc_uuid_t *obj)
+{
+	*obj = call->object;
+}
+
+struct rpc_server *rpc_call_ctx_server(const struct rpc_call_ctx *call)
+{
+	return call->conn->srv;
+}
+
+uint16_t rpc_call_ctx_opnum(const struct rpc_call_ctx *call)
+{
+	return call->opnum;
+}
+
+/* The call this thread executes, and a fault its manager asked for. */
+static __thread struct rpc_call_ctx *cur_call;
+static __thread bool cur_fault_set;
+static __thread uint32_t cur_fault;
+
+struct rpc_call_ctx *rpc_call_ctx_current(void)
+{
+	return cur_call;
+}
+
+void rpc_server_fault(uint32_t status)
+{
+	cur_fault_set = true;
+	cur_fault = status;
+}
+
+static struct ndr_arena *call_arena(struct rpc_call_ctx *call)
+{
+	if (!call->arena) {
+		call->arena = calloc(1, sizeof(*call->arena));
+		if (call->arena)
+			ndr_arena_init(call->arena, 0);
+	}
+	return call->arena;
+}
+
+void *rpc_ss_allocate(size_t size)
+{
+	struct ndr_arena *a;
+
+	if (!cur_call)
+		return NULL;
+	a = call_arena(cur_call);
+	return a ? ndr_arena_alloc(a, size ? size : 1) : NULL;
+}
+
+handle_t rpc_call_ctx_binding(struct rpc_call_ctx *call)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 40];
+	unsigned int port;
+
+	if (call->binding)
+		return call->binding;
+	if (getpeername(call->conn->fd, (struct sockaddr *)&ss, &sl))
+		return NULL;
+	if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+		port = ntohs(a->sin6_port);
+	} else if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
+		port = ntohs(a->sin_port);
+	} else {
+		return NULL;
+	}
+	snprintf(s, sizeof(s), "%s:%s[%u]", call->conn->lst->ops->protseq,
+		 host, port);
+	if (rpc_binding_from_string(s, &call->binding) < 0)
+		call->binding = NULL;
+	return call->binding;
+}
+
+static void call_free(struct rpc_call_ctx *call)
+{
+	__rpc_buf_free(&call->in);
+	if (call->arena) {
+		ndr_arena_release(call->arena);
+		free(call->arena);
+	}
+	rpc_binding_free(call->binding);
+	free(call);
+}
+
+/* ---- context handles --------------------------------------------------- */
+
+static const uint8_t zero20[20];
+
+int rpc_sctx_lookup(struct rpc_call_ctx *call,
+		    const struct ndr_context_handle *h, int allow_null,
+		    void **user)
+{
+	struct rpc_server *srv = call->conn->srv;
+	struct ctx_handle *ch;
+	rpc_uuid_t u;
+	int ret = -nca_s_fault_context_mismatch;
+
+	*user = NULL;
+	if (!h || !memcmp(h, zero20, sizeof(zero20)))
+		return allow_null ? 0 : ret;
+	rpc_uuid_from_wire(&u, h->uuid, false);
+	pthread_mutex_lock(&srv->lock);
+	for (ch = call->conn->group->handles; ch; ch = ch->next)
+		if (!memcmp(&ch->uuid, &u, sizeof(u))) {
+			*user = ch->user;
+			ret = 0;
+			break;
+		}
+	pthread_mutex_unlock(&srv->lock);
+	return ret;
+}
+
+static int sctx_update(struct rpc_call_ctx *call,
+		       const struct ndr_context_handle *old, void *user,
+		       rpc_rundown_fn rundown, struct ndr_context_handle *h)
+{
+	struct rpc_server *srv = call->conn->srv;
+	struct assoc_group *g = call->conn->group;
+	struct ctx_handle **pp, *ch = NULL;
+	rpc_uuid_t u;
+	int ret = 0;
+
+	pthread_mutex_lock(&srv->lock);
+	if (old && memcmp(old, zero20, sizeof(zero20))) {
+		rpc_uuid_from_wire(&u, old->uuid, false);
+		for (pp = &g->handles; *pp; pp = &(*pp)->next)
+			if (!memcmp(&(*pp)->uuid, &u, sizeof(u))) {
+				ch = *pp;
+				break;
+			}
+		if (ch && !user) {
+			*pp = ch->next;
+			free(ch);
+			srv->nhandles--;
+			ch = NULL;
+		}
+	}
+	if (user && !ch) {
+		ch = calloc(1, sizeof(*ch));
+		if (!ch) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		rpc_uuid_generate(&ch->uuid);
+		ch->next = g->handles;
+		g->handles = ch;
+		srv->nhandles++;
+	}
+	if (ch) {
+		ch->user = user;
+		ch->rundown = rundown;
+	}
+out:
+	pthread_mutex_unlock(&srv->lock);
+	if (h) {
+		memset(h, 0, sizeof(*h));
+		if (ch && !ret)
+			rpc_uuid_to_wire(&ch->uuid, h->uuid, false);
+	}
+	return ret;
+}
+
+int rpc_sctx_to_wire(struct rpc_call_ctx *call, void *user,
+		     rpc_rundown_fn rundown, struct ndr_context_handle *wire)
+{
+	struct ndr_context_handle old;
+
+	if (!call || !wire)
+		return -EINVAL;
+	old = *wire;
+	return sctx_update(call, &old, user, rundown, wire);
+}
+
+/* ---- association groups ------------------------------------------------ */
+
+static struct assoc_group *group_join(struct rpc_server *srv, uint32_t id)
+{
+	struct assoc_group *g;
+
+	pthread_mutex_lock(&srv->lock);
+	if (id) {
+		for (g = srv->groups; g; g = g->next)
+			if (g->id == id)
+				break;
+	} else {
+		g = calloc(1, sizeof(*g));
+		if (g) {
+			do {
+				g->id = ++srv->next_group & 0x00ffffff;
+			} while (!g->id);
+			g->id |= 0x12000000u;	/* recognisable, never 0 */
+			g->next = srv->groups;
+			srv->groups = g;
+			srv->ngroups++;
+		}
+	}
+	if (g)
+		g->nconns++;
+	pthread_mutex_unlock(&srv->lock);
+	return g;
+}
+
+static void group_leave(struct rpc_server *srv, struct assoc_group *g)
+{
+	struct assoc_group **pp;
+	struct ctx_handle *h, *next;
+
+	pthread_mutex_lock(&srv->lock);
+	if (--g->nconns) {
+		pthread_mutex_unlock(&srv->lock);
+		return;
+	}
+	for (pp = &srv->groups; *pp; pp = &(*pp)->next)
+		if (*pp == g) {
+			*pp = g->next;
+			break;
+		}
+	srv->ngroups--;
+	h = g->handles;
+	for (next = h; next; next = next->next)
+		srv->nhandles--;
+	pthread_mutex_unlock(&srv->lock);
+	/* run down outside the lock: rundowns may call back */
+	for (; h; h = next) {
+		next = h->next;
+		if (h->rundown)
+			h->rundown(h->user);
+		free(h);
+	}
+	free(g);
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+/* c->lock held. */
+static void conn_flush_locked(struct conn *c)
+{
+	while (c->oq_head && !c->closing) {
+		struct outbuf *o = c->oq_head;
+		ssize_t r = send(c->fd, o->data + o->off, o->len - o->off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN) {
+				shutdown(c->fd, SHUT_RDWR);	/* loop sees EOF */
+				c->close_after_flush = false;
+			}
+			break;
+		}
+		o->off += (size_t)r;
+		c->oq_bytes -= (size_t)r;
+		if (o->off == o->len) {
+			c->oq_head = o->next;
+			if (!c->oq_head)
+				c->oq_tail = NULL;
+			free(o);
+		}
+	}
+	if (!c->oq_head && c->close_after_flush)
+		shutdown(c->fd, SHUT_RDWR);
+	conn_update_events(c);
+}
+
+/* Queue the encoded PDUs in b (c->lock held), then flush. */
+static int conn_queue_locked(struct conn *c, const struct ndr_buf *b)
+{
+	struct outbuf *o;
+
+	if (c->closing)
+		return -ECONNRESET;
+	o = malloc(sizeof(*o) + b->len);
+	if (!o)
+		return -ENOMEM;
+	memcpy(o->data, b->data, b->len);
+	o->len = b->len;
+	o->off = 0;
+	o->next = NULL;
+	if (c->oq_tail)
+		c->oq_tail->next = o;
+	else
+		c->oq_head = o;
+	c->oq_tail = o;
+	c->oq_bytes += b->len;
+	atomic_fetch_add(&c->srv->pkts_out, 1);
+	conn_flush_locked(c);
+	return 0;
+}
+
+static int conn_send(struct conn *c, const struct ndr_buf *b)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->lock);
+	ret = conn_queue_locked(c, b);
+	pthread_mutex_unlock(&c->lock);
+	return ret;
+}
+
+/* c->lock held. */
+static void conn_update_events(struct conn *c)
+{
+	uint32_t ev = 0;
+	struct epoll_event e;
+
+	if (c->closing)
+		return;
+	if (c->oq_bytes < CONN_OUTQ_HIGH && c->ncalls < CONN_MAX_CALLS &&
+	    !c->close_after_flush)
+		ev |= EPOLLIN;
+	if (c->oq_head)
+		ev |= EPOLLOUT;
+	if (ev == c->events)
+		return;
+	c->events = ev;
+	e.events = ev | EPOLLRDHUP;
+	e.data.ptr = c;
+	epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &e);
+}
+
+static void send_fault(struct conn *c, uint32_t call_id, uint16_t ctx_id,
+		       uint32_t status, bool did_not_execute, bool be)
+{
+	struct rpc_pdu pdu;
+	struct rpc_co_enc e = {
+		.ptype = RPC_PT_FAULT,
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG |
+			     (did_not_execute ? RPC_PFC_DID_NOT_EXECUTE : 0),
+		.big_endian = be,
+		.call_id = call_id,
+	};
+	struct ndr_buf b = { 0 };
+
+	memset(&pdu, 0, sizeof(pdu));
+	pdu.response.ctx_id = ctx_id;
+	pdu.response.status = status;
+	if (__rpc_co_encode(&b, &e, &pdu) > 0)
+		conn_send(c, &b);
+	__rpc_buf_free(&b);
+	atomic_fetch_add(&c->srv->calls_out, 1);
+}
+
+/* A protocol error: tell the peer (when there is a call to blame) and
+ * close once the fault is out. */
+static void proto_error(struct conn *c, uint32_t call_id, bool be)
+{
+	send_fault(c, call_id, 0, nca_s_proto_error, true, be);
+	pthread_mutex_lock(&c->lock);
+	c->close_after_flush = true;
+	conn_flush_locked(c);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- worker side: execute a call ------------------------------------- */
+
+static uint32_t to_fault(int ret)
+{
+	uint32_t v = (uint32_t)-ret;
+
+	if (v >= 1700)
+		return v;
+	switch (-v) {
+	case -ENOMEM:
+		return nca_s_fault_remote_no_memory;
+	case -E2BIG:
+		return nca_s_out_args_too_big;
+	case -ECANCELED:
+		return nca_s_fault_cancel;
+	case -EINVAL:
+		return rpc_x_bad_stub_data;
+	}
+	return nca_s_fault_unspec;
+}
+
+static int run_thunk(struct rpc_call_ctx *call, struct ndr_buf *out)
+{
+	const struct rpc_interface *s = call->iface.iface;
+	const struct ndr_proc *proc = &s->procs[call->opnum];
+	struct ndr_arena *arena;
+	void **args;
+	ssize_t n;
+	int ret;
+
+	if (!s->thunks[call->opnum])
+		return -nca_s_op_rng_error;
+	arena = call_arena(call);
+	if (!arena)
+		return -ENOMEM;
+	args = ndr_arena_alloc(arena, (proc->nparams + 1) * sizeof(void *));
+	if (!args)
+		return -ENOMEM;
+	if (proc->ret) {
+		args[proc->nparams] = ndr_arena_alloc(arena, proc->ret->size ?
+						      proc->ret->size : 8);
+		if (!args[proc->nparams])
+			return -ENOMEM;
+	}
+	ret = ndr_unmarshal_call(proc, NDR_DIR_IN, args, call->syntax,
+				 call->drep, call->in.data, call->in.len, arena);
+	if (ret < 0)
+		return ret;
+	cur_fault_set = false;
+	ret = s->thunks[call->opnum](args, call);
+	if (ret < 0)
+		return ret;
+	if (cur_fault_set)
+		return -(int)(cur_fault ? cur_fault : nca_s_fault_unspec);
+	n = ndr_marshal_call(proc, NDR_DIR_OUT, args, call->syntax,
+			     call->be ? NDR_F_BIG_ENDIAN : 0, out);
+	return n < 0 ? (int)n : 0;
+}
+
+static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
+{
+	struct conn *c = call->conn;
+	struct ndr_buf b = { 0 };
+	size_t chunk, off = 0;
+	int ret = 0;
+
+	/* stub octets per fragment: a multiple of 8 */
+	chunk = ((size_t)c->max_xmit - RPC_RESPONSE_HDR_LEN) & ~(size_t)7;
+	pthread_mutex_lock(&c->lock);
+	do {
+		size_t n = out->len - off < chunk ? out->len - off : chunk;
+		struct rpc_pdu pdu;
+		struct rpc_co_enc e = {
+			.ptype = RPC_PT_RESPONSE,
+			.pfc_flags = (off ? 0 : RPC_PFC_FIRST_FRAG) |
+				     (off + n == out->len ? RPC_PFC_LAST_FRAG : 0),
+			.big_endian = call->be,
+			.call_id = call->call_id,
+		};
+
+		memset(&pdu, 0, offsetof(struct rpc_pdu, bind) +
+		       sizeof(pdu.response));
+		pdu.response.alloc_hint = (uint32_t)(out->len - off);
+		pdu.response.ctx_id = call->ctx_id;
+		pdu.stub = out->data + off;
+		pdu.stub_len = n;
+		b.len = 0;
+		ret = __rpc_co_encode(&b, &e, &pdu);
+		if (ret < 0)
+			break;
+		ret = conn_queue_locked(c, &b);
+		if (ret < 0)
+			break;
+		off += n;
+	} while (off < out->len);
+	pthread_mutex_unlock(&c->lock);
+	__rpc_buf_free(&b);
+	atomic_fetch_add(&c->srv->calls_out, 1);
+}
+
+static void execute(struct rpc_call_ctx *call)
+{
+	struct conn *c = call->conn;
+	const struct rpc_interface *s = call->iface.iface;
+	struct ndr_buf out = { 0 };
+	uint32_t fault = call->fault;
+	bool dne = fault != 0;
+	int ret;
+
+	if (!fault && call->opnum >= s->nprocs) {
+		fault = nca_s_op_rng_error;
+		dne = true;
+	}
+	if (!fault) {
+		cur_call = call;
+		if (call->iface.raw)
+			ret = call->iface.raw(call, call->opnum, call->in.data,
+					      call->in.len, &out);
+		else
+			ret = run_thunk(call, &out);
+		cur_call = NULL;
+		if (ret < 0) {
+			fault = to_fault(ret);
+			if (fault == nca_s_op_rng_error)
+				dne = true;
+		}
+	}
+	if (atomic_load(&call->orphaned) || call->maybe) {
+		/* nobody waits for this answer */
+	} else if (fault) {
+		if (atomic_load(&call->cancelled) &&
+		    fault == nca_s_fault_unspec)
+			fault = nca_s_fault_cancel;
+		send_fault(c, call->call_id, call->ctx_id, fault, dne, call->be);
+	} else {
+		send_response(call, &out);
+	}
+	__rpc_buf_free(&out);
+
+	pthread_mutex_lock(&c->lock);
+	{
+		struct rpc_call_ctx **pp;
+
+		for (pp = &c->calls; *pp; pp = &(*pp)->next)
+			if (*pp == call) {
+				*pp = call->next;
+				c->ncalls--;
+				break;
+			}
+	}
+	conn_update_events(c);
+	pthread_mutex_unlock(&c->lock);
+	call_free(call);
+	conn_put(c);
+}
+
+static void *worker(void *arg)
+{
+	struct rpc_server *srv = arg;
+
+	pthread_mutex_lock(&srv->lock);
+	for (;;) {
+		struct job *j;
+
+		while (!srv->jq_head && !atomic_load(&srv->stop)) {
+			struct timespec ts;
+
+			srv->nidle++;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 30;
+			if (pthread_cond_timedwait(&srv->work_cv, &srv->lock,
+						   &ts) == ETIMEDOUT &&
+			    !srv->jq_head && srv->nthreads > 4) {
+				srv->nidle--;
+				goto exit;
+			}
+			srv->nidle--;
+		}
+		j = srv->jq_head;
+		if (!j)
+			break;		/* stopping and nothing queued */
+		srv->jq_head = j->next;
+		if (!srv->jq_head)
+			srv->jq_tail = NULL;
+		srv->running++;
+		pthread_mutex_unlock(&srv->lock);
+		execute(j->call);
+		free(j);
+		pthread_mutex_lock(&srv->lock);
+		srv->running--;
+	}
+exit:
+	srv->nthreads--;
+	pthread_cond_broadcast(&srv->idle_cv);
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
+}
+
+static void submit(struct rpc_server *srv, struct rpc_call_ctx *call)
+{
+	struct job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		send_fault(call->conn, call->call_id, call->ctx_id,
+			   nca_s_server_too_busy, true, call->be);
+		/* unlink and drop */
+		call->maybe = true;
+		call->fault = nca_s_server_too_busy;
+		execute(call);
+		return;
+	}
+	j->call = call;
+	pthread_mutex_lock(&srv->lock);
+	if (srv->jq_tail)
+		srv->jq_tail->next = j;
+	else
+		srv->jq_head = j;
+	srv->jq_tail = j;
+	if (!srv->nidle && srv->nthreads < srv->max_threads) {
+		pthread_t t;
+		pthread_attr_t a;
+
+		pthread_attr_init(&a);
+		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&a, 256 << 10);
+		if (!pthread_create(&t, &a, worker, srv))
+			srv->nthreads++;
+		pthread_attr_destroy(&a);
+	}
+	pthread_cond_signal(&srv->work_cv);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+/* ---- loop side: binds, requests, cancels ------------------------------ */
+
+static const struct srv_if *find_if(struct rpc_server *srv,
+				    const struct rpc_syntax_id *id,
+				    struct srv_if *copy)
+{
+	const struct srv_if *found = NULL;
+	int i;
+
+	pthread_mutex_lock(&srv->lock);
+	for (i = 0; i < srv->nifs; i++) {
+		const struct rpc_syntax_id *r = &srv->ifs[i].iface->id;
+
+		if (!rpc_uuid_compare(&r->uuid, &id->uuid) &&
+		    r->major == id->major &&
+		    id->minor <= r->minor) {
+			found = &srv->ifs[i];
+			*copy = *found;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return found;
+}
+
+static bool syntax_eq(const struct rpc_syntax_id *a,
+		      const struct rpc_syntax_id *b)
+{
+	return !rpc_uuid_compare(&a->uuid, &b->uuid) &&
+	       a->major == b->major && a->minor == b->minor;
+}
+
+/* Fill res[] for the contexts of a bind/alter_context, adding accepted
+ * ones to the connection. */
+static void negotiate(struct conn *c, const struct rpc_pdu *in,
+		      struct rpc_pdu *out)
+{
+	unsigned int i, j;
+
+	out->bind_ack.n_results = in->bind.n_ctx;
+	for (i = 0; i < in->bind.n_ctx; i++) {
+		const struct rpc_pctx *pc = &in->bind.ctx[i];
+		struct rpc_pres_result *r = &out->bind_ack.res[i];
+		struct srv_if iface;
+		uint8_t bits;
+		int pick = -1, k;
+		uint32_t allowed;
+
+		memset(r, 0, sizeof(*r));
+		if (__rpc_is_btfn(&pc->tsyn[0].uuid, &bits) && pc->n_tsyn == 1) {
+			r->result = RPC_RESULT_NEGOTIATE_ACK;
+			r->reason = bits & (RPC_BTFN_SEC_CTX_MULTIPLEXING |
+					    RPC_BTFN_KEEP_CONN_ON_ORPHAN);
+			continue;
+		}
+		r->result = RPC_RESULT_PROVIDER_REJECTION;
+		if (!find_if(c->srv, &pc->abstract, &iface)) {
+			r->reason = RPC_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED;
+			continue;
+		}
+		allowed = iface.syntaxes;
+		/* prefer NDR64 when both are offered and served */
+		for (j = 0; j < pc->n_tsyn; j++) {
+			if ((allowed & SYN_NDR64) &&
+			    syntax_eq(&pc->tsyn[j], &rpc_syntax_ndr64)) {
+				pick = NDR_SYNTAX_NDR64;
+				break;
+			}
+			if ((allowed & SYN_NDR20) && pick < 0 &&
+			    syntax_eq(&pc->tsyn[j], &rpc_syntax_ndr20))
+				pick = NDR_SYNTAX_NDR20;
+		}
+		if (pick < 0) {
+			r->reason = RPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED;
+			continue;
+		}
+		/* replace a context id that is bound again */
+		for (k = 0; k < c->nctx; k++)
+			if (c->ctx[k].ctx_id == pc->ctx_id)
+				break;
+		if (k == c->nctx) {
+			if (c->nctx == CONN_MAX_CTX) {
+				r->reason = RPC_REASON_LOCAL_LIMIT_EXCEEDED;
+				continue;
+			}
+			c->nctx++;
+		}
+		c->ctx[k].ctx_id = pc->ctx_id;
+		c->ctx[k].syntax = (uint8_t)pick;
+		c->ctx[k].iface = iface;
+		r->result = RPC_RESULT_ACCEPT;
+		r->reason = 0;
+		r->tsyn = pick == NDR_SYNTAX_NDR64 ? rpc_syntax_ndr64
+						   : rpc_syntax_ndr20;
+	}
+}
+
+static void send_bind_nak(struct conn *c, uint32_t call_id, uint16_t reason,
+			  bool be)
+{
+	struct rpc_pdu pdu;
+	struct rpc_co_enc e = {
+		.ptype = RPC_PT_BIND_NAK,
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+		.big_endian = be,
+		.call_id = call_id,
+	};
+	struct ndr_buf b = { 0 };
+
+	memset(&pdu, 0, sizeof(pdu));
+	pdu.bind_nak.reason = reason;
+	pdu.bind_nak.n_versions = 1;
+	pdu.bind_nak.versions[0][0] = 5;
+	pdu.bind_nak.versions[0][1] = 0;
+	if (__rpc_co_encode(&b, &e, &pdu) > 0)
+		conn_send(c, &b);
+	__rpc_buf_free(&b);
+	pthread_mutex_lock(&c->lock);
+	c->close_after_flush = true;
+	conn_flush_locked(c);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static uint16_t clamp_frag(uint16_t v)
+{
+	if (v < RPC_MIN_FRAG)
+		return RPC_MIN_FRAG;
+	return v > SRV_MAX_FRAG ? SRV_MAX_FRAG : v;
+}
+
+static void handle_bind(struct conn *c, const struct rpc_pdu *in)
+{
+	struct rpc_pdu *out;
+	struct rpc_co_enc e = {
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+		.big_endian = in->big_endian,
+		.call_id = in->hdr.call_id,
+	};
+	struct ndr_buf b = { 0 };
+	bool alter = in->hdr.ptype == RPC_PT_ALTER_CONTEXT;
+
+	if (in->has_auth) {
+		/* no security providers yet */
+		if (alter)
+			proto_error(c, in->hdr.call_id, in->big_endian);
+		else
+			send_bind_nak(c, in->hdr.call_id,
+				      RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED,
+				      in->big_endian);
+		return;
+	}
+	if (alter != c->bound) {
+		if (alter)
+			proto_error(c, in->hdr.call_id, in->big_endian);
+		else
+			send_bind_nak(c, in->hdr.call_id,
+				      RPC_NAK_REASON_NOT_SPECIFIED,
+				      in->big_endian);
+		return;
+	}
+	out = calloc(1, sizeof(*out));
+	if (!out) {
+		send_bind_nak(c, in->hdr.call_id, RPC_NAK_LOCAL_LIMIT_EXCEEDED,
+			      in->big_endian);
+		return;
+	}
+	if (!alter) {
+		c->group = group_join(c->srv, in->bind.assoc_group_id);
+		if (!c->group) {
+			free(out);
+			send_bind_nak(c, in->hdr.call_id,
+				      RPC_NAK_REASON_NOT_SPECIFIED,
+				      in->big_endian);
+			return;
+		}
+		/* frag sizes are never below MustRecvFragSize */
+		c->max_xmit = clamp_frag(in->bind.max_recv_frag);
+		c->max_recv = clamp_frag(in->bind.max_xmit_frag);
+		c->bound = true;
+		snprintf(out->bind_ack.sec_addr, sizeof(out->bind_ack.sec_addr),
+			 "%s", c->lst->sec_addr);
+		e.ptype = RPC_PT_BIND_ACK;
+		/* the client may use concurrent multiplexing if it asks */
+		e.pfc_flags |= in->hdr.pfc_flags & RPC_PFC_CONC_MPX;
+	} else {
+		e.ptype = RPC_PT_ALTER_CONTEXT_RESP;
+	}
+	out->bind_ack.max_xmit_frag = c->max_xmit;
+	out->bind_ack.max_recv_frag = c->max_recv;
+	out->bind_ack.assoc_group_id = c->group->id;
+	negotiate(c, in, out);
+	if (__rpc_co_encode(&b, &e, out) > 0)
+		conn_send(c, &b);
+	__rpc_buf_free(&b);
+	free(out);
+}
+
+static struct rpc_call_ctx *find_call(struct conn *c, uint32_t call_id)
+{
+	struct rpc_call_ctx *call;
+
+	for (call = c->calls; call; call = call->next)
+		if (call->call_id == call_id)
+			return call;
+	return NULL;
+}
+
+static const struct pctx_entry *find_ctx(struct conn *c, uint16_t id)
+{
+	int i;
+
+	for (i = 0; i < c->nctx; i++)
+		if (c->ctx[i].ctx_id == id)
+			return &c->ctx[i];
+	return NULL;
+}
+
+static void handle_request(struct conn *c, const struct rpc_pdu *in)
+{
+	uint8_t fl = in->hdr.pfc_flags;
+	struct rpc_call_ctx *call;
+	int ret;
+
+	if (!c->bound || in->has_auth) {
+		proto_error(c, in->hdr.call_id, in->big_endian);
+		return;
+	}
+	pthread_mutex_lock(&c->lock);
+	call = find_call(c, in->hdr.call_id);
+	if (call && !call->receiving)
+		call = NULL;	/* a new call may reuse a running call's id? no */
+	pthread_mutex_unlock(&c->lock);
+
+	if (fl & RPC_PFC_FIRST_FRAG) {
+		const struct pctx_entry *pc;
+
+		if (call) {
+			proto_error(c, in->hdr.call_id, in->big_endian);
+			return;
+		}
+		call = calloc(1, sizeof(*call));
+		if (!call) {
+			send_fault(c, in->hdr.call_id, in->request.ctx_id,
+				   nca_s_fault_remote_no_memory, true,
+				   in->big_endian);
+			return;
+		}
+		call->conn = c;
+		call->call_id = in->hdr.call_id;
+		call->ctx_id = in->request.ctx_id;
+		call->opnum = in->request.opnum;
+		call->pfc_flags = fl;
+		call->maybe = fl & RPC_PFC_MAYBE;
+		memcpy(call->drep, in->hdr.drep, 4);
+		call->be = in->big_endian;
+		call->receiving = true;
+		call->object = in->request.object;
+		call->in.limit = CALL_MAX_IN;
+		pc = find_ctx(c, call->ctx_id);
+		if (!pc) {
+			call->fault = nca_s_unk_if;
+		} else {
+			call->iface = pc->iface;
+			call->syntax = pc->syntax;
+		}
+		if (!call->fault && in->request.alloc_hint)
+			__rpc_buf_reserve(&call->in,
+					  in->request.alloc_hint <
+					  CALL_PREALLOC_MAX ?
+					  in->request.alloc_hint :
+					  CALL_PREALLOC_MAX);
+		if (fl & RPC_PFC_PENDING_CANCEL)
+			atomic_store(&call->cancelled, true);
+		pthread_mutex_lock(&c->lock);
+		call->next = c->calls;
+		c->calls = call;
+		c->ncalls++;
+		conn_update_events(c);
+		pthread_mutex_unlock(&c->lock);
+		atomic_fetch_add(&c->srv->calls_in, 1);
+	} else {
+		if (!call) {
+			/* a fragment of a call we do not know */
+			proto_error(c, in->hdr.call_id, in->big_endian);
+			return;
+		}
+		if (call->ctx_id != in->request.ctx_id ||
+		    call->opnum != in->request.opnum) {
+			proto_error(c, in->hdr.call_id, in->big_endian);
+			return;
+		}
+		if (fl & RPC_PFC_PENDING_CANCEL)
+			atomic_store(&call->cancelled, true);
+	}
+	if (!call->fault) {
+		ret = __rpc_buf_put(&call->in, in->stub, in->stub_len);
+		if (ret < 0) {
+			call->fault = ret == -E2BIG ? nca_s_fault_remote_no_memory
+						    : to_fault(ret);
+			__rpc_buf_free(&call->in);
+		}
+	}
+	if (fl & RPC_PFC_LAST_FRAG) {
+		call->receiving = false;
+		atomic_fetch_add(&c->refs, 1);
+		submit(c->srv, call);
+	}
+}
+
+static void handle_cancel(struct conn *c, const struct rpc_pdu *in,
+			  bool orphan)
+{
+	struct rpc_call_ctx *call;
+
+	pthread_mutex_lock(&c->lock);
+	call = find_call(c, in->hdr.call_id);
+	if (call) {
+		atomic_store(&call->cancelled, true);
+		if (orphan)
+			atomic_store(&call->orphaned, true);
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (call && orphan && call->receiving) {
+		/* drop the half-received call */
+		pthread_mutex_lock(&c->lock);
+		{
+			struct rpc_call_ctx **pp;
+
+			for (pp = &c->calls; *pp; pp = &(*pp)->next)
+				if (*pp == call) {
+					*pp = call->next;
+					c->ncalls--;
+					break;
+				}
+		}
+		conn_update_events(c);
+		pthread_mutex_unlock(&c->lock);
+		call_free(call);
+	}
+}
+
+/* One complete frame; returns false when the connection is done. */
+static void handle_frame(struct conn *c, const uint8_t *buf, size_t len)
+{
+	struct rpc_pdu *pdu;
+	int ret;
+
+	atomic_fetch_add(&c->srv->pkts_in, 1);
+	pdu = malloc(sizeof(*pdu));
+	if (!pdu) {
+		shutdown(c->fd, SHUT_RDWR);
+		return;
+	}
+	ret = __rpc_co_decode(buf, len, pdu);
+	if (ret < 0) {
+		bool be = !(buf[4] >> 4);
+		uint32_t call_id = __rpc_get32(buf + 12, be);
+
+		if (buf[2] == RPC_PT_BIND)
+			send_bind_nak(c, call_id,
+				      ret == -rpc_s_out_of_resources ?
+				      RPC_NAK_LOCAL_LIMIT_EXCEEDED :
+				      RPC_NAK_REASON_NOT_SPECIFIED, be);
+		else
+			proto_error(c, call_id, be);
+		free(pdu);
+		return;
+	}
+	switch (pdu->hdr.ptype) {
+	case RPC_PT_BIND:
+	case RPC_PT_ALTER_CONTEXT:
+		handle_bind(c, pdu);
+		break;
+	case RPC_PT_REQUEST:
+		handle_request(c, pdu);
+		break;
+	case RPC_PT_CO_CANCEL:
+		handle_cancel(c, pdu, false);
+		break;
+	case RPC_PT_ORPHANED:
+		handle_cancel(c, pdu, true);
+		break;
+	default:
+		/* auth3 without a security context, or a server PDU */
+		proto_error(c, pdu->hdr.call_id, pdu->big_endian);
+		break;
+	}
+	free(pdu);
+}
+
+/* Read what is there (bounded per wake-up for fairness). */
+static bool conn_read(struct conn *c)
+{
+	size_t budget = 256 << 10;
+
+	while (budget) {
+		ssize_t r;
+
+		if (c->close_after_flush) {
+			bool drained;
+
+			pthread_mutex_lock(&c->lock);
+			drained = !c->oq_head;
+			pthread_mutex_unlock(&c->lock);
+			return !drained;
+		}
+		if (c->hlen < RPC_CO_HDR_LEN) {
+			r = recv(c->fd, c->hdr + c->hlen,
+				 RPC_CO_HDR_LEN - c->hlen, MSG_DONTWAIT);
+		} else {
+			r = recv(c->fd, c->frame + c->fgot, c->flen - c->fgot,
+				 MSG_DONTWAIT);
+		}
+		if (r < 0)
+			return errno == EAGAIN || errno == EINTR;
+		if (r == 0)
+			return false;
+		budget = (size_t)r > budget ? 0 : budget - (size_t)r;
+		if (c->hlen < RPC_CO_HDR_LEN) {
+			uint16_t fl;
+			int ret;
+
+			c->hlen += (size_t)r;
+			if (c->hlen < RPC_CO_HDR_LEN)
+				continue;
+			ret = __rpc_co_peek(c->hdr, c->hlen, &fl);
+			if (ret < 0 ||
+			    (c->bound && fl > c->max_recv && fl > SRV_MAX_FRAG))
+				return false;	/* garbage: just close */
+			c->frame = malloc(fl);
+			if (!c->frame)
+				return false;
+			memcpy(c->frame, c->hdr, RPC_CO_HDR_LEN);
+			c->flen = fl;
+			c->fgot = RPC_CO_HDR_LEN;
+		} else {
+			c->fgot += (size_t)r;
+		}
+		if (c->fgot == c->flen) {
+			uint8_t *f = c->frame;
+
+			c->frame = NULL;
+			c->hlen = 0;
+			handle_frame(c, f, c->flen);
+			free(f);
+			pthread_mutex_lock(&c->lock);
+			r = !(c->events & EPOLLIN);
+			pthread_mutex_unlock(&c->lock);
+			if (r)
+				return true;	/* paused: back-pressure */
+		}
+	}
+	return true;
+}
+
+/* ---- connections ----------------------------------------------------- */
+
+static void conn_put(struct conn *c)
+{
+	struct rpc_server *srv = c->srv;
+
+	if (atomic_fetch_sub(&c->refs, 1) != 1)
+		return;
+	while (c->oq_head) {
+		struct outbuf *o = c->oq_head;
+
+		c->oq_head = o->next;
+		free(o);
+	}
+	close(c->fd);
+	free(c->frame);
+	if (c->group)
+		group_leave(srv, c->group);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static void conn_close(struct conn *c)
+{
+	struct rpc_server *srv = c->srv;
+	struct rpc_call_ctx *call, *recv_calls = NULL, **pp;
+
+	pthread_mutex_lock(&c->lock);
+	c->closing = true;
+	epoll_ctl(srv->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	shutdown(c->fd, SHUT_RDWR);
+	for (pp = &c->calls; (call = *pp); ) {
+		atomic_store(&call->cancelled, true);
+		atomic_store(&call->orphaned, true);
+		if (call->receiving) {
+			*pp = call->next;
+			c->ncalls--;
+			call->next = recv_calls;
+			recv_calls = call;
+		} else {
+			pp = &call->next;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	while ((call = recv_calls)) {
+		recv_calls = call->next;
+		call_free(call);
+	}
+	pthread_mutex_lock(&srv->lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	srv->nconns--;
+	pthread_mutex_unlock(&srv->lock);
+	conn_put(c);
+}
+
+static void do_accept(struct rpc_server *srv, struct srv_listener *l)
+{
+	for (int i = 0; i < 64; i++) {
+		struct epoll_event e;
+		struct conn *c;
+		int fd, one = 1;
+
+		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->tag = TAG_CONN;
+		c->srv = srv;
+		c->lst = l;
+		c->fd = fd;
+		atomic_init(&c->refs, 1);
+		pthread_mutex_init(&c->lock, NULL);
+		c->max_xmit = c->max_recv = RPC_MIN_FRAG;
+		c->events = EPOLLIN;
+		e.events = EPOLLIN | EPOLLRDHUP;
+		e.data.ptr = c;
+		pthread_mutex_lock(&srv->lock);
+		c->next = srv->conns;
+		if (c->next)
+			c->next->prev = c;
+		srv->conns = c;
+		srv->nconns++;
+		pthread_mutex_unlock(&srv->lock);
+		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) < 0)
+			conn_close(c);
+	}
+}
+
+static void *loop(void *arg)
+{
+	struct rpc_server *srv = arg;
+	struct epoll_event ev[64];
+
+	while (!atomic_load(&srv->stop)) {
+		int n = epoll_wait(srv->epfd, ev, 64, -1), i;
+
+		for (i = 0; i < n; i++) {
+			int tag = *(int *)ev[i].data.ptr;
+
+			if (tag == TAG_LISTENER) {
+				do_accept(srv, ev[i].data.ptr);
+			} else if (tag == TAG_CONN) {
+				struct conn *c = ev[i].data.ptr;
+				bool ok = true;
+
+				if (ev[i].events & EPOLLOUT) {
+					pthread_mutex_lock(&c->lock);
+					conn_flush_locked(c);
+					pthread_mutex_unlock(&c->lock);
+				}
+				if (ev[i].events & (EPOLLIN | EPOLLRDHUP |
+						    EPOLLHUP | EPOLLERR))
+					ok = conn_read(c);
+				if (ev[i].events & (EPOLLHUP | EPOLLERR))
+					ok = false;
+				if (!ok)
+					conn_close(c);
+			}
+		}
+	}
+	/* stop: no new connections or calls; drop the open connections */
+	for (int i = 0; i < srv->nlisteners; i++)
+		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listeners[i].fd, NULL);
+	for (;;) {
+		struct conn *c;
+
+		pthread_mutex_lock(&srv->lock);
+		c = srv->conns;
+		pthread_mutex_unlock(&srv->lock);
+		if (!c)
+			break;
+		conn_close(c);
+	}
+	/* wait for the calls in flight */
+	pthread_mutex_lock(&srv->lock);
+	pthread_cond_broadcast(&srv->work_cv);
+	while (srv->nthreads)
+		pthread_cond_wait(&srv->idle_cv, &srv->lock);
+	pthread_mutex_unlock(&srv->lock);
+	atomic_store(&srv->listening, false);
+	return NULL;
+}
+
+/* ---- server API ------------------------------------------------------ */
+
+int rpc_server_create(struct rpc_server **out)
+{
+	struct rpc_server *srv = calloc(1, sizeof(*srv));
+	struct epoll_event e = { .events = EPOLLIN };
+	static const int evtag = TAG_EVENT;
+	int ret;
+
+	if (!srv)
+		return -ENOMEM;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->work_cv, NULL);
+	pthread_cond_init(&srv->idle_cv, NULL);
+	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
+	srv->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (srv->epfd < 0 || srv->evfd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	e.data.ptr = (void *)&evtag;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->evfd, &e) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	srv->princ_name = strdup("");
+	if (!srv->princ_name) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = __rpc_server_register_raw(srv, &__rpc_mgmt_iface,
+					__rpc_mgmt_dispatch, SYN_NDR20 | SYN_NDR64);
+	if (ret < 0)
+		goto fail;
+	*out = srv;
+	return 0;
+fail:
+	if (srv->epfd >= 0)
+		close(srv->epfd);
+	if (srv->evfd >= 0)
+		close(srv->evfd);
+	free(srv->princ_name);
+	free(srv);
+	return ret;
+}
+
+int rpc_server_use_protseq(struct rpc_server *srv, const char *protseq,
+			   const char *netaddr, const char *endpoint,
+			   char **binding)
+{
+	const struct rpc_transport_ops *ops;
+	struct srv_listener *l;
+	struct epoll_event e = { .events = EPOLLIN };
+	int ret, fd;
+
+	if (!srv || !protseq)
+		return -EINVAL;
+	ops = __rpc_transport_find(protseq);
+	if (!ops)
+		return -rpc_s_protseq_not_supported;
+	if (srv->nlisteners == SRV_MAX_LISTENERS)
+		return -rpc_s_out_of_resources;
+	l = &srv->listeners[srv->nlisteners];
+	ret = ops->listen(netaddr, endpoint, &fd, l->endpoint,
+			  sizeof(l->endpoint));
+	if (ret < 0)
+		return ret;
+	l->tag = TAG_LISTENER;
+	l->fd = fd;
+	l->ops = ops;
+	ops->sec_addr(l->endpoint, l->sec_addr, sizeof(l->sec_addr));
+	e.data.ptr = l;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	srv->nlisteners++;
+	if (binding) {
+		struct rpc_string_binding sb = {
+			.protseq = (char *)protseq,
+			.netaddr = (char *)(netaddr && *netaddr ? netaddr :
+					    ops->default_netaddr),
+			.endpoint = l->endpoint,
+		};
+
+		ret = rpc_string_binding_compose(&sb, binding);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int __rpc_server_register_raw(struct rpc_server *srv,
+			      const struct rpc_interface *iface,
+			      rpc_raw_dispatch_fn raw, uint32_t syntaxes)
+{
+	int i, ret = 0;
+
+	pthread_mutex_lock(&srv->lock);
+	for (i = 0; i < srv->nifs; i++)
+		if (!rpc_uuid_compare(&srv->ifs[i].iface->id.uuid,
+				      &iface->id.uuid) &&
+		    srv->ifs[i].iface->id.major == iface->id.major) {
+			ret = -rpc_s_type_already_registered;
+			goto out;
+		}
+	if (srv->nifs == SRV_MAX_IFS) {
+		ret = -rpc_s_out_of_resources;
+		goto out;
+	}
+	srv->ifs[srv->nifs].iface = iface;
+	srv->ifs[srv->nifs].raw = raw;
+	srv->ifs[srv->nifs].syntaxes = syntaxes;
+	srv->nifs++;
+out:
+	pthread_mutex_unlock(&srv->lock);
+	return ret;
+}
+
+int rpc_server_register_if(struct rpc_server *srv,
+			   const struct rpc_interface *iface)
+{
+	uint32_t i;
+
+	if (!srv || !iface || !iface->thunks || (iface->nprocs && !iface->procs))
+		return -EINVAL;
+	for (i = 0; i < iface->nprocs; i++)
+		if (iface->procs[i].opnum != i || ndr_proc_check(&iface->procs[i]))
+			return -EINVAL;
+	return __rpc_server_register_raw(srv, iface, NULL,
+					 SYN_NDR20 | SYN_NDR64);
+}
+
+int rpc_server_unregister_if(struct rpc_server *srv,
+			     const struct rpc_interface *ifs)
+{
+	int i, ret = -rpc_s_unknown_if;
+
+	pthread_mutex_lock(&srv->lock);
+	for (i = 0; i < srv->nifs; i++)
+		if (srv->ifs[i].iface == ifs) {
+			memmove(&srv->ifs[i], &srv->ifs[i + 1],
+				(size_t)(srv->nifs - i - 1) * sizeof(srv->ifs[0]));
+			srv->nifs--;
+			ret = 0;
+			break;
+		}
+	pthread_mutex_unlock(&srv->lock);
+	return ret;
+}
+
+void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
+			 int *n, int max)
+{
+	int i;
+
+	pthread_mutex_lock(&srv->lock);
+	for (i = 0; i < srv->nifs && i < max; i++)
+		ids[i] = srv->ifs[i].iface->id;
+	*n = i;
+	pthread_mutex_unlock(&srv->lock);
+}
+
+int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls)
+{
+	int ret;
+
+	if (!srv)
+		return -EINVAL;
+	if (!srv->nlisteners)
+		return -rpc_s_no_protseqs_registered;
+	if (atomic_load(&srv->listening) || srv->loop_started)
+		return -rpc_s_already_listening;
+	srv->max_threads = max_calls ? max_calls : 256;
+	atomic_store(&srv->stop, false);
+	atomic_store(&srv->listening, true);
+	ret = pthread_create(&srv->loop, NULL, loop, srv);
+	if (ret) {
+		atomic_store(&srv->listening, false);
+		return -ret;
+	}
+	srv->loop_started = true;
+	return 0;
+}
+
+int rpc_server_stop_listening(struct rpc_server *srv)
+{
+	uint64_t one = 1;
+
+	if (!srv)
+		return -EINVAL;
+	if (!atomic_load(&srv->listening))
+		return -rpc_s_not_listening;
+	atomic_store(&srv->stop, true);
+	if (write(srv->evfd, &one, sizeof(one)) < 0)
+		return -errno;
+	return 0;
+}
+
+int rpc_server_wait(struct rpc_server *srv)
+{
+	if (!srv || !srv->loop_started)
+		return -rpc_s_not_listening;
+	pthread_join(srv->loop, NULL);
+	srv->loop_started = false;
+	return 0;
+}
+
+bool rpc_server_is_listening(const struct rpc_server *srv)
+{
+	return srv && atomic_load(&srv->listening) && !atomic_load(&srv->stop);
+}
+
+int rpc_server_stats(const struct rpc_server *srv, struct rpc_server_stats *st)
+{
+	struct rpc_server *s = (struct rpc_server *)srv;
+
+	memset(st, 0, sizeof(*st));
+	st->calls_in = atomic_load(&s->calls_in);
+	st->calls_out = atomic_load(&s->calls_out);
+	st->pkts_in = atomic_load(&s->pkts_in);
+	st->pkts_out = atomic_load(&s->pkts_out);
+	pthread_mutex_lock(&s->lock);
+	st->connections = s->nconns;
+	st->assoc_groups = s->ngroups;
+	st->context_handles = s->nhandles;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+int rpc_server_set_princ_name(struct rpc_server *srv, const char *name)
+{
+	char *n = strdup(name ? name : "");
+
+	if (!n)
+		return -ENOMEM;
+	pthread_mutex_lock(&srv->lock);
+	free(srv->princ_name);
+	srv->princ_name = n;
+	pthread_mutex_unlock(&srv->lock);
+	return 0;
+}
+
+int rpc_server_allow_remote_stop(struct rpc_server *srv, bool allow)
+{
+	srv->allow_remote_stop = allow;
+	return 0;
+}
+
+void rpc_server_free(struct rpc_server *srv)
+{
+	int i;
+
+	if (!srv)
+		return;
+	if (srv->loop_started) {
+		rpc_server_stop_listening(srv);
+		rpc_server_wait(srv);
+	}
+	for (i = 0; i < srv->nlisteners; i++)
+		close(srv->listeners[i].fd);
+	while (srv->groups) {
+		/* groups outlive connections only until their last put */
+		struct assoc_group *g = srv->groups;
+
+		srv->groups = g->next;
+		free(g);
+	}
+	close(srv->epfd);
+	close(srv->evfd);
+	free(srv->princ_name);
+	pthread_mutex_destroy(&srv->lock);
+	pthread_cond_destroy(&srv->work_cv);
+	pthread_cond_destroy(&srv->idle_cv);
+	free(srv);
+}

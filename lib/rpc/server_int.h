@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* Server-side internals shared by co_server.c, server.c and mgmt.c. */
+#ifndef LRPC_SERVER_INT_H
+#define LRPC_SERVER_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include "rpc_int.h"
+
+#define SRV_MAX_IFS		64
+#define SRV_MAX_LISTENERS	16
+#define CONN_MAX_CTX		64	/* presentation contexts per connection */
+#define CONN_MAX_CALLS		256	/* calls receiving or running */
+#define CONN_OUTQ_HIGH		(4u << 20)	/* stop reading above this */
+#define CALL_MAX_IN		(96u << 20)	/* reassembled request stub */
+#define CALL_PREALLOC_MAX	(1u << 20)	/* trust in alloc_hint */
+#define SRV_MAX_FRAG		65528	/* largest fragment we accept/send */
+
+/* Raw dispatch (built-in interfaces): append the [out] stub octets. */
+typedef int (*rpc_raw_dispatch_fn)(struct rpc_call_ctx *call, uint16_t opnum,
+				   const uint8_t *in, size_t inlen,
+				   struct ndr_buf *out);
+
+struct srv_if {
+	const struct rpc_interface *iface;
+	rpc_raw_dispatch_fn raw;	/* else iface->thunks */
+	uint32_t syntaxes;		/* SYN_* */
+};
+
+struct srv_listener {
+	int tag;			/* epoll tag: TAG_LISTENER */
+	int fd;
+	const struct rpc_transport_ops *ops;
+	char endpoint[32];
+	char sec_addr[RPC_SEC_ADDR_MAX + 1];
+};
+
+struct assoc_group {
+	struct assoc_group *next;
+	uint32_t id;
+	unsigned int nconns;
+	struct ctx_handle *handles;
+};
+
+struct ctx_handle {
+	struct ctx_handle *next;
+	rpc_uuid_t uuid;
+	void *user;
+	rpc_rundown_fn rundown;
+};
+
+struct job {
+	struct job *next;
+	struct rpc_call_ctx *call;
+};
+
+struct rpc_server {
+	pthread_mutex_t lock;
+	int epfd;
+	int evfd;
+	int nlisteners;
+	struct srv_listener listeners[SRV_MAX_LISTENERS];
+	int nifs;
+	struct srv_if ifs[SRV_MAX_IFS];
+	struct assoc_group *groups;
+	uint32_t next_group;
+	unsigned int ngroups, nhandles, nconns;
+	struct conn *conns;		/* all open connections */
+	char *princ_name;
+	bool allow_remote_stop;
+
+	/* worker pool */
+	pthread_cond_t work_cv;
+	pthread_cond_t idle_cv;
+	struct job *jq_head, *jq_tail;
+	unsigned int nthreads, nidle, max_threads, running;
+
+	pthread_t loop;
+	bool loop_started;
+	atomic_bool stop;
+	atomic_bool listening;
+
+	atomic_uint_fast64_t calls_in, calls_out, pkts_in, pkts_out;
+};
+
+int __rpc_mgmt_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
+			const uint8_t *in, size_t inlen, struct ndr_buf *out);
+extern const struct rpc_interface __rpc_mgmt_iface;
+int __rpc_server_register_raw(struct rpc_server *srv,
+			      const struct rpc_interface *iface,
+			      rpc_raw_dispatch_fn raw, uint32_t syntaxes);
+void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
+			 int *n, int max);
+
+#endif

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+/* ncacn_ip_tcp: the TCP transport ops table, plus blocking I/O helpers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include "rpc_int.h"
+
+static int parse_port(const char *ep, unsigned int *port)
+{
+	char *end;
+	unsigned long v;
+
+	if (!ep || !*ep) {
+		*port = 0;
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(ep, &end, 10);
+	if (errno || *end || v > 65535 || ep[0] == '-' || ep[0] == '+')
+		return -rpc_s_invalid_endpoint_format;
+	*port = (unsigned int)v;
+	return 0;
+}
+
+static int tcp_listen(const char *netaddr, const char *endpoint, int *fdp,
+		      char *ep, size_t epsize)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
+	struct addrinfo *ai = NULL, *a;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	unsigned int port;
+	char pstr[8];
+	int ret, fd = -1, one = 1;
+
+	ret = parse_port(endpoint, &port);
+	if (ret < 0)
+		return ret;
+	snprintf(pstr, sizeof(pstr), "%u", port);
+	if (netaddr && !*netaddr)
+		netaddr = NULL;
+	if (getaddrinfo(netaddr, pstr, &hints, &ai))
+		return -rpc_s_invalid_net_addr;
+	ret = -rpc_s_cant_create_endpoint;
+	for (a = ai; a; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (!bind(fd, a->ai_addr, a->ai_addrlen) && !listen(fd, 1024))
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0)
+		return ret;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+		close(fd);
+		return -errno;
+	}
+	port = ntohs(ss.ss_family == AF_INET6 ?
+		     ((struct sockaddr_in6 *)&ss)->sin6_port :
+		     ((struct sockaddr_in *)&ss)->sin_port);
+	snprintf(ep, epsize, "%u", port);
+	*fdp = fd;
+	return 0;
+}
+
+static int wait_fd(int fd, short ev, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+	int r;
+
+	do {
+		r = poll(&p, 1, ms);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+static int tcp_connect(const char *netaddr, const char *endpoint,
+		       unsigned int timeout_ms, int *fdp)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *ai = NULL, *a;
+	unsigned int port;
+	int ret, fd = -1, one = 1;
+
+	ret = parse_port(endpoint, &port);
+	if (ret < 0)
+		return ret;
+	if (!endpoint || !*endpoint)
+		return -rpc_s_no_endpoint_found;	/* EPM: issue 8 */
+	if (!netaddr || !*netaddr)
+		netaddr = "localhost";
+	if (getaddrinfo(netaddr, endpoint, &hints, &ai))
+		return -rpc_s_invalid_net_addr;
+	ret = -rpc_s_server_unavailable;
+	for (a = ai; a; a = a->ai_next) {
+		int err = 0;
+		socklen_t el = sizeof(err);
+
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
+			if (errno != EINPROGRESS)
+				goto next;
+			if (wait_fd(fd, POLLOUT, timeout_ms ? (int)timeout_ms
+							     : -1) < 0) {
+				ret = -ETIMEDOUT;
+				goto next;
+			}
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) ||
+			    err)
+				goto next;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		break;
+next:
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(ai);
+	if (fd < 0)
+		return ret;
+	*fdp = fd;
+	return 0;
+}
+
+static void tcp_sec_addr(const char *endpoint, char *out, size_t size)
+{
+	snprintf(out, size, "%s", endpoint ? endpoint : "");
+}
+
+const struct rpc_transport_ops __rpc_transport_tcp = {
+	.protseq = "ncacn_ip_tcp",
+	.listen = tcp_listen,
+	.connect = tcp_connect,
+	.sec_addr = tcp_sec_addr,
+	.default_netaddr = "127.0.0.1",
+};
+
+static const struct rpc_transport_ops *const transports[] = {
+	&__rpc_transport_tcp,
+	NULL,
+};
+
+const struct rpc_transport_ops *__rpc_transport_find(const char *protseq)
+{
+	int i;
+
+	for (i = 0; transports[i]; i++)
+		if (!strcmp(transports[i]->protseq, protseq))
+			return transports[i];
+	return NULL;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int left_ms(int64_t deadline)
+{
+	int64_t l;
+
+	if (deadline < 0)
+		return -1;
+	l = deadline - now_ms();
+	return l < 0 ? 0 : (int)(l > 0x7fffffff ? 0x7fffffff : l);
+}
+
+int __rpc_write_all(int fd, const void *p, size_t n, int ms)
+{
+	const uint8_t *b = p;
+	int64_t deadline = ms < 0 ? -1 : now_ms() + ms;
+
+	while (n) {
+		ssize_t r = send(fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				int ret = wait_fd(fd, POLLOUT, left_ms(deadline));
+
+				if (ret < 0)
+					return ret;
+				continue;
+			}
+			return -errno;
+		}
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int __rpc_read_all(int fd, void *p, size_t n, int ms)
+{
+	uint8_t *b = p;
+	int64_t deadline = ms < 0 ? -1 : now_ms() + ms;
+
+	while (n) {
+		ssize_t r;
+		int ret = wait_fd(fd, POLLIN, left_ms(deadline));
+
+		if (ret < 0)
+			return ret;
+		r = recv(fd, b, n, MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -ECONNRESET;
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
