@@ -67,3 +67,16 @@ $(BUILD)/ndr/bench/ndr_bench: bench/ndr/ndr_bench.c $(NDR_SRCS) $(NDR_TEST_AUX) 
 
 bench-ndr: $(BUILD)/ndr/bench/ndr_bench
 	$(Q)$<
+
+# The IDL compiler's lrpctest tables against the hand-written ones.
+$(BUILD)/ndr/idl/lrpctest_ndr.c: idl/lrpctest.idl $(BUILD)/bin/lrpc-idl
+	@mkdir -p $(@D)
+	$(Q)$(BUILD)/bin/lrpc-idl -q -o $(@D) --client none --server none idl/lrpctest.idl
+
+$(BUILD)/ndr/idl/idl_compare: tests/ndr/idl_compare.c $(BUILD)/ndr/idl/lrpctest_ndr.c $(NDR_SRCS) $(NDR_TEST_AUX) $(NDR_HDRS) $(NDR_TEST_DEPS) | $(KSFT_HDR)
+	$(Q)$(CC) $(NDR_CFLAGS) -I$(BUILD)/ndr/idl -O1 -o $@ $< $(BUILD)/ndr/idl/lrpctest_ndr.c \
+		$(NDR_TEST_AUX) $(NDR_SRCS) $(LDLIBS)
+
+.PHONY: check-ndr-idl
+check-ndr-idl: $(BUILD)/ndr/idl/idl_compare
+	$(Q)$<
