@@ -659,6 +659,7 @@ static void *worker(void *arg)
 		srv->jq_head = j->next;
 		if (!srv->jq_head)
 			srv->jq_tail = NULL;
+		srv->jq_len--;
 		srv->running++;
 		pthread_mutex_unlock(&srv->lock);
 		execute(j->call);
@@ -693,7 +694,9 @@ static void submit(struct rpc_server *srv, struct rpc_call_ctx *call)
 	else
 		srv->jq_head = j;
 	srv->jq_tail = j;
-	if (!srv->nidle && srv->nthreads < srv->max_threads) {
+	srv->jq_len++;
+	/* idle threads may not have woken for earlier jobs yet */
+	if (srv->jq_len > srv->nidle && srv->nthreads < srv->max_threads) {
 		pthread_t t;
 		pthread_attr_t a;
 
@@ -740,8 +743,30 @@ static bool syntax_eq(const struct rpc_syntax_id *a,
 	       a->major == b->major && a->minor == b->minor;
 }
 
-/* Fill res[] for the contexts of a bind/alter_context, adding accepted
- * ones to the connection. */
+/* The syntax (NDR_SYNTAX_*) we would pick from a context, or -1. */
+static int pick_syntax(const struct rpc_pctx *pc, uint32_t allowed)
+{
+	int pick = -1;
+	unsigned int j;
+
+	for (j = 0; j < pc->n_tsyn; j++) {
+		if ((allowed & SYN_NDR64) &&
+		    syntax_eq(&pc->tsyn[j], &rpc_syntax_ndr64))
+			return NDR_SYNTAX_NDR64;
+		if ((allowed & SYN_NDR20) &&
+		    syntax_eq(&pc->tsyn[j], &rpc_syntax_ndr20))
+			pick = NDR_SYNTAX_NDR20;
+	}
+	return pick;
+}
+
+/*
+ * Fill res[] for the contexts of a bind/alter_context, adding accepted
+ * ones to the connection.  A client that offers NDR20 and NDR64 for one
+ * interface in separate contexts gets exactly one accepted (NDR64, as
+ * Windows does); the others are rejected with
+ * proposed_transfer_syntaxes_not_supported.
+ */
 static void negotiate(struct conn *c, const struct rpc_pdu *in,
 		      struct rpc_pdu *out)
 {
@@ -753,11 +778,11 @@ static void negotiate(struct conn *c, const struct rpc_pdu *in,
 		struct rpc_pres_result *r = &out->bind_ack.res[i];
 		struct srv_if iface;
 		uint8_t bits;
-		int pick = -1, k;
-		uint32_t allowed;
+		int pick, k;
+		bool better = false;
 
 		memset(r, 0, sizeof(*r));
-		if (__rpc_is_btfn(&pc->tsyn[0].uuid, &bits) && pc->n_tsyn == 1) {
+		if (pc->n_tsyn == 1 && __rpc_is_btfn(&pc->tsyn[0].uuid, &bits)) {
 			r->result = RPC_RESULT_NEGOTIATE_ACK;
 			r->reason = bits & (RPC_BTFN_SEC_CTX_MULTIPLEXING |
 					    RPC_BTFN_KEEP_CONN_ON_ORPHAN);
@@ -768,19 +793,19 @@ static void negotiate(struct conn *c, const struct rpc_pdu *in,
 			r->reason = RPC_REASON_ABSTRACT_SYNTAX_NOT_SUPPORTED;
 			continue;
 		}
-		allowed = iface.syntaxes;
-		/* prefer NDR64 when both are offered and served */
-		for (j = 0; j < pc->n_tsyn; j++) {
-			if ((allowed & SYN_NDR64) &&
-			    syntax_eq(&pc->tsyn[j], &rpc_syntax_ndr64)) {
-				pick = NDR_SYNTAX_NDR64;
-				break;
-			}
-			if ((allowed & SYN_NDR20) && pick < 0 &&
-			    syntax_eq(&pc->tsyn[j], &rpc_syntax_ndr20))
-				pick = NDR_SYNTAX_NDR20;
+		pick = pick_syntax(pc, iface.syntaxes);
+		/* another context of this bind for the same interface wins
+		 * when it has a better syntax, or the same one earlier */
+		for (j = 0; pick >= 0 && j < in->bind.n_ctx && !better; j++) {
+			const struct rpc_pctx *o = &in->bind.ctx[j];
+			int op;
+
+			if (j == i || !syntax_eq(&o->abstract, &pc->abstract))
+				continue;
+			op = pick_syntax(o, iface.syntaxes);
+			better = op > pick || (op == pick && j < i);
 		}
-		if (pick < 0) {
+		if (pick < 0 || better) {
 			r->reason = RPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED;
 			continue;
 		}

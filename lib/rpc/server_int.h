@@ -73,7 +73,7 @@ struct rpc_server {
 	pthread_cond_t work_cv;
 	pthread_cond_t idle_cv;
 	struct job *jq_head, *jq_tail;
-	unsigned int nthreads, nidle, max_threads, running;
+	unsigned int nthreads, nidle, max_threads, running, jq_len;
 
 	pthread_t loop;
 	bool loop_started;

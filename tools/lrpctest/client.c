@@ -1,22 +1,513 @@
 // SPDX-License-Identifier: MIT
-/* lrpctest-client BINDING: placeholder until the full check list lands. */
+/*
+ * lrpctest-client BINDING
+ *
+ * Runs every lrpctest operation against a server through the generated
+ * client stubs (plus raw requests for the checks a well-behaved stub
+ * cannot send), prints one line per check and "N passed, N failed".
+ * The binding's options choose the variant: [ndr20] / [ndr64] (default:
+ * offer both), [bigendian], [max_frag=N].  Exit status 0 when all passed.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <lrpc/rpc.h>
 #include "lrpctest.h"
 
+static int npass, nfail;
+static const char *binding_str;
+
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s ", ok ? "pass" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (ok)
+		npass++;
+	else
+		nfail++;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *st(uint32_t s)
+{
+	return rpc_status_name((int32_t)s);
+}
+
+/* ---- raw requests (hostile or impossible through the stubs) ---------- */
+
+struct raw {
+	uint8_t b[256];
+	size_t n;
+	bool be, n64;
+};
+
+static void raw_align(struct raw *r, size_t a)
+{
+	while (r->n % a)
+		r->b[r->n++] = 0;
+}
+
+static void raw_u16(struct raw *r, uint16_t v)
+{
+	raw_align(r, 2);
+	r->b[r->n++] = r->be ? v >> 8 : v & 0xff;
+	r->b[r->n++] = r->be ? v & 0xff : v >> 8;
+}
+
+static void raw_u32(struct raw *r, uint32_t v)
+{
+	int i;
+
+	raw_align(r, 4);
+	for (i = 0; i < 4; i++)
+		r->b[r->n++] = (uint8_t)(v >> (8 * (r->be ? 3 - i : i)));
+}
+
+static void raw_count(struct raw *r, uint64_t v)
+{
+	int i;
+
+	if (!r->n64) {
+		raw_u32(r, (uint32_t)v);
+		return;
+	}
+	raw_align(r, 8);
+	for (i = 0; i < 8; i++)
+		r->b[r->n++] = (uint8_t)(v >> (8 * (r->be ? 7 - i : i)));
+}
+
+static uint32_t raw_call(uint16_t opnum, const struct raw *r,
+			 struct rpc_reply *rep)
+{
+	int ret = rpc_call_raw(lrpctest_binding, &lrpctest_v1_0_c_ifspec.id,
+			       opnum, r->b, r->n, rep);
+
+	return ret < 0 ? (uint32_t)-ret : 0;
+}
+
+static void raw_init(struct raw *r, int syntax)
+{
+	memset(r, 0, sizeof(*r));
+	r->be = rpc_binding_big_endian(lrpctest_binding);
+	r->n64 = syntax == NDR_SYNTAX_NDR64;
+}
+
+/* ---- concurrency, cancel, time-out -------------------------------- */
+
+struct sleeper {
+	pthread_t t;
+	uint32_t ms;
+	int32_t ret;
+	uint32_t status;
+};
+
+static void *sleeper(void *arg)
+{
+	struct sleeper *s = arg;
+
+	s->ret = TestSleep(s->ms);
+	s->status = rpc_call_status();
+	rpc_ss_release();
+	return NULL;
+}
+
+static void test_concurrency(void)
+{
+	enum { N = 100 };
+	static struct sleeper s[N];
+	double t0 = now(), dt;
+	int i, ok = 0;
+
+	for (i = 0; i < N; i++) {
+		s[i].ms = 500;
+		pthread_create(&s[i].t, NULL, sleeper, &s[i]);
+	}
+	for (i = 0; i < N; i++) {
+		pthread_join(s[i].t, NULL);
+		ok += s[i].ret == 0 && s[i].status == 0;
+	}
+	dt = now() - t0;
+	check(ok == N && dt < 5.0,
+	      "TestSleep x%d in flight on one connection: %d ok in %.2fs", N,
+	      ok, dt);
+}
+
+static void test_cancel(void)
+{
+	struct sleeper s = { .ms = 10000 };
+	double t0 = now(), dt;
+	int ret;
+
+	pthread_create(&s.t, NULL, sleeper, &s);
+	usleep(300 * 1000);
+	ret = rpc_binding_cancel(lrpctest_binding);
+	pthread_join(s.t, NULL);
+	dt = now() - t0;
+	check(ret == 0 && s.status == rpc_s_call_cancelled && dt < 5.0,
+	      "cancel TestSleep(10000): %s after %.2fs", st(s.status), dt);
+}
+
+static void test_timeout(void)
+{
+	rpc_binding_t *b;
+	double t0, dt;
+	int32_t r;
+	uint32_t s;
+
+	if (rpc_binding_from_string(binding_str, &b) < 0) {
+		check(false, "time-out: binding");
+		return;
+	}
+	rpc_binding_set_timeout(b, 300);
+	{
+		rpc_binding_t *saved = lrpctest_binding;
+
+		lrpctest_binding = b;
+		t0 = now();
+		r = TestSleep(3000);
+		s = rpc_call_status();
+		dt = now() - t0;
+		check(r == 0 && s == rpc_s_call_cancelled && dt < 2.0,
+		      "per-binding time-out 300ms on TestSleep(3000): %s after %.2fs",
+		      st(s), dt);
+		check(TestPing() == LRPCTEST_PING_MAGIC && !rpc_call_status(),
+		      "the binding still works after a time-out");
+		lrpctest_binding = saved;
+	}
+	rpc_binding_free(b);
+}
+
+/* ---- the operations -------------------------------------------------- */
+
+static void test_basic(int syntax)
+{
+	int32_t sum = 0, r;
+	uint32_t u;
+
+	check(TestPing() == LRPCTEST_PING_MAGIC && !rpc_call_status(),
+	      "TestPing");
+	r = TestAdd(40, 2, &sum);
+	check(r == 0 && sum == 42, "TestAdd(40, 2) = %d", sum);
+	r = TestAdd(0x7fffffff, 1, &sum);
+	check(r == 0 && sum == (int32_t)0x80000000, "TestAdd wraps");
+
+	{
+		static const uint32_t sizes[] = { 0, 1, 7, 1000, 5000, 100000,
+						   4u << 20 };
+		size_t i;
+
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			uint32_t n = sizes[i], k;
+			uint8_t *in = malloc(n + 1), *out = calloc(1, n + 1);
+			bool ok;
+
+			for (k = 0; k < n; k++)
+				in[k] = (uint8_t)(k * 7 + 3);
+			u = TestEcho(n, in, out);
+			ok = u == n && !rpc_call_status();
+			for (k = 0; ok && k < n; k++)
+				ok = out[k] == (in[k] ^ 0xa5);
+			check(ok, "TestEcho %u octets (%s)", n,
+			      st(rpc_call_status()));
+			free(in);
+			free(out);
+		}
+	}
+	{
+		int32_t vals[] = { 1, -2, 3, 0x7fffffff, 0x7fffffff };
+		series_t s = { 5, vals, "label" };
+		int64_t total = 0;
+
+		r = TestSumSeries(&s, &total);
+		check(r == 5 && total == 1 - 2 + 3 + 0x7fffffffLL * 2,
+		      "TestSumSeries: %d, total %lld", r, (long long)total);
+		s.label = NULL;
+		s.count = 0;
+		s.values = NULL;
+		r = TestSumSeries(&s, &total);
+		check(r == -1 && total == 0, "TestSumSeries empty, no label");
+	}
+	{
+		static const uint16_t text[] = { 'H', 'e', 'l', 'l', 'o', ',',
+						  ' ', 0xe9, 'w', 'O', 'r', 0 };
+		uint16_t *up = NULL;
+		static const uint16_t want[] = { 'H', 'E', 'L', 'L', 'O', ',',
+						  ' ', 0xe9, 'W', 'O', 'R', 0 };
+
+		r = TestUpperW((uint16_t *)text, &up);
+		check(r == 6 && up && !memcmp(up, want, sizeof(want)),
+		      "TestUpperW: %d changed", r);
+	}
+	{
+		shape_u sh;
+		double area = 0;
+		polygon_t *p = malloc(sizeof(*p) + 4 * sizeof(point_t));
+
+		sh.radius = 2;
+		r = TestShapeArea(SHAPE_CIRCLE, &sh, &area);
+		check(r == 0 && area == (3.141592653589793 * 2) * 2,
+		      "TestShapeArea circle %.6f", area);
+		sh.rect.w = 3;
+		sh.rect.h = 4.5;
+		r = TestShapeArea(SHAPE_RECT, &sh, &area);
+		check(r == 0 && area == 13.5, "TestShapeArea rect %.3f", area);
+		p->npoints = 4;
+		p->points[0] = (point_t){ 0, 0 };
+		p->points[1] = (point_t){ 4, 0 };
+		p->points[2] = (point_t){ 4, 5 };
+		p->points[3] = (point_t){ 0, 5 };
+		sh.polygon = p;
+		r = TestShapeArea(SHAPE_POLYGON, &sh, &area);
+		check(r == 0 && area == 20, "TestShapeArea polygon %.3f", area);
+		sh.polygon = NULL;
+		area = -1;
+		r = TestShapeArea(SHAPE_POLYGON, &sh, &area);
+		check(r == 0 && area == 0, "TestShapeArea NULL polygon");
+		free(p);
+	}
+	{
+		enum { N = 100000 };
+		node_t *nodes = calloc(N, sizeof(*nodes));
+		int32_t count = 0;
+		int64_t s = 0, want = 0;
+		int i;
+
+		for (i = 0; i < N; i++) {
+			nodes[i].value = i - 500;
+			nodes[i].next = i + 1 < N ? &nodes[i + 1] : NULL;
+			want += i - 500;
+		}
+		r = TestListSum(nodes, &count, &s);
+		check(r == 0 && count == N && s == want,
+		      "TestListSum %d nodes (%s)", count, st(rpc_call_status()));
+		free(nodes);
+	}
+	{
+		int32_t x = 5, y = 5;
+
+		check(TestAlias(&x, &x) == 1, "TestAlias same referent");
+		check(TestAlias(&x, &y) == 0, "TestAlias two referents");
+		check(TestAlias(NULL, &y) == -1, "TestAlias NULL");
+	}
+	{
+		counter_handle_t h = NULL, h2 = NULL, stale = NULL;
+		struct ndr_context_handle wire;
+		int32_t v1 = 0, v2 = 0, v3 = 0;
+
+		r = TestCounterOpen(-2, &h);
+		check(r == 0 && h, "TestCounterOpen");
+		TestCounterNext(h, &v1);
+		TestCounterNext(h, &v2);
+		check(v1 == -2 && v2 == -1, "TestCounterNext %d, %d", v1, v2);
+		rpc_cctx_to_wire(h, &wire);
+		TestCounterOpen(0x7fffffff, &h2);
+		TestCounterNext(h2, &v1);
+		TestCounterNext(h2, &v2);
+		check(v1 == 0x7fffffff && v2 == (int32_t)0x80000000,
+		      "counter wraps");
+		r = TestCounterClose(&h);
+		check(r == 0 && !h, "TestCounterClose sets NULL");
+		rpc_cctx_from_wire(lrpctest_binding, &wire, &stale);
+		TestCounterNext(stale, &v3);
+		check(rpc_call_status() == nca_s_fault_context_mismatch,
+		      "closed handle: %s", st(rpc_call_status()));
+		memset(&wire, 0, sizeof(wire));
+		wire.uuid[0] = 1;
+		rpc_cctx_from_wire(lrpctest_binding, &wire, &stale);
+		TestCounterNext(stale, &v3);
+		check(rpc_call_status() == nca_s_fault_context_mismatch,
+		      "unknown handle: %s", st(rpc_call_status()));
+		{
+			rpc_binding_t *other;
+			counter_handle_t foreign = NULL;
+
+			rpc_cctx_to_wire(h2, &wire);
+			if (rpc_binding_from_string(binding_str, &other) >= 0) {
+				rpc_cctx_from_wire(other, &wire, &foreign);
+				TestCounterNext(foreign, &v3);
+				check(rpc_call_status() ==
+				      nca_s_fault_context_mismatch,
+				      "handle from another association group: %s",
+				      st(rpc_call_status()));
+				rpc_binding_free(other);
+			}
+		}
+		TestCounterClose(&h2);
+	}
+	check(TestSleep(0) == 0 && !rpc_call_status(), "TestSleep(0)");
+	TestFault(0x2badf00d);
+	check(rpc_call_status() == 0x2badf00d, "TestFault(0x2badf00d): %#x",
+	      rpc_call_status());
+	TestFault(nca_s_fault_user_defined);
+	check(rpc_call_status() == nca_s_fault_user_defined,
+	      "TestFault(nca_s_fault_user_defined)");
+	{
+		uint32_t n = 300000, i;
+		uint8_t *d = calloc(1, n);
+		bool ok;
+
+		u = TestFill(n, 7, d);
+		ok = u == n;
+		for (i = 0; ok && i < n; i++)
+			ok = d[i] == (uint8_t)(7 + 31 * i);
+		check(ok, "TestFill %u", n);
+		free(d);
+	}
+	{
+		uint32_t n = 10000, i;
+		int32_t *v = malloc(n * sizeof(*v));
+		bool ok;
+
+		for (i = 0; i < n; i++)
+			v[i] = (int32_t)i;
+		u = TestReverse(n, v);
+		ok = u == n;
+		for (i = 0; ok && i < n; i++)
+			ok = v[i] == (int32_t)(n - 1 - i);
+		check(ok, "TestReverse %u", n);
+		free(v);
+	}
+	{
+		int32_t w[64];
+		int i;
+
+		for (i = 0; i < 64; i++)
+			w[i] = i + 1;
+		r = TestWindowSum(10, w);
+		check(r == 55, "TestWindowSum(10) = %d", r);
+		r = TestWindowSum(0, w);
+		check(r == 0, "TestWindowSum(0) = %d", r);
+	}
+	{
+		int64_t t1 = 0, t2 = 0;
+
+		TestTally(5, &t1);
+		TestTally(0xffffffffu, &t2);
+		check(t2 - t1 >= 0xffffffffLL && t1 >= 5, "TestTally %lld, %lld",
+		      (long long)t1, (long long)t2);
+	}
+	(void)syntax;
+}
+
+/* Checks a generated stub would refuse to send. */
+static void test_hostile(int syntax)
+{
+	struct rpc_reply rep;
+	struct raw r;
+	uint32_t s;
+
+	raw_init(&r, syntax);
+	raw_u32(&r, 600001);
+	s = raw_call(11, &r, &rep);
+	check(s == nca_s_fault_invalid_bound, "TestSleep out of range: %s",
+	      st(s));
+	raw_init(&r, syntax);
+	raw_u32(&r, 0);
+	s = raw_call(0, &r, &rep);
+	check(s == rpc_x_bad_stub_data, "TestPing with octets left over: %s",
+	      st(s));
+	raw_init(&r, syntax);
+	raw_u32(&r, 4);
+	raw_count(&r, 5);
+	raw_u32(&r, 0x01020304);
+	s = raw_call(2, &r, &rep);
+	check(s == rpc_x_bad_stub_data, "TestEcho conformance != len: %s",
+	      st(s));
+	raw_init(&r, syntax);
+	s = raw_call(17, &r, &rep);
+	check(s == nca_s_op_rng_error, "opnum 17: %s", st(s));
+	if (syntax == NDR_SYNTAX_NDR20) {
+		raw_init(&r, syntax);
+		raw_u16(&r, 7);		/* kind */
+		raw_u16(&r, 7);		/* union discriminant */
+		s = raw_call(5, &r, &rep);
+		check(s == nca_s_fault_invalid_tag, "TestShapeArea kind 7: %s",
+		      st(s));
+		raw_init(&r, syntax);
+		raw_u16(&r, 1);
+		raw_u16(&r, 2);
+		raw_align(&r, 8);
+		raw_u32(&r, 0);
+		raw_u32(&r, 0);
+		raw_u32(&r, 0);
+		raw_u32(&r, 0);
+		s = raw_call(5, &r, &rep);
+		check(s == nca_s_fault_invalid_tag,
+		      "TestShapeArea discriminant != kind: %s", st(s));
+	}
+	rpc_reply_release(&rep);
+}
+
+static const struct rpc_syntax_id mgmt_id = {
+	{ 0xafa8bd80, 0x7d8a, 0x11c9, 0xbe, 0xf4,
+	  { 0x08, 0x00, 0x2b, 0x10, 0x29, 0x89 } }, 1, 0
+};
+
+static void test_mgmt(void)
+{
+	struct rpc_reply rep;
+	int ret;
+
+	ret = rpc_call_raw(lrpctest_binding, &mgmt_id, 2, NULL, 0, &rep);
+	check(ret == 0 && rep.len == 8 &&
+	      rep.data[(rep.drep[0] & 0x10) ? 4 : 7] == 1,
+	      "mgmt is_server_listening (%s)", rpc_status_name(ret));
+	rpc_reply_release(&rep);
+	ret = rpc_call_raw(lrpctest_binding, &mgmt_id, 0, NULL, 0, &rep);
+	check(ret == 0 && rep.len > 60, "mgmt inq_if_ids: %zu octets (%s)",
+	      rep.len, rpc_status_name(ret));
+	rpc_reply_release(&rep);
+}
+
 int main(int argc, char **argv)
 {
-	int ret;
+	int syntax;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: lrpctest-client BINDING\n");
 		return 2;
 	}
-	ret = rpc_binding_from_string(argv[1], &lrpctest_binding);
-	if (ret < 0) {
-		fprintf(stderr, "lrpctest-client: %s\n", rpc_status_name(ret));
+	binding_str = argv[1];
+	syntax = rpc_binding_from_string(binding_str, &lrpctest_binding);
+	if (syntax < 0) {
+		fprintf(stderr, "lrpctest-client: %s: %s\n", binding_str,
+			rpc_status_name(syntax));
 		return 2;
 	}
-	printf("ping %#x\n", TestPing());
-	return 0;
+	syntax = rpc_binding_syntax(lrpctest_binding, &lrpctest_v1_0_c_ifspec.id);
+	check(syntax >= 0, "bind %s: %s", binding_str,
+	      syntax == NDR_SYNTAX_NDR64 ? "NDR64" :
+	      syntax == NDR_SYNTAX_NDR20 ? "NDR20" : rpc_status_name(syntax));
+	if (syntax < 0)
+		goto out;
+	test_basic(syntax);
+	test_hostile(syntax);
+	test_mgmt();
+	test_concurrency();
+	test_cancel();
+	test_timeout();
+	rpc_ss_release();
+out:
+	rpc_binding_free(lrpctest_binding);
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
 }
