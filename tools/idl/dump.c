@@ -219,8 +219,11 @@ static void dump_type(FILE *out, const struct type *t, int ind)
 			dump_type(out, t->switch_type, ind);
 			fputc(')', out);
 		}
-		if (t->defined)
+		/* a definition shared by several declarators is shown once */
+		if (t->defined && t->gen_id != -1) {
+			((struct type *)t)->gen_id = -1;
 			dump_body(out, t, ind);
+		}
 		return;
 	default:
 		if (t->is_unsigned)

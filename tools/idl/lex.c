@@ -161,19 +161,19 @@ static int hexval(int c)
 }
 
 /* One (possibly escaped) character of a string or char literal. */
-static int lex_char(struct lexer *lx, char quote)
+static int lex_char(struct lexer *lx, char quote, struct loc start)
 {
 	struct loc at = here(lx);
 	int c = peekc(lx, 0), v, i;
 
 	if (c < 0 || c == '\n')
-		idl_fatal(lx->ctx, at, "missing terminating %c character", quote);
+		idl_fatal(lx->ctx, start, "missing terminating %c character", quote);
 	lx->pos++;
 	if (c != '\\')
 		return c;
 	c = peekc(lx, 0);
 	if (c < 0 || c == '\n')
-		idl_fatal(lx->ctx, at, "missing terminating %c character", quote);
+		idl_fatal(lx->ctx, start, "missing terminating %c character", quote);
 	lx->pos++;
 	switch (c) {
 	case 'n': return '\n';
@@ -204,12 +204,13 @@ static int lex_char(struct lexer *lx, char quote)
 
 static void lex_string(struct lexer *lx, struct token *t)
 {
+	struct loc start = t->loc;
 	size_t cap = 32, n = 0;
 	char *s = arena_alloc(&lx->ctx->arena, cap);
 
 	lx->pos++;	/* opening quote */
 	while (peekc(lx, 0) != '"') {
-		int c = lex_char(lx, '"');
+		int c = lex_char(lx, '"', start);
 
 		if (n + 1 >= cap) {
 			char *ns = arena_alloc(&lx->ctx->arena, cap * 2);
@@ -301,7 +302,7 @@ void lex_next(struct lexer *lx, struct token *t)
 		lx->pos++;
 		if (peekc(lx, 0) == '\'')
 			idl_fatal(lx->ctx, t->loc, "empty character constant");
-		t->ival = (unsigned char)lex_char(lx, '\'');
+		t->ival = (unsigned char)lex_char(lx, '\'', t->loc);
 		if (peekc(lx, 0) != '\'')
 			idl_fatal(lx->ctx, t->loc, "missing terminating ' character");
 		lx->pos++;

@@ -319,6 +319,7 @@ static struct attr *parse_attr(struct parser *p)
 
 		/* the lexer sits right after '(' */
 		a->raw = lex_raw_until(&p->lx, ')', &l);
+		a->loc = l;	/* errors point at the text */
 		if (a->raw[0] == '"') {
 			size_t n = strlen(a->raw);
 

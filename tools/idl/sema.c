@@ -70,6 +70,8 @@ static void sym_add(struct sema *s, const char *name, int kind, void *p, struct 
 
 		if (strcmp(y->name, name) || is_tag_kind(y->kind) != is_tag_kind(kind))
 			continue;
+		if (y->p == p)
+			return;	/* one definition shared by several declarators */
 		ERR(loc, "redefinition of '%s' (a %s defined at %s:%d:%d)", name,
 		    sym_kind_name(y->kind), y->loc.file, y->loc.line, y->loc.col);
 		return;
