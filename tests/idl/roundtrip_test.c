@@ -1213,7 +1213,7 @@ TEST_F(rt, constructs_arrays)
 {
 	arrays_t in, out;
 	int32_t twice[6] = { 1, 2, 3, 4, 5, 6 }, upto[4] = { 10, 20, 30, 40 };
-	int32_t cv[4] = { 100, 200, 300, -1 }, sums[3] = { 0 };
+	int32_t cv[4] = { 100, 200, 300, -1 }, sums[3] = { 0 }, *big, *bsums;
 
 	memset(&in, 0, sizeof(in));
 	memset(&out, 0, sizeof(out));
@@ -1236,13 +1236,11 @@ TEST_F(rt, constructs_arrays)
 	EXPECT_EQ(113, sums[0]);
 	EXPECT_EQ(341, sums[2]);
 	/* [range(0, 100)] on n: the server refuses what the client sends */
-	{
-		int32_t *big = calloc(256, sizeof(*big)), *bsums = calloc(256, sizeof(*big));
-
-		OpConformant(101, big, big, big, bsums);
-		free(big);
-		free(bsums);
-	}
+	big = calloc(256, sizeof(*big));
+	bsums = calloc(256, sizeof(*bsums));
+	OpConformant(101, big, big, big, bsums);
+	free(big);
+	free(bsums);
 	EXPECT_EQ((uint32_t)nca_s_fault_invalid_bound, rpc_call_status());
 }
 
