@@ -643,4 +643,31 @@ TEST_F(rt, pickle_both_versions)
 	ASSERT_EQ(-42, *pr);
 }
 
+/* an array of unique pointers to strings: [size_is(n)] [string] char *names[] */
+struct names { uint32_t n; char **v; };
+static const struct ndr_type cstr = { .kind = NDR_K_STRING, .align = 1 };
+static const struct ndr_type cstr_ptr = { .kind = NDR_K_POINTER, .align = 8, .size = 8,
+	.p = { &cstr, NDR_PTR_UNIQUE } };
+static const struct ndr_type names_arr = { .kind = NDR_K_ARRAY, .align = 8, .a = {
+	.elem = &cstr_ptr, .flags = NDR_AF_CONFORMANT,
+	.size_is = { .src = NDR_EXPR_FIELD, .index = 0 } } };
+static const struct ndr_type names_ptr = { .kind = NDR_K_POINTER, .align = 8, .size = 8,
+	.p = { &names_arr, NDR_PTR_UNIQUE } };
+static const struct ndr_member names_m[] = { { &ndr_type_ulong, 0 }, { &names_ptr, 8 } };
+static const struct ndr_type names_t = { .kind = NDR_K_STRUCT, .align = 8, .size = 16,
+	.s = { names_m, 2 } };
+
+TEST_F(rt, array_of_pointers)
+{
+	char *v[4] = { "one", NULL, "three", "" };
+	struct names in = { 4, v }, *r;
+
+	ASSERT_EQ(0, rt_type(self, variant, &names_t, &in, (void **)&r));
+	ASSERT_EQ(4, r->n);
+	ASSERT_STREQ("one", r->v[0]);
+	ASSERT_EQ(NULL, r->v[1]);
+	ASSERT_STREQ("three", r->v[2]);
+	ASSERT_STREQ("", r->v[3]);
+}
+
 TEST_HARNESS_MAIN

@@ -308,4 +308,40 @@ TEST_F(vec, ms_rpce_trailing_gap_and_pickle_header)
 	ndr_buf_release(&b);
 }
 
+/*
+ * Deferral order (C706 14.3.12.3, as MIDL and Samba write it): the
+ * referents of a struct's pointers follow the struct, depth-first -- a
+ * referent's own referents come before the next sibling's referent --
+ * and ids are handed out in wire order.
+ *   struct pair { node_t *a, *b; }  a -> {1, -> {2, NULL}},  b -> {3, NULL}
+ */
+struct pair { node_t *a, *b; };
+static const struct ndr_type node_uptr = { .kind = NDR_K_POINTER, .align = 8, .size = 8,
+	.p = { &lrpctest_node, NDR_PTR_UNIQUE } };
+static const struct ndr_member pair_m[] = { { &node_uptr, 0 }, { &node_uptr, 8 } };
+static const struct ndr_type pair_t = { .kind = NDR_K_STRUCT, .align = 8,
+	.size = sizeof(struct pair), .s = { pair_m, 2 } };
+
+TEST_F(vec, deferral_is_depth_first)
+{
+	static const uint8_t want[] = {
+		0x00, 0x00, 0x02, 0x00, 0x04, 0x00, 0x02, 0x00,	/* ids of a, b */
+		1, 0, 0, 0, 0x08, 0x00, 0x02, 0x00,		/* *a, id of a->next */
+		2, 0, 0, 0, 0, 0, 0, 0,				/* *a->next */
+		3, 0, 0, 0, 0, 0, 0, 0,				/* *b */
+	};
+	node_t a2 = { 2, NULL }, a1 = { 1, &a2 }, b1 = { 3, NULL };
+	struct pair p = { &a1, &b1 }, *r = NULL;
+	struct ndr_buf b;
+
+	ndr_buf_init(&b);
+	ASSERT_EQ(sizeof(want), ndr_marshal_type(&pair_t, &p, NDR_SYNTAX_NDR20, 0, &b));
+	ASSERT_EQ(0, memcmp(b.data, want, sizeof(want)));
+	ASSERT_EQ(sizeof(want), ndr_unmarshal_type(&pair_t, (void **)&r, NDR_SYNTAX_NDR20, LE,
+						   want, sizeof(want), &self->a));
+	ASSERT_EQ(2, r->a->next->value);
+	ASSERT_EQ(3, r->b->value);
+	ndr_buf_release(&b);
+}
+
 TEST_HARNESS_MAIN
