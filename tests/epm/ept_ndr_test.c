@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ept stub data codec: requests exactly as impacket 0.10 marshals them
+ * (ept_lookup of impacket-rpcdump, ept_map of hept_map with its 0xab
+ * alignment fill), round trips of every request and response in both
+ * byte orders, and truncated or lying input.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <lrpc/epm.h>
+#include "epm/epm_int.h"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#include "kselftest_harness.h"
+#include "epm_vectors.h"
+
+#define BAD (-(int)rpc_x_bad_stub_data)
+
+static const uint8_t impacket_lookup[] = {
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0xf4, 0x01, 0x00, 0x00,
+};
+
+/* object NULL, map_tower (referent 0xfa21, 75 octets), 0xab fill,
+ * null handle, max_towers 1 */
+static uint8_t impacket_map[8 + 8 + 75 + 1 + 20 + 4];
+
+static void build_impacket_map(void)
+{
+	static const uint8_t head[] = { 0, 0, 0, 0, 0x00, 0x00, 0x21, 0xfa,
+					0x4b, 0, 0, 0, 0x4b, 0, 0, 0 };
+	uint8_t *p = impacket_map;
+
+	memcpy(p, head, sizeof(head));
+	/* referent id as impacket sent it: 0x0000fa21 little-endian */
+	p[4] = 0x21; p[5] = 0xfa; p[6] = 0; p[7] = 0;
+	p += sizeof(head);
+	memcpy(p, twr_tcp_lrpctest_any, 75);
+	p += 75;
+	*p++ = 0xab;
+	memset(p, 0, 20);
+	p += 20;
+	p[0] = 1; p[1] = 0; p[2] = 0; p[3] = 0;
+}
+
+TEST(impacket_lookup_request)
+{
+	struct ept_lookup_in in;
+	struct epm_rd r;
+	struct ndr_buf b;
+	struct epm_wr w;
+
+	__epm_rd_init(&r, impacket_lookup, sizeof(impacket_lookup), false);
+	ASSERT_EQ(0, __ept_dec_lookup(&r, &in));
+	EXPECT_EQ(RPC_EP_ALL_ELTS, in.inquiry_type);
+	EXPECT_EQ(0, in.has_object);
+	EXPECT_EQ(0, in.has_iface);
+	EXPECT_EQ(RPC_VERS_ALL, in.vers_option);
+	EXPECT_EQ(500, in.max_ents);
+	/* our client encodes the same request byte for byte */
+	ndr_buf_init(&b);
+	__epm_wr_init(&w, &b, false);
+	__ept_enc_lookup(&w, &in);
+	ASSERT_EQ(sizeof(impacket_lookup), b.len);
+	EXPECT_EQ(0, memcmp(b.data, impacket_lookup, b.len));
+	ndr_buf_release(&b);
+}
+
+TEST(impacket_map_request)
+{
+	struct ept_map_in in;
+	struct epm_rd r;
+	size_t n;
+
+	build_impacket_map();
+	__epm_rd_init(&r, impacket_map, sizeof(impacket_map), false);
+	ASSERT_EQ(0, __ept_dec_map(&r, &in));
+	EXPECT_EQ(0, in.has_object);
+	ASSERT_NE(NULL, in.tower);
+	EXPECT_EQ(75, in.tower_len);
+	EXPECT_EQ(0, memcmp(in.tower, twr_tcp_lrpctest_any, 75));
+	EXPECT_EQ(1, in.max_towers);
+	/* every truncation is refused */
+	for (n = 0; n < sizeof(impacket_map); n++) {
+		__epm_rd_init(&r, impacket_map, n, false);
+		EXPECT_EQ(BAD, __ept_dec_map(&r, &in));
+	}
+}
+
+static void check_lookup_roundtrip(struct __test_metadata *_metadata, bool be)
+{
+	struct rpc_epdb_result res[2] = { 0 }, *out = NULL;
+	struct ndr_context_handle h = { 0, { 1, 2, 3 } }, h2;
+	struct ndr_buf b;
+	struct epm_wr w;
+	struct epm_rd r;
+	uint32_t n = 0, st = 0;
+	size_t k;
+
+	res[0].object.time_low = 0x01020304;
+	res[0].tower = (uint8_t *)twr_tcp_epm_135;
+	res[0].tower_len = sizeof(twr_tcp_epm_135);
+	strcpy(res[0].annotation, "first");
+	res[1].tower = (uint8_t *)twr_lrpc_smbtorture;
+	res[1].tower_len = sizeof(twr_lrpc_smbtorture);
+	ndr_buf_init(&b);
+	__epm_wr_init(&w, &b, be);
+	__ept_enc_lookup_out(&w, &h, 500, res, 2, 0);
+	ASSERT_EQ(0, w.bad);
+	__epm_rd_init(&r, b.data, b.len, be);
+	ASSERT_EQ(0, __ept_dec_lookup_out(&r, &h2, &out, &n, &st));
+	EXPECT_EQ(2, n);
+	EXPECT_EQ(0, st);
+	EXPECT_EQ(0, memcmp(&h, &h2, sizeof(h)));
+	EXPECT_EQ(0x01020304, out[0].object.time_low);
+	EXPECT_STREQ("first", out[0].annotation);
+	EXPECT_STREQ("", out[1].annotation);
+	ASSERT_EQ(sizeof(twr_lrpc_smbtorture), out[1].tower_len);
+	EXPECT_EQ(0, memcmp(out[1].tower, twr_lrpc_smbtorture, out[1].tower_len));
+	rpc_epdb_results_free(out, n);
+	free(out);
+	/* truncations */
+	for (k = 0; k + 8 <= b.len; k++) {
+		__epm_rd_init(&r, b.data, k, be);
+		EXPECT_NE(0, __ept_dec_lookup_out(&r, &h2, &out, &n, &st));
+	}
+	ndr_buf_release(&b);
+}
+
+TEST(lookup_response_roundtrip_le)
+{
+	check_lookup_roundtrip(_metadata, false);
+}
+
+TEST(lookup_response_roundtrip_be)
+{
+	check_lookup_roundtrip(_metadata, true);
+}
+
+TEST(map_response_roundtrip)
+{
+	struct rpc_epdb_result res[1] = { 0 }, *out = NULL;
+	struct ndr_context_handle h = { 0 }, h2;
+	struct ndr_buf b;
+	struct epm_wr w;
+	struct epm_rd r;
+	uint32_t n = 0, st = 0;
+
+	res[0].tower = (uint8_t *)twr_tcp_epm_135;
+	res[0].tower_len = sizeof(twr_tcp_epm_135);
+	ndr_buf_init(&b);
+	__epm_wr_init(&w, &b, true);
+	__ept_enc_map_out(&w, &h, 4, res, 1, ept_s_not_registered);
+	__epm_rd_init(&r, b.data, b.len, true);
+	ASSERT_EQ(0, __ept_dec_map_out(&r, &h2, &out, &n, &st));
+	EXPECT_EQ(1, n);
+	EXPECT_EQ(ept_s_not_registered, st);
+	EXPECT_EQ(0, memcmp(out[0].tower, twr_tcp_epm_135, sizeof(twr_tcp_epm_135)));
+	rpc_epdb_results_free(out, n);
+	free(out);
+	ndr_buf_release(&b);
+}
+
+TEST(insert_roundtrip_and_lies)
+{
+	struct rpc_epm_entry e[2] = { 0 };
+	struct ept_entries ents;
+	struct ndr_buf b;
+	struct epm_wr w;
+	struct epm_rd r;
+	uint32_t replace = 0;
+
+	e[0].tower = twr_tcp_epm_135;
+	e[0].tower_len = sizeof(twr_tcp_epm_135);
+	strcpy(e[0].annotation, "x");
+	e[1].tower = twr_np_lsarpc;
+	e[1].tower_len = sizeof(twr_np_lsarpc);
+	e[1].object.time_low = 7;
+	ndr_buf_init(&b);
+	__epm_wr_init(&w, &b, false);
+	__ept_enc_entries(&w, e, 2);
+	__epm_wr_u32(&w, 1);
+	__epm_rd_init(&r, b.data, b.len, false);
+	ASSERT_EQ(0, __ept_dec_insert(&r, &ents, &replace));
+	EXPECT_EQ(2, ents.n);
+	EXPECT_EQ(1, replace);
+	EXPECT_STREQ("x", ents.e[0].annotation);
+	EXPECT_EQ(7, ents.e[1].object.time_low);
+	EXPECT_EQ(sizeof(twr_np_lsarpc), ents.e[1].tower_len);
+	__ept_entries_free(&ents);
+	/* conformance != num_ents */
+	b.data[4] = 3;
+	__epm_rd_init(&r, b.data, b.len, false);
+	EXPECT_EQ(BAD, __ept_dec_insert(&r, &ents, &replace));
+	b.data[4] = 2;
+	/* a huge count is refused before anything is allocated for it */
+	b.data[0] = b.data[4] = 0xff;
+	b.data[1] = b.data[5] = 0x01;
+	__epm_rd_init(&r, b.data, b.len, false);
+	EXPECT_EQ(-(int)rpc_s_invalid_bound, __ept_dec_insert(&r, &ents, &replace));
+	b.data[0] = b.data[4] = 2;
+	b.data[1] = b.data[5] = 0;
+	/* annotation count over 64 */
+	b.data[8 + 16 + 4 + 4] = 65;
+	__epm_rd_init(&r, b.data, b.len, false);
+	EXPECT_EQ(BAD, __ept_dec_insert(&r, &ents, &replace));
+	ndr_buf_release(&b);
+}
+
+TEST(tower_length_lies)
+{
+	/* object NULL, tower referent, max_count 75, tower_length 74 */
+	uint8_t m[sizeof(impacket_map)];
+	struct ept_map_in in;
+	struct epm_rd r;
+
+	build_impacket_map();
+	memcpy(m, impacket_map, sizeof(m));
+	m[12] = 74;
+	__epm_rd_init(&r, m, sizeof(m), false);
+	EXPECT_EQ(BAD, __ept_dec_map(&r, &in));
+	/* both 0xffffffff */
+	memset(m + 8, 0xff, 8);
+	__epm_rd_init(&r, m, sizeof(m), false);
+	EXPECT_EQ(BAD, __ept_dec_map(&r, &in));
+}
+
+TEST_HARNESS_MAIN
