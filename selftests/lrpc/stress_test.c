@@ -340,7 +340,7 @@ static void stress_worker(int dev, const char *name, unsigned int seed)
 				break;
 			if (!lrpc_call(c, buf, rnd(&seed) % 512, buf,
 				       rnd(&seed) % 2 ? sizeof(buf) : 2, NULL,
-				       (rnd(&seed) % 30) * MS, &out))
+				       (1 + rnd(&seed) % 40) * MS, &out))
 				atomic_fetch_add(&sh->calls_ok, 1);
 			last = out.msg_id;
 			break;
@@ -455,7 +455,7 @@ TEST_F_TIMEOUT(stress, random_ops_with_kill9, 170)
 	TH_LOG("%ld operations (%ld connects, %ld calls answered), %d kill -9, %llds",
 	       atomic_load(&sh->ops), atomic_load(&sh->connects_ok),
 	       atomic_load(&sh->calls_ok), kills, (long long)time(NULL) - t0);
-	EXPECT_LT(1000, atomic_load(&sh->calls_ok));
+	EXPECT_LT(300, atomic_load(&sh->calls_ok));
 	EXPECT_LE(TARGET_OPS, atomic_load(&sh->ops));
 	EXPECT_LT(10, kills);
 	/* the name is free again once everyone is gone */
