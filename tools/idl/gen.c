@@ -78,8 +78,7 @@ static void gerr(struct gen *g, struct loc l, const char *f, ...)
 	va_start(ap, f);
 	vsnprintf(buf, sizeof(buf), f, ap);
 	va_end(ap);
-	if (g->ctx->err || !g->ctx->quiet_notes || 1)
-		idl_error(g->ctx, l, "%s", buf);
+	idl_error(g->ctx, l, "%s", buf);
 	g->errors++;
 }
 

@@ -814,7 +814,7 @@ static void parse_cpp_quote(struct parser *p, struct loc l)
 	accept(p, ";");
 }
 
-static void parse_import(struct parser *p, struct loc l)
+static void parse_import(struct parser *p)
 {
 	for (;;) {
 		struct item *it;
@@ -829,7 +829,6 @@ static void parse_import(struct parser *p, struct loc l)
 		if (!accept(p, ","))
 			expected(p, "',' or ';'");
 	}
-	(void)l;
 }
 
 static void parse_params(struct parser *p, struct operation *op)
@@ -922,7 +921,7 @@ static void parse_body_item(struct parser *p)
 	if (accept_kw(p, "import")) {
 		struct item **before = p->iface ? p->iface->tail : p->file->tail;
 
-		parse_import(p, l);
+		parse_import(p);
 		for (struct item *it = *before; it; it = it->next)
 			do_import(p, it->text, it->loc);
 		return;

@@ -785,12 +785,8 @@ static void check_body(struct sema *s, struct type *t)
 	struct param *saved_p = s->params;
 	int saved_np = s->nparams;
 
-	if (t->kind == TY_UNION) {
-		struct attr sw = { 0 };
-
-		(void)sw;
+	if (t->kind == TY_UNION)
 		check_union(s, t);
-	}
 	if (t->nfields == 0)
 		ERR(t->loc, "%s '%s' has no members", t->kind == TY_STRUCT ? "struct" : "union",
 		    t->name ? t->name : "(anonymous)");
@@ -935,7 +931,7 @@ static void check_op(struct sema *s, struct interface *in, struct operation *op)
 	rr = type_resolve(op->ret);
 	if (rr && rr->kind == TY_ARRAY)
 		ERR(op->loc, "operation '%s' returns an array", op->name);
-	if (rr && (rr->kind == TY_STRUCT || rr->kind == TY_UNION) && rr->kind == TY_UNION)
+	if (rr && rr->kind == TY_UNION)
 		ERR(op->loc, "operation '%s' returns a union", op->name);
 	if (rr && rr->kind == TY_HANDLE)
 		ERR(op->loc, "operation '%s' returns a handle_t", op->name);
@@ -1025,16 +1021,7 @@ static void check_op(struct sema *s, struct interface *in, struct operation *op)
 	}
 	s->params = NULL;
 	s->nparams = 0;
-	if (!explicit_handle && !in->implicit_handle) {
-		/* a context handle [in] as first binding is fine too */
-		bool ctx = false;
-
-		for (int i = 0; i < op->nparams; i++)
-			if (op->params[i].in && is_context_handle(op->params[i].type,
-								  op->params[i].attrs))
-				ctx = true;
-		(void)ctx;	/* auto binding: the caller passes the binding */
-	}
+	(void)explicit_handle;
 }
 
 static bool parse_uuid(const char *s, uint8_t out[16])
@@ -1174,11 +1161,6 @@ static void check_typedef(struct sema *s, struct typedef_decl *td)
 			ERR(a->loc, "[v1_enum] on '%s', which is not an enum", td->name);
 		else
 			td->type->v1_enum = true;
-	}
-	if (td->type->kind == TY_UNION && td->type->switch_type == NULL &&
-	    !td->type->encapsulated && td->type->defined && !attr_find(td->attrs, "switch_type")) {
-		/* allowed: the switch type then comes from [switch_is] use; we
-		 * require it (documented) because the tables need it */
 	}
 	check_type(s, td->type, td->loc);
 	if (td->type->kind == TY_UNION && td->type->switch_type)
