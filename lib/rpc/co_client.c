@@ -397,8 +397,12 @@ static int read_frame(struct rpc_binding *b, int ms, uint8_t **fp,
 			ret = __rpc_co_peek(b->hdr, b->hlen, &fl);
 			if (ret < 0)
 				return ret;
-			if (b->max_recv && fl > b->max_recv)
-				return -rpc_s_protocol_error;
+			/*
+			 * No check against the max_recv_frag we offered:
+			 * Samba 4.17 answers an offer below 2048 with 2048
+			 * and sends fragments that large.  A frame is at
+			 * most 64 KiB, and reassembly is bounded anyway.
+			 */
 			b->frame = malloc(fl);
 			if (!b->frame)
 				return -ENOMEM;
