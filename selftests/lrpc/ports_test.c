@@ -548,7 +548,8 @@ TEST_F(port, credentials_userns)
 			_exit(7);
 		if (read(sync[0], &ch, 1) != 1)	/* parent wrote our maps */
 			_exit(5);
-		if (geteuid() != 0)
+		/* become the namespace's root: kuid 5555, kgid 6666 outside */
+		if (setresgid(0, 0, 0) || setresuid(0, 0, 0) || geteuid() != 0)
 			_exit(6);
 		if (lrpc_connect_ex(self->dev, self->name, NULL, 0, NULL, 0,
 				    NULL, 200 * MS, NULL) != -ETIMEDOUT)
