@@ -295,25 +295,43 @@ int rpc_epdb_mgmt_delete(struct rpc_epdb *db, bool object_speced,
 	return removed ? 0 : -ept_s_not_registered;
 }
 
+/* Liveness of each owner once per sweep: a server registers many entries. */
+struct owner_seen {
+	struct rpc_epm_owner o;
+	bool alive;
+};
+
+static bool owner_alive_cached(struct owner_seen *seen, size_t *nseen,
+			       size_t max, const struct rpc_epm_owner *o)
+{
+	size_t i;
+	bool alive;
+
+	for (i = 0; i < *nseen; i++)
+		if (seen[i].o.pid == o->pid &&
+		    seen[i].o.start_time == o->start_time)
+			return seen[i].alive;
+	alive = __epm_owner_alive(o);
+	if (*nseen < max) {
+		seen[*nseen].o = *o;
+		seen[*nseen].alive = alive;
+		(*nseen)++;
+	}
+	return alive;
+}
+
 static int reap_locked(struct rpc_epdb *db)
 {
-	size_t i, j;
+	struct owner_seen seen[64];
+	size_t i, nseen = 0;
 	int removed = 0;
 
 	for (i = db->n; i-- > 0;) {
-		struct rpc_epm_owner o = db->e[i].owner;
-
-		if (!o.pid || __epm_owner_alive(&o))
+		if (!db->e[i].owner.pid ||
+		    owner_alive_cached(seen, &nseen, 64, &db->e[i].owner))
 			continue;
-		/* every entry of this dead owner */
-		for (j = db->n; j-- > 0;)
-			if (db->e[j].owner.pid == o.pid &&
-			    db->e[j].owner.start_time == o.start_time) {
-				remove_at(db, j);
-				removed++;
-			}
-		if (i > db->n)
-			i = db->n;
+		remove_at(db, i);
+		removed++;
 	}
 	return removed;
 }

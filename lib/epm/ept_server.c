@@ -26,11 +26,6 @@ static pthread_mutex_t ept_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rpc_epdb *ept_db;
 static unsigned int ept_flags;
 
-const struct rpc_syntax_id rpc_epm_syntax = {
-	{ 0xe1af8308, 0x5d1f, 0x11c9, 0x91, 0xa4,
-	  { 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } }, 3, 0
-};
-
 static const struct rpc_interface ept_iface = {
 	.id = { { 0xe1af8308, 0x5d1f, 0x11c9, 0x91, 0xa4,
 		  { 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } }, 3, 0 },

@@ -12,6 +12,11 @@
 #include <lrpc/epm.h>
 #include "epm_int.h"
 
+const struct rpc_syntax_id rpc_epm_syntax = {
+	{ 0xe1af8308, 0x5d1f, 0x11c9, 0x91, 0xa4,
+	  { 0x08, 0x00, 0x2b, 0x14, 0xa0, 0xfa } }, 3, 0
+};
+
 /* Floors 3.. of the protocol sequences we name ([MS-RPCE] 2.1.1, Samba's
  * librpc/rpc/binding.c transport table, Windows' ncalrpc towers). */
 static const struct protseq_def {
@@ -191,6 +196,42 @@ int rpc_tower_decode(const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/*
+ * An endpoint that reads as a binding flag ("ncalrpc:[packet]": the
+ * runtime takes "packet" for an option) is written as [endpoint=...],
+ * so that the string parses back to the same endpoint.
+ */
+static int endpoint_as_option(struct rpc_string_binding *sb, char **out)
+{
+	struct rpc_string_binding *back = NULL, esc = { 0 };
+	char *head = NULL, *val = NULL, *s;
+	int ret;
+
+	ret = rpc_string_binding_parse(*out, &back);
+	if (!ret && back->endpoint && !strcmp(back->endpoint, sb->endpoint)) {
+		rpc_string_binding_free(back);
+		return 0;
+	}
+	rpc_string_binding_free(back);
+	/* the escaped value: compose it as a network address */
+	esc.protseq = "x";
+	esc.netaddr = sb->endpoint;
+	ret = rpc_string_binding_compose(&esc, &val);
+	if (!ret) {
+		sb->endpoint = NULL;
+		ret = rpc_string_binding_compose(sb, &head);
+	}
+	if (!ret && asprintf(&s, "%s[endpoint=%s]", head, val + 2) < 0)
+		ret = -ENOMEM;
+	if (!ret) {
+		free(*out);
+		*out = s;
+	}
+	free(head);
+	free(val);
+	return ret;
+}
+
 int rpc_tower_to_binding(const uint8_t *buf, size_t len,
 			 const rpc_uuid_t *object, char **out)
 {
@@ -225,7 +266,10 @@ int rpc_tower_to_binding(const uint8_t *buf, size_t len,
 		sb.netaddr = "";
 		sb.endpoint = unknown;
 	}
-	return rpc_string_binding_compose(&sb, out);
+	ret = rpc_string_binding_compose(&sb, out);
+	if (!ret && sb.endpoint[0])
+		ret = endpoint_as_option(&sb, out);
+	return ret;
 }
 
 /* ---- building towers ---------------------------------------------------- */

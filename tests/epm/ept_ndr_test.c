@@ -226,4 +226,66 @@ TEST(tower_length_lies)
 	EXPECT_EQ(BAD, __ept_dec_map(&r, &in));
 }
 
+/* ept_insert exactly as smbtorture sends it, both byte orders */
+static void check_samba_insert(struct __test_metadata *_metadata,
+			       const uint8_t *stub, size_t len, bool be,
+			       bool lrpc)
+{
+	struct rpc_tower_info info;
+	struct ept_entries ents;
+	struct epm_rd r;
+	uint32_t replace = 7;
+
+	__epm_rd_init(&r, stub, len, be);
+	ASSERT_EQ(0, __ept_dec_insert(&r, &ents, &replace));
+	ASSERT_EQ(1, ents.n);
+	EXPECT_EQ(0, replace);
+	EXPECT_EQ(1, rpc_uuid_is_nil(&ents.e[0].object));
+	ASSERT_EQ(0, rpc_tower_decode(ents.e[0].tower, ents.e[0].tower_len, &info));
+	if (lrpc) {
+		EXPECT_STREQ("smbtorture endpoint", ents.e[0].annotation);
+		ASSERT_EQ(sizeof(twr_lrpc_smbtorture), ents.e[0].tower_len);
+		EXPECT_EQ(0, memcmp(ents.e[0].tower, twr_lrpc_smbtorture,
+				    sizeof(twr_lrpc_smbtorture)));
+	} else {
+		EXPECT_STREQ("SMBTORTURE", ents.e[0].annotation);
+		EXPECT_STREQ("ncacn_ip_tcp", info.protseq);
+		EXPECT_STREQ("41768", info.endpoint);
+		EXPECT_STREQ("216.83.154.106", info.netaddr);
+		EXPECT_EQ(0, rpc_uuid_compare(&info.iface.uuid, &rpc_syntax_ndr20.uuid));
+		EXPECT_EQ(2, info.iface.major);
+	}
+	__ept_entries_free(&ents);
+}
+
+TEST(samba_insert_stubs)
+{
+	check_samba_insert(_metadata, samba_insert_tcp_le, sizeof(samba_insert_tcp_le), false, false);
+	check_samba_insert(_metadata, samba_insert_tcp_be, sizeof(samba_insert_tcp_be), true, false);
+	check_samba_insert(_metadata, samba_insert_lrpc_le, sizeof(samba_insert_lrpc_le), false, true);
+	check_samba_insert(_metadata, samba_insert_lrpc_be, sizeof(samba_insert_lrpc_be), true, true);
+}
+
+/* Our encoder writes the same octets as Samba's for the same entry. */
+TEST(insert_encoding_matches_samba)
+{
+	struct rpc_epm_entry e = { 0 };
+	struct ndr_buf b;
+	struct epm_wr w;
+
+	e.tower = twr_lrpc_smbtorture;
+	e.tower_len = sizeof(twr_lrpc_smbtorture);
+	strcpy(e.annotation, "smbtorture endpoint");
+	ndr_buf_init(&b);
+	__epm_wr_init(&w, &b, true);
+	__ept_enc_entries(&w, &e, 1);
+	__epm_wr_u32(&w, 0);
+	/* Samba pads the stub to 8 octets; we do not.  Referent ids are
+	 * the sender's choice (Samba counts from 1, we use MIDL's 0x20000) */
+	ASSERT_LE(b.len, sizeof(samba_insert_lrpc_be));
+	EXPECT_EQ(0, memcmp(b.data, samba_insert_lrpc_be, 24));
+	EXPECT_EQ(0, memcmp(b.data + 28, samba_insert_lrpc_be + 28, b.len - 28));
+	ndr_buf_release(&b);
+}
+
 TEST_HARNESS_MAIN

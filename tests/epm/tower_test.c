@@ -128,6 +128,26 @@ TEST(ncalrpc_samba)
 	free(s);
 }
 
+/* "packet" is also a binding flag: the endpoint must survive the trip */
+TEST(endpoint_named_like_a_flag)
+{
+	struct rpc_tower_info info;
+	uint8_t *t;
+	size_t len;
+	char *s;
+
+	ASSERT_EQ(0, rpc_tower_from_binding("ncalrpc:[endpoint=packet]", &nil_if,
+					    NULL, &t, &len));
+	ASSERT_EQ(0, rpc_tower_to_binding(t, len, NULL, &s));
+	EXPECT_STREQ("ncalrpc:[endpoint=packet]", s);
+	free(t);
+	ASSERT_EQ(0, rpc_tower_from_binding(s, &nil_if, NULL, &t, &len));
+	ASSERT_EQ(0, rpc_tower_decode(t, len, &info));
+	EXPECT_STREQ("packet", info.endpoint);
+	free(t);
+	free(s);
+}
+
 TEST(udp_and_object)
 {
 	rpc_uuid_t obj;
