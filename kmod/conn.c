@@ -23,6 +23,7 @@
 #include "limits.h"
 #include "main.h"
 #include "port.h"
+#include "section.h"
 
 static void conn_release(struct kref *ref)
 	__releases(&conn->port->lock)
@@ -433,10 +434,19 @@ static int reply(struct lrpc_port *port, const struct lrpc_reply_recv *args)
 	struct lrpc_pending *p;
 	struct lrpc_msg *msg;
 
+	int ret;
+
 	msg = lrpc_msg_new(port->user, LRPC_MSG_REPLY, args->reply_data,
 			   args->reply_len, lrpc_max_msg_size());
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
+	if (args->view) {
+		ret = lrpc_view_attach(msg, args->view);
+		if (ret) {
+			lrpc_msg_free(msg);
+			return ret;
+		}
+	}
 	spin_lock(&port->lock);
 	p = lrpc_port_find_pending(port, args->reply_id);
 	if (!p || p->kind != LRPC_PENDING_CALL ||
@@ -487,6 +497,7 @@ static int receive(struct lrpc_port *port, struct lrpc_queue *q,
 {
 	struct lrpc_msg_info info;
 	struct lrpc_msg *msg;
+	struct file *vfile;
 	int ret;
 
 	spin_lock(&port->lock);
@@ -500,11 +511,18 @@ static int receive(struct lrpc_port *port, struct lrpc_queue *q,
 	}
 	if (ret)
 		return ret;
+	ret = lrpc_view_prepare(msg, &info, &vfile);
+	if (ret) {
+		putback(port, q, msg);
+		return ret;
+	}
 	if (lrpc_msg_copy_out(msg, udata, size) ||
 	    copy_to_user(uinfo, &info, sizeof(info))) {
+		lrpc_view_abort(&info, vfile);
 		putback(port, q, msg);
 		return -EFAULT;
 	}
+	lrpc_view_commit(&info, vfile);
 	lrpc_msg_free(msg);
 	return 0;
 }
@@ -538,6 +556,7 @@ static long client_call(struct lrpc_conn *conn, void __user *uarg)
 	struct lrpc_pending p = { .kind = LRPC_PENDING_CALL };
 	struct lrpc_call args;
 	struct lrpc_msg *req;
+	struct file *vfile = NULL;
 	int ret = 0;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -548,6 +567,13 @@ static long client_call(struct lrpc_conn *conn, void __user *uarg)
 			   lrpc_max_msg_size());
 	if (IS_ERR(req))
 		return PTR_ERR(req);
+	if (args.view) {
+		ret = lrpc_view_attach(req, args.view);
+		if (ret) {
+			lrpc_msg_free(req);
+			return ret;
+		}
+	}
 
 	init_waitqueue_head(&p.wq);
 	spin_lock(&port->lock);
@@ -586,10 +612,16 @@ static long client_call(struct lrpc_conn *conn, void __user *uarg)
 	args.msg_id = p.id;
 	if (!ret && args.reply_len > args.reply_size)
 		ret = -EMSGSIZE;
+	if (!ret || ret == -EMSGSIZE)
+		ret = lrpc_view_prepare(p.reply, &args.msg, &vfile) ?: ret;
 	if (lrpc_msg_copy_out(p.reply, args.reply, args.reply_size) ||
 	    copy_to_user(&u->reply_len, &args.reply_len, sizeof(args.reply_len)) ||
-	    copy_to_user(&u->msg, &args.msg, sizeof(args.msg)))
+	    copy_to_user(&u->msg, &args.msg, sizeof(args.msg))) {
+		lrpc_view_abort(&args.msg, vfile);
+		vfile = NULL;
 		ret = -EFAULT;
+	}
+	lrpc_view_commit(&args.msg, vfile);
 	lrpc_msg_free(p.reply);
 	return ret;
 }
@@ -640,6 +672,13 @@ static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
 			   lrpc_max_msg_size());
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
+	if (args.view) {
+		ret = lrpc_view_attach(msg, args.view);
+		if (ret) {
+			lrpc_msg_free(msg);
+			return ret;
+		}
+	}
 
 	spin_lock(&port->lock);
 	if (conn->server_gone || (!to_server && conn->client_gone))

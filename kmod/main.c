@@ -16,6 +16,7 @@
 #include "limits.h"
 #include "main.h"
 #include "port.h"
+#include "section.h"
 
 long lrpc_get_features(void __user *arg)
 {
@@ -28,6 +29,8 @@ long lrpc_get_features(void __user *arg)
 		.max_pending = lrpc_max_pending(),
 		.max_backlog = lrpc_max_backlog(),
 		.max_user_bytes = lrpc_max_user_bytes(),
+		.max_section_bytes = lrpc_max_section_bytes(),
+		.max_sections = lrpc_max_sections(),
 	};
 
 	if (copy_to_user(arg, &f, sizeof(f)))
@@ -46,6 +49,8 @@ static long lrpc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return lrpc_port_create(uarg);
 	case LRPC_IOC_CONNECT:
 		return lrpc_connect(uarg);
+	case LRPC_IOC_SECTION_CREATE:
+		return lrpc_section_create(uarg);
 	default:
 		return -ENOTTY;
 	}

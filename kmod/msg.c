@@ -22,6 +22,7 @@
 
 #include "limits.h"
 #include "msg.h"
+#include "section.h"
 
 static void msg_stamp(struct lrpc_msg *msg, u32 kind)
 {
@@ -30,6 +31,7 @@ static void msg_stamp(struct lrpc_msg *msg, u32 kind)
 	msg->id = 0;
 	msg->conn_id = 0;
 	msg->kind = kind;
+	msg->view = NULL;
 	msg->tgid = get_pid(task_tgid(current));
 	msg->pid = get_pid(task_pid(current));
 	msg->uid = current_euid();
@@ -89,6 +91,7 @@ void lrpc_msg_free(struct lrpc_msg *msg)
 		return;
 	put_pid(msg->tgid);
 	put_pid(msg->pid);
+	lrpc_view_free(msg->view);
 	if (msg->user) {
 		lrpc_user_uncharge(msg->user,
 				   struct_size_t(struct lrpc_msg, data, msg->len));
@@ -119,6 +122,7 @@ void lrpc_msg_info(const struct lrpc_msg *msg, struct lrpc_msg_info *info)
 	info->pid = pid_vnr(msg->pid);
 	info->uid = from_kuid_munged(ns, msg->uid);
 	info->gid = from_kgid_munged(ns, msg->gid);
+	lrpc_view_describe(msg->view, info);
 }
 
 int lrpc_msg_copy_out(const struct lrpc_msg *msg, u64 udata, u32 size)
@@ -134,6 +138,7 @@ void lrpc_queue_init(struct lrpc_queue *q)
 {
 	INIT_LIST_HEAD(&q->msgs);
 	q->len = 0;
+	q->nwaiters = 0;
 	init_waitqueue_head(&q->wq);
 }
 
@@ -191,9 +196,11 @@ int lrpc_queue_take(struct lrpc_queue *q, spinlock_t *lock, const bool *gone,
 			break;
 		}
 		prepare_to_wait_exclusive(&q->wq, &wait, TASK_INTERRUPTIBLE);
+		q->nwaiters++;
 		spin_unlock(lock);
 		timeout = schedule_timeout(timeout);
 		spin_lock(lock);
+		q->nwaiters--;
 	}
 	finish_wait(&q->wq, &wait);
 	if (ret) {

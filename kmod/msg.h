@@ -10,6 +10,7 @@
 
 struct lrpc_user;
 struct lrpc_conn;
+struct lrpc_view;
 struct pid;
 
 /*
@@ -20,6 +21,7 @@ struct pid;
 struct lrpc_queue {
 	struct list_head msgs;
 	unsigned int len;
+	unsigned int nwaiters;		/* threads blocked in take */
 	wait_queue_head_t wq;
 };
 
@@ -66,6 +68,7 @@ struct lrpc_msg {
 	kuid_t uid;
 	kgid_t gid;
 	struct lrpc_user *user;		/* charged, if any */
+	struct lrpc_view *view;		/* attached, if any: section.c */
 	u8 data[];
 };
 

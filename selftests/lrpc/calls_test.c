@@ -196,9 +196,9 @@ TEST_F(conn, bad_arguments)
 	call.flags = 1;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->comm, LRPC_IOC_CALL, &call)));
 	call.flags = 0;
-	call.reserved[1] = 1;
+	call.reserved[0] = 1;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->comm, LRPC_IOC_CALL, &call)));
-	call.reserved[1] = 0;
+	call.reserved[0] = 0;
 	call.data = 8;
 	call.len = 4;
 	EXPECT_EQ(-EFAULT, sys_ret(ioctl(self->comm, LRPC_IOC_CALL, &call)));

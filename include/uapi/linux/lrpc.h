@@ -144,6 +144,60 @@
  *		-ETIMEDOUT (-EAGAIN for timeout_ns 0); -EINTR; -EMSGSIZE as
  *		for REPLY_RECV.
  *
+ * Sections (LRPC_F_SECTIONS).  A section is shared memory of a fixed
+ * size (shmem, sealed: it never grows or shrinks) for large arguments.
+ * Users hold *views*: fds naming a window of a section and whether it
+ * may be written.  The payload is never copied; the receiver maps the
+ * very pages the sender wrote.
+ *
+ * LRPC_IOC_SECTION_CREATE (control fd)
+ *	in:  struct lrpc_section_create: size (octets), flags 0, id 0.
+ *	out: returns the section fd: a writable view of the whole section,
+ *	     which the creator (and anyone it hands the fd to) may mmap at
+ *	     any page range within size rounded up to pages; id, the
+ *	     section's id as netlink lists it.  The pages read as zero.
+ *	The section is charged, size rounded up to pages, to the caller's
+ *	euid until its last view fd, queued view and mapping are gone.
+ *	errors: -EINVAL size 0, flags, id or reserved not zero; -EFBIG
+ *		size > max_section_bytes; -EDQUOT the uid would exceed
+ *		max_section_bytes or max_sections; -ENOMEM; -EMFILE.
+ *
+ * Attaching a view.  CALL (the request), SEND (both directions) and
+ *	REPLY_RECV (the reply) take in their view field 0 or a pointer to
+ *	struct lrpc_view_attach: fd a section fd or a received view fd;
+ *	offset (page-aligned) and len (0: to the end) a window inside that
+ *	fd's own view; flags LRPC_VIEW_F_WRITE to let the receiver write,
+ *	allowed only if that fd may write.
+ *	errors (the message is not sent): -EBADF fd is not a view;
+ *		-EINVAL unaligned offset, window outside the view, unknown
+ *		flags, reserved not zero; -EACCES write asked of a read-only
+ *		view; -EFAULT; -ENOMEM.
+ *	The receiver gets the view as a new O_CLOEXEC fd when it receives
+ *	the message (REPLY_RECV, RECV, or CALL for the reply):
+ *	msg.view_fd (-1 when none), msg.view_len, msg.view_flags
+ *	(LRPC_VIEW_F_WRITE when granted).  A message dropped unreceived
+ *	drops its view.  On -EMSGSIZE nothing is installed (view_fd -1,
+ *	view_len tells a view is attached).
+ *
+ * mmap of a received view: only by the process that received it
+ *	(its mm; -EACCES in another, e.g. after fork or SCM_RIGHTS), whole,
+ *	from offset 0, length view_len rounded up to pages (else -EINVAL);
+ *	PROT_WRITE, shared or private, on a read-only view is -EACCES, and
+ *	a read-only mapping can never gain write (mprotect: -EACCES).  No
+ *	view mapping can be grown by mremap.  Sharing: the receiver sees
+ *	the sender's later writes and, with a write grant, the sender sees
+ *	the receiver's -- [out] data is written in place, then a short
+ *	inline reply tells the caller it is there.
+ *
+ * LRPC_IOC_VIEW_INFO (section fd or view fd)
+ *	out: struct lrpc_view_info: section_id, offset of the view in the
+ *	     section, len, flags (LRPC_VIEW_F_WRITE if it may write).
+ *
+ * Section limits (module parameters, per euid of the creator):
+ *	max_section_bytes	octets of sections, pages rounded up
+ *				(default 256 MiB)
+ *	max_sections		sections (default 1024)
+ *
  * poll/epoll.  Port fd: EPOLLIN while a message is queued.
  * Communication fd: EPOLLOUT while connected, EPOLLIN while a message is
  * queued, EPOLLHUP once the server end is gone.  Connection fd: EPOLLOUT
@@ -175,7 +229,9 @@
 /* Feature bits: what this module implements. */
 #define LRPC_F_GET_FEATURES	(1ULL << 0)	/* this ioctl and struct */
 #define LRPC_F_PORTS		(1ULL << 1)	/* ports, connect, call, send */
-#define LRPC_F_ALL		(LRPC_F_GET_FEATURES | LRPC_F_PORTS)
+#define LRPC_F_SECTIONS		(1ULL << 2)	/* sections, views on messages */
+#define LRPC_F_ALL		(LRPC_F_GET_FEATURES | LRPC_F_PORTS | \
+				 LRPC_F_SECTIONS)
 
 struct lrpc_features {
 	__u64 features;		/* LRPC_F_* */
@@ -186,7 +242,9 @@ struct lrpc_features {
 	__u32 max_pending;
 	__u32 max_backlog;
 	__u64 max_user_bytes;
-	__u32 reserved[6];	/* zero */
+	__u64 max_section_bytes;	/* section octets per uid */
+	__u32 max_sections;		/* sections per uid */
+	__u32 reserved[3];	/* zero */
 };
 
 #define LRPC_NAME_MAX		64	/* with the terminating NUL */
@@ -241,7 +299,9 @@ struct lrpc_msg_info {
 	__s32 pid;
 	__u32 uid;		/* euid */
 	__u32 gid;		/* egid */
-	__u64 reserved[2];
+	__s32 view_fd;		/* the attached view's new fd, -1: none */
+	__u32 view_flags;	/* LRPC_VIEW_F_WRITE: write granted */
+	__u64 view_len;		/* the attached view's length, 0: none */
 };
 
 #define LRPC_ACCEPT_F_REJECT	(1U << 0)
@@ -268,7 +328,8 @@ struct lrpc_reply_recv {
 	__u32 pad;
 	__s64 timeout_ns;
 	struct lrpc_msg_info msg;	/* out */
-	__u64 reserved[2];
+	__u64 view;		/* in: 0 or a struct lrpc_view_attach for the reply */
+	__u64 reserved[1];
 };
 
 struct lrpc_call {
@@ -281,7 +342,8 @@ struct lrpc_call {
 	__s64 timeout_ns;
 	__u64 msg_id;		/* out, written before the wait */
 	struct lrpc_msg_info msg;	/* out: the reply's sender */
-	__u64 reserved[2];
+	__u64 view;		/* in: 0 or a struct lrpc_view_attach */
+	__u64 reserved[1];
 };
 
 struct lrpc_cancel {
@@ -294,7 +356,8 @@ struct lrpc_send {
 	__u32 len;
 	__u32 flags;		/* zero */
 	__u64 msg_id;		/* out */
-	__u64 reserved[2];
+	__u64 view;		/* in: 0 or a struct lrpc_view_attach */
+	__u64 reserved[1];
 };
 
 struct lrpc_recv {
@@ -315,5 +378,36 @@ struct lrpc_recv {
 #define LRPC_IOC_CANCEL		_IOW(LRPC_IOC_MAGIC, 0x06, struct lrpc_cancel)
 #define LRPC_IOC_SEND		_IOWR(LRPC_IOC_MAGIC, 0x07, struct lrpc_send)
 #define LRPC_IOC_RECV		_IOWR(LRPC_IOC_MAGIC, 0x08, struct lrpc_recv)
+
+/* Sections and views (LRPC_F_SECTIONS) */
+struct lrpc_section_create {
+	__u64 size;		/* octets, 1..max_section_bytes */
+	__u32 flags;		/* zero */
+	__u32 id;		/* out: the section's id (netlink) */
+	__u64 reserved[2];
+};
+
+#define LRPC_VIEW_F_WRITE	(1U << 0)	/* the receiver may write */
+#define LRPC_VIEW_F_ALL		(LRPC_VIEW_F_WRITE)
+
+/* Pointed to by the view field of lrpc_call, lrpc_send, lrpc_reply_recv. */
+struct lrpc_view_attach {
+	__s32 fd;		/* a section fd or a received view fd */
+	__u32 flags;		/* LRPC_VIEW_F_* */
+	__u64 offset;		/* into that view, page-aligned */
+	__u64 len;		/* 0: up to the end of that view */
+	__u64 reserved[2];
+};
+
+struct lrpc_view_info {
+	__u32 section_id;
+	__u32 flags;		/* LRPC_VIEW_F_WRITE if this view may write */
+	__u64 offset;		/* of the view in its section */
+	__u64 len;
+	__u64 reserved[2];
+};
+
+#define LRPC_IOC_SECTION_CREATE	_IOWR(LRPC_IOC_MAGIC, 0x09, struct lrpc_section_create)
+#define LRPC_IOC_VIEW_INFO	_IOR(LRPC_IOC_MAGIC, 0x0a, struct lrpc_view_info)
 
 #endif /* _UAPI_LINUX_LRPC_H */
