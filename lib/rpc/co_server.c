@@ -86,6 +86,7 @@ struct conn {
 	unsigned int ncalls;
 	struct outbuf *oq_head, *oq_tail;
 	size_t oq_bytes;
+	atomic_size_t rx_bytes;		/* request stub octets held */
 	uint32_t events;
 	bool closing;
 	bool close_after_flush;
@@ -196,6 +197,7 @@ handle_t rpc_call_ctx_binding(struct rpc_call_ctx *call)
 
 static void call_free(struct rpc_call_ctx *call)
 {
+	atomic_fetch_sub(&call->conn->rx_bytes, call->in.len);
 	__rpc_buf_free(&call->in);
 	if (call->arena) {
 		ndr_arena_release(call->arena);
@@ -1028,11 +1030,18 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 			atomic_store(&call->cancelled, true);
 	}
 	if (!call->fault) {
-		ret = __rpc_buf_put(&call->in, in->stub, in->stub_len);
+		/* all calls of a connection together hold at most CONN_MAX_RX */
+		if (atomic_load(&c->rx_bytes) + in->stub_len > CONN_MAX_RX)
+			ret = -E2BIG;
+		else
+			ret = __rpc_buf_put(&call->in, in->stub, in->stub_len);
 		if (ret < 0) {
 			call->fault = ret == -E2BIG ? nca_s_fault_remote_no_memory
 						    : to_fault(ret);
+			atomic_fetch_sub(&c->rx_bytes, call->in.len);
 			__rpc_buf_free(&call->in);
+		} else {
+			atomic_fetch_add(&c->rx_bytes, in->stub_len);
 		}
 	}
 	if (fl & RPC_PFC_LAST_FRAG) {

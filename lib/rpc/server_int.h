@@ -13,7 +13,9 @@
 #define CONN_MAX_CALLS		256	/* calls receiving or running */
 #define CONN_OUTQ_HIGH		(4u << 20)	/* stop reading above this */
 #define CALL_MAX_IN		(96u << 20)	/* reassembled request stub */
-#define CALL_PREALLOC_MAX	(1u << 20)	/* trust in alloc_hint */
+#define CALL_PREALLOC_MAX	(64u << 10)	/* trust in alloc_hint */
+#define CONN_MAX_RX		(128u << 20)	/* request octets held per
+						   connection, all calls */
 #define SRV_MAX_FRAG		65528	/* largest fragment we accept/send */
 
 /* Raw dispatch (built-in interfaces): append the [out] stub octets. */
