@@ -1,0 +1,26 @@
+# lib/rpc fuzzing (issue 7): libFuzzer targets for the PDU codec, the
+# server engine and the client engine.
+#
+#   make fuzz-rpc FUZZ_SECONDS=N    each target for N seconds (default 60)
+RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client
+RPC_FUZZ_SRCS := $(sort $(wildcard lib/rpc/*.c lib/ndr/*.c)) lib/status.c
+FUZZ_SECONDS  ?= 60
+FUZZ_CC       ?= clang-14
+
+.PHONY: fuzz-rpc fuzz-rpc-build
+
+$(BUILD)/rpc/fuzz/%: tests/rpc/fuzz/%.c $(RPC_FUZZ_SRCS) $(wildcard lib/rpc/*.h lib/include/lrpc/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $< $(RPC_FUZZ_SRCS) -lm
+
+fuzz-rpc-build: $(RPC_FUZZERS:%=$(BUILD)/rpc/fuzz/%)
+
+fuzz-rpc: fuzz-rpc-build
+	$(Q)rc=0; for f in $(RPC_FUZZERS); do \
+		mkdir -p $(BUILD)/rpc/fuzz/corpus-$$f; \
+		echo "# $$f for $(FUZZ_SECONDS)s"; \
+		$(BUILD)/rpc/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-max_len=8192 -rss_limit_mb=4096 -artifact_prefix=$(BUILD)/rpc/fuzz/$$f- \
+			$(BUILD)/rpc/fuzz/corpus-$$f tests/rpc/fuzz/seeds || rc=1; \
+	done; exit $$rc
