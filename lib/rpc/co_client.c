@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <lrpc/epm.h>
 #include "rpc_int.h"
 
 #define CLI_MAX_CTX		32
@@ -726,10 +727,24 @@ static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	if (b->fd < 0) {
 		int fd;
 
+		const char *ep = b->sb->endpoint;
+		char *resolved = NULL;
+
 		pthread_mutex_unlock(&b->lock);
-		ret = b->ops->connect(b->sb->netaddr, b->sb->endpoint,
+		if (!ep || !*ep) {
+			/* a partial binding: ask the endpoint mapper */
+			ret = rpc_ep_resolve_binding(b->sb, iface,
+						     b->has_object ? &b->object
+								   : NULL,
+						     &resolved);
+			if (ret < 0)
+				goto out;
+			ep = resolved;
+		}
+		ret = b->ops->connect(b->sb->netaddr, ep,
 				      (unsigned int)(deadline < 0 ? 0 :
 						     left(deadline) + 1), &fd);
+		free(resolved);
 		if (ret < 0)
 			goto out;
 		pthread_mutex_lock(&b->lock);

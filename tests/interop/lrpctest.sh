@@ -4,6 +4,12 @@
 # (1432, MustRecvFragSize) and the default.
 #
 #   lrpctest-client --ncacn_ip_tcp--> lrpctest-server [127.0.0.1:dynamic]
+#
+# and, when lrpc-epmd is built, a partial binding (no endpoint) resolved
+# through the endpoint mapper the server registered with (--register):
+#
+#   lrpctest-client --ept_map--> lrpc-epmd [127.0.0.1:dynamic] <--ept_insert-- lrpctest-server --register
+#         `------------------------ncacn_ip_tcp-------------------------------------^
 set -u
 . "$(dirname "$0")/lib.sh"
 need "$bin/lrpctest-server" "$bin/lrpctest-client"
@@ -18,4 +24,28 @@ for opt in "" ",ndr20" ",ndr64" ",ndr20,bigendian" ",ndr64,bigendian" \
 	ok "$rc" "lrpctest-client [${opt#,}]: $sum"
 	[ "$rc" = 0 ] || grep -v '^pass' "$out" | sed 's/^/# /'
 done
+
+if [ -x "$bin/lrpc-epmd" ]; then
+	"$bin/lrpc-epmd" -f --tcp-port 0 >"$work/epmd.out" 2>"$work/epmd.err" &
+	pids+=($!)
+	for i in $(seq 100); do
+		epm=$(sed -n 's/^ready \(ncacn_ip_tcp:.*\)$/\1/p' "$work/epmd.out")
+		[ -n "$epm" ] && break
+		sleep 0.05
+	done
+	export LRPC_EPMAPPER=$epm
+	"$bin/lrpctest-server" --register -e 'ncacn_ip_tcp:127.0.0.1[]' \
+		>"$work/reg.out" 2>"$work/reg.err" &
+	pids+=($!)
+	for i in $(seq 100); do
+		grep -q '^ready ' "$work/reg.out" && break
+		sleep 0.05
+	done
+	timeout 120 "$bin/lrpctest-client" "ncacn_ip_tcp:127.0.0.1[ndr64]" >"$work/client.out" 2>&1
+	rc=$?
+	ok "$rc" "partial binding resolved by lrpc-epmd ($epm): $(tail -1 "$work/client.out")"
+	[ "$rc" = 0 ] || { grep -v '^pass' "$work/client.out"; cat "$work/reg.err"; } | sed 's/^/# /'
+else
+	skip "partial binding through the endpoint mapper" "lrpc-epmd not built"
+fi
 finish

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <lrpc/rpc.h>
+#include <lrpc/epm.h>
 #include "lrpctest.h"
 #include "rpcecho.h"
 
@@ -365,6 +366,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *eps[32];
+	char *ready[32];
 	int neps = 0, c, i, ret;
 	bool do_register = false;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -420,12 +422,27 @@ int main(int argc, char **argv)
 				rpc_status_name(ret));
 			return 1;
 		}
-		printf("ready %s\n", actual);
-		free(actual);
+		ready[i] = actual;
 	}
-	if (do_register)
-		fprintf(stderr, "lrpctest-server: --register: no endpoint "
-			"mapper client in this build yet, ignored\n");
+	if (do_register) {
+		/* before "ready": a client that waits for it can resolve */
+		ret = rpc_ep_register(&lrpctest_v1_0_s_ifspec.id,
+				      (const char *const *)ready, (size_t)neps,
+				      NULL, 0, "lrpctest");
+		if (ret >= 0)
+			ret = rpc_ep_register(&rpcecho_v1_0_s_ifspec.id,
+					      (const char *const *)ready,
+					      (size_t)neps, NULL, 0, "rpcecho");
+		if (ret < 0) {
+			fprintf(stderr, "lrpctest-server: --register: %s\n",
+				rpc_status_name(ret));
+			return 1;
+		}
+	}
+	for (i = 0; i < neps; i++) {
+		printf("ready %s\n", ready[i]);
+		free(ready[i]);
+	}
 	fflush(stdout);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
