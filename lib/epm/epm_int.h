@@ -28,12 +28,14 @@ struct epm_rd {
 	size_t len;
 	size_t off;
 	bool be;
+	bool n64;	/* NDR64: 8-octet pointers and counts */
 	bool bad;	/* sticky: any read past the end or bad value */
 };
 
 struct epm_wr {
 	struct ndr_buf *b;
 	bool be;
+	bool n64;
 	bool bad;	/* sticky: out of memory / limit */
 };
 
@@ -43,6 +45,10 @@ uint16_t __epm_rd_u16(struct epm_rd *r);
 uint32_t __epm_rd_u32(struct epm_rd *r);
 const uint8_t *__epm_rd_bytes(struct epm_rd *r, size_t n);
 void __epm_rd_uuid(struct epm_rd *r, rpc_uuid_t *u);
+/* A referent id (0: null) and a conformance/variance count: 4 octets in
+ * NDR20, 8 (aligned to 8) in NDR64. */
+uint64_t __epm_rd_ptr(struct epm_rd *r);
+uint32_t __epm_rd_cnt(struct epm_rd *r);
 
 void __epm_wr_init(struct epm_wr *w, struct ndr_buf *b, bool be);
 void __epm_wr_align(struct epm_wr *w, size_t a);
@@ -50,6 +56,8 @@ void __epm_wr_u16(struct epm_wr *w, uint16_t v);
 void __epm_wr_u32(struct epm_wr *w, uint32_t v);
 void __epm_wr_bytes(struct epm_wr *w, const void *p, size_t n);
 void __epm_wr_uuid(struct epm_wr *w, const rpc_uuid_t *u);
+void __epm_wr_ptr(struct epm_wr *w, uint32_t refid);
+void __epm_wr_cnt(struct epm_wr *w, uint32_t v);
 
 /* ---- the ept operations' stub data ------------------------------------ */
 

@@ -33,6 +33,7 @@ void __epm_rd_init(struct epm_rd *r, const void *p, size_t len, bool be)
 	r->len = len;
 	r->off = 0;
 	r->be = be;
+	r->n64 = false;
 	r->bad = false;
 }
 
@@ -97,12 +98,47 @@ void __epm_rd_uuid(struct epm_rd *r, rpc_uuid_t *u)
 		memset(u, 0, sizeof(*u));
 }
 
+static uint64_t rd_u64(struct epm_rd *r)
+{
+	uint64_t hi, lo;
+
+	__epm_rd_align(r, 8);
+	if (r->be) {
+		hi = __epm_rd_u32(r);
+		lo = __epm_rd_u32(r);
+	} else {
+		lo = __epm_rd_u32(r);
+		hi = __epm_rd_u32(r);
+	}
+	return hi << 32 | lo;
+}
+
+uint64_t __epm_rd_ptr(struct epm_rd *r)
+{
+	return r->n64 ? rd_u64(r) : __epm_rd_u32(r);
+}
+
+uint32_t __epm_rd_cnt(struct epm_rd *r)
+{
+	uint64_t v;
+
+	if (!r->n64)
+		return __epm_rd_u32(r);
+	v = rd_u64(r);
+	if (v > UINT32_MAX) {
+		r->bad = true;
+		return 0;
+	}
+	return (uint32_t)v;
+}
+
 /* ---- writer ------------------------------------------------------------- */
 
 void __epm_wr_init(struct epm_wr *w, struct ndr_buf *b, bool be)
 {
 	w->b = b;
 	w->be = be;
+	w->n64 = false;
 	w->bad = false;
 }
 
@@ -173,6 +209,45 @@ void __epm_wr_uuid(struct epm_wr *w, const rpc_uuid_t *u)
 	__epm_wr_bytes(w, o, 16);
 }
 
+static void wr_u64(struct epm_wr *w, uint64_t v)
+{
+	__epm_wr_align(w, 8);
+	if (w->be) {
+		__epm_wr_u32(w, (uint32_t)(v >> 32));
+		__epm_wr_u32(w, (uint32_t)v);
+	} else {
+		__epm_wr_u32(w, (uint32_t)v);
+		__epm_wr_u32(w, (uint32_t)(v >> 32));
+	}
+}
+
+void __epm_wr_ptr(struct epm_wr *w, uint32_t refid)
+{
+	if (w->n64)
+		wr_u64(w, refid);
+	else
+		__epm_wr_u32(w, refid);
+}
+
+void __epm_wr_cnt(struct epm_wr *w, uint32_t v)
+{
+	if (w->n64)
+		wr_u64(w, v);
+	else
+		__epm_wr_u32(w, v);
+}
+
+/* ept_entry_t holds a pointer: aligned (and padded) to 8 in NDR64. */
+static void rd_entry_align(struct epm_rd *r)
+{
+	__epm_rd_align(r, r->n64 ? 8 : 4);
+}
+
+static void wr_entry_align(struct epm_wr *w)
+{
+	__epm_wr_align(w, w->n64 ? 8 : 4);
+}
+
 /* ---- pieces -------------------------------------------------------------- */
 
 static int finish(struct epm_rd *r)
@@ -208,7 +283,7 @@ static void dec_twr(struct epm_rd *r, const uint8_t **p, size_t *len)
 	uint32_t max, tl;
 
 	__epm_rd_align(r, 4);
-	max = __epm_rd_u32(r);
+	max = __epm_rd_cnt(r);
 	tl = __epm_rd_u32(r);
 	if (max != tl || tl > MAX_TOWER_OCTETS) {
 		r->bad = true;
@@ -223,7 +298,7 @@ static void dec_twr(struct epm_rd *r, const uint8_t **p, size_t *len)
 static void enc_twr(struct epm_wr *w, const uint8_t *p, size_t len)
 {
 	__epm_wr_align(w, 4);
-	__epm_wr_u32(w, (uint32_t)len);
+	__epm_wr_cnt(w, (uint32_t)len);
 	__epm_wr_u32(w, (uint32_t)len);
 	__epm_wr_bytes(w, p, len);
 }
@@ -234,8 +309,8 @@ static void dec_annotation(struct epm_rd *r, char out[RPC_EPM_ANNOTATION_MAX])
 	uint32_t off, cnt, i;
 	const uint8_t *p;
 
-	off = __epm_rd_u32(r);
-	cnt = __epm_rd_u32(r);
+	off = __epm_rd_cnt(r);
+	cnt = __epm_rd_cnt(r);
 	out[0] = 0;
 	if (off != 0 || cnt > RPC_EPM_ANNOTATION_MAX) {
 		r->bad = true;
@@ -254,15 +329,15 @@ static void enc_annotation(struct epm_wr *w, const char *a)
 	size_t n = strnlen(a, RPC_EPM_ANNOTATION_MAX - 1);
 	static const uint8_t nul;
 
-	__epm_wr_u32(w, 0);
-	__epm_wr_u32(w, (uint32_t)n + 1);
+	__epm_wr_cnt(w, 0);
+	__epm_wr_cnt(w, (uint32_t)n + 1);
 	__epm_wr_bytes(w, a, n);
 	__epm_wr_bytes(w, &nul, 1);
 }
 
 /* The deferred referents of n pointers with ids refid[]: a repeated
  * non-zero id (full pointers) names the referent already read. */
-static void dec_towers(struct epm_rd *r, uint32_t n, const uint32_t *refid,
+static void dec_towers(struct epm_rd *r, uint32_t n, const uint64_t *refid,
 		       const uint8_t **tw, size_t *tl)
 {
 	uint32_t i, j;
@@ -294,7 +369,8 @@ void __ept_entries_free(struct ept_entries *ents)
 /* num_ents, then [size_is(num_ents)] ept_entry_t entries[]. */
 static int dec_entries(struct epm_rd *r, struct ept_entries *ents)
 {
-	uint32_t n, max, i, *refid = NULL;
+	uint32_t n, max, i;
+	uint64_t *refid = NULL;
 	const uint8_t **tw = NULL;
 	size_t *tl = NULL;
 	int ret = -rpc_x_bad_stub_data;
@@ -302,7 +378,7 @@ static int dec_entries(struct epm_rd *r, struct ept_entries *ents)
 	ents->n = 0;
 	ents->e = NULL;
 	n = __epm_rd_u32(r);
-	max = __epm_rd_u32(r);
+	max = __epm_rd_cnt(r);
 	if (r->bad || n != max)
 		return ret;
 	if (n > RPC_EPM_MAX_ENTS)
@@ -319,9 +395,12 @@ static int dec_entries(struct epm_rd *r, struct ept_entries *ents)
 		goto out;
 	}
 	for (i = 0; i < n && !r->bad; i++) {
+		rd_entry_align(r);
 		__epm_rd_uuid(r, &ents->e[i].object);
-		refid[i] = __epm_rd_u32(r);
+		refid[i] = __epm_rd_ptr(r);
 		dec_annotation(r, ents->e[i].annotation);
+		if (r->n64)
+			rd_entry_align(r);
 	}
 	dec_towers(r, n, refid, tw, tl);
 	if (r->bad)
@@ -373,11 +452,14 @@ void __ept_enc_entries(struct epm_wr *w, const struct rpc_epm_entry *e,
 	uint32_t i;
 
 	__epm_wr_u32(w, n);
-	__epm_wr_u32(w, n);
+	__epm_wr_cnt(w, n);
 	for (i = 0; i < n; i++) {
+		wr_entry_align(w);
 		__epm_wr_uuid(w, &e[i].object);
-		__epm_wr_u32(w, e[i].tower ? 0x00020000u + 4 * i : 0);
+		__epm_wr_ptr(w, e[i].tower ? 0x00020000u + 4 * i : 0);
 		enc_annotation(w, e[i].annotation);
+		if (w->n64)
+			wr_entry_align(w);
 	}
 	for (i = 0; i < n; i++)
 		if (e[i].tower)
@@ -388,11 +470,11 @@ int __ept_dec_lookup(struct epm_rd *r, struct ept_lookup_in *in)
 {
 	memset(in, 0, sizeof(*in));
 	in->inquiry_type = __epm_rd_u32(r);
-	if (__epm_rd_u32(r)) {
+	if (__epm_rd_ptr(r)) {
 		in->has_object = true;
 		__epm_rd_uuid(r, &in->object);
 	}
-	if (__epm_rd_u32(r)) {
+	if (__epm_rd_ptr(r)) {
 		in->has_iface = true;
 		__epm_rd_uuid(r, &in->iface.uuid);
 		in->iface.major = __epm_rd_u16(r);
@@ -407,10 +489,10 @@ int __ept_dec_lookup(struct epm_rd *r, struct ept_lookup_in *in)
 void __ept_enc_lookup(struct epm_wr *w, const struct ept_lookup_in *in)
 {
 	__epm_wr_u32(w, in->inquiry_type);
-	__epm_wr_u32(w, in->has_object ? 0x00020000u : 0);
+	__epm_wr_ptr(w, in->has_object ? 0x00020000u : 0);
 	if (in->has_object)
 		__epm_wr_uuid(w, &in->object);
-	__epm_wr_u32(w, in->has_iface ? 0x00020004u : 0);
+	__epm_wr_ptr(w, in->has_iface ? 0x00020004u : 0);
 	if (in->has_iface) {
 		__epm_wr_uuid(w, &in->iface.uuid);
 		__epm_wr_u16(w, in->iface.major);
@@ -424,11 +506,11 @@ void __ept_enc_lookup(struct epm_wr *w, const struct ept_lookup_in *in)
 int __ept_dec_map(struct epm_rd *r, struct ept_map_in *in)
 {
 	memset(in, 0, sizeof(*in));
-	if (__epm_rd_u32(r)) {
+	if (__epm_rd_ptr(r)) {
 		in->has_object = true;
 		__epm_rd_uuid(r, &in->object);
 	}
-	if (__epm_rd_u32(r)) {
+	if (__epm_rd_ptr(r)) {
 		dec_twr(r, &in->tower, &in->tower_len);
 		if (!in->tower && !r->bad)
 			r->bad = true;
@@ -440,10 +522,10 @@ int __ept_dec_map(struct epm_rd *r, struct ept_map_in *in)
 
 void __ept_enc_map(struct epm_wr *w, const struct ept_map_in *in)
 {
-	__epm_wr_u32(w, in->has_object ? 0x00020000u : 0);
+	__epm_wr_ptr(w, in->has_object ? 0x00020000u : 0);
 	if (in->has_object)
 		__epm_wr_uuid(w, &in->object);
-	__epm_wr_u32(w, in->tower ? 0x00020004u : 0);
+	__epm_wr_ptr(w, in->tower ? 0x00020004u : 0);
 	if (in->tower)
 		enc_twr(w, in->tower, in->tower_len);
 	__ept_enc_handle(w, &in->handle);
@@ -454,11 +536,11 @@ int __ept_dec_mgmt_delete(struct epm_rd *r, struct ept_mgmt_delete_in *in)
 {
 	memset(in, 0, sizeof(*in));
 	in->object_speced = __epm_rd_u32(r);
-	if (__epm_rd_u32(r)) {
+	if (__epm_rd_ptr(r)) {
 		in->has_object = true;
 		__epm_rd_uuid(r, &in->object);
 	}
-	if (__epm_rd_u32(r))
+	if (__epm_rd_ptr(r))
 		dec_twr(r, &in->tower, &in->tower_len);
 	return finish(r);
 }
@@ -471,13 +553,16 @@ void __ept_enc_lookup_out(struct epm_wr *w, const struct ndr_context_handle *h,
 
 	__ept_enc_handle(w, h);
 	__epm_wr_u32(w, n);
-	__epm_wr_u32(w, max_ents);	/* size_is(max_ents) */
-	__epm_wr_u32(w, 0);		/* offset */
-	__epm_wr_u32(w, n);		/* length_is(*num_ents) */
+	__epm_wr_cnt(w, max_ents);	/* size_is(max_ents) */
+	__epm_wr_cnt(w, 0);		/* offset */
+	__epm_wr_cnt(w, n);		/* length_is(*num_ents) */
 	for (i = 0; i < n; i++) {
+		wr_entry_align(w);
 		__epm_wr_uuid(w, &res[i].object);
-		__epm_wr_u32(w, res[i].tower ? 0x00020000u + 4 * i : 0);
+		__epm_wr_ptr(w, res[i].tower ? 0x00020000u + 4 * i : 0);
 		enc_annotation(w, res[i].annotation);
+		if (w->n64)
+			wr_entry_align(w);
 	}
 	for (i = 0; i < n; i++)
 		if (res[i].tower)
@@ -493,11 +578,11 @@ void __ept_enc_map_out(struct epm_wr *w, const struct ndr_context_handle *h,
 
 	__ept_enc_handle(w, h);
 	__epm_wr_u32(w, n);
-	__epm_wr_u32(w, max_towers);
-	__epm_wr_u32(w, 0);
-	__epm_wr_u32(w, n);
+	__epm_wr_cnt(w, max_towers);
+	__epm_wr_cnt(w, 0);
+	__epm_wr_cnt(w, n);
 	for (i = 0; i < n; i++)
-		__epm_wr_u32(w, res[i].tower ? 0x00020000u + 4 * i : 0);
+		__epm_wr_ptr(w, res[i].tower ? 0x00020000u + 4 * i : 0);
 	for (i = 0; i < n; i++)
 		if (res[i].tower)
 			enc_twr(w, res[i].tower, res[i].tower_len);
@@ -510,9 +595,9 @@ static int dec_cv_header(struct epm_rd *r, uint32_t num)
 {
 	uint32_t max, off, act;
 
-	max = __epm_rd_u32(r);
-	off = __epm_rd_u32(r);
-	act = __epm_rd_u32(r);
+	max = __epm_rd_cnt(r);
+	off = __epm_rd_cnt(r);
+	act = __epm_rd_cnt(r);
 	if (r->bad || off != 0 || act != num || act > max ||
 	    num > RPC_EPM_MAX_ENTS)
 		return -rpc_x_bad_stub_data;
@@ -541,7 +626,8 @@ static int dec_out_common(struct epm_rd *r, struct ndr_context_handle *h,
 			  uint32_t *np, uint32_t *status)
 {
 	struct rpc_epdb_result *res = NULL;
-	uint32_t n, i, *refid = NULL;
+	uint32_t n, i;
+	uint64_t *refid = NULL;
 	const uint8_t **tw = NULL;
 	size_t *tl = NULL;
 	int ret;
@@ -565,11 +651,14 @@ static int dec_out_common(struct epm_rd *r, struct ndr_context_handle *h,
 	}
 	for (i = 0; i < n && !r->bad; i++) {
 		if (lookup) {
+			rd_entry_align(r);
 			__epm_rd_uuid(r, &res[i].object);
-			refid[i] = __epm_rd_u32(r);
+			refid[i] = __epm_rd_ptr(r);
 			dec_annotation(r, res[i].annotation);
+			if (r->n64)
+				rd_entry_align(r);
 		} else {
-			refid[i] = __epm_rd_u32(r);
+			refid[i] = __epm_rd_ptr(r);
 		}
 	}
 	dec_towers(r, n, refid, tw, tl);

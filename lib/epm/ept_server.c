@@ -2,8 +2,17 @@
 /*
  * The ept interface, server side: decode a request (ept_ndr.c), ask the
  * endpoint map (epdb.c), encode the answer.  Registered as a built-in
- * (raw) interface of the runtime, NDR20 only: every EPM client offers
- * NDR20 (Windows, Samba and impacket do), and the server picks it.
+ * (raw) interface of the runtime, in NDR20, both byte orders; NDR64 on
+ * request (RPC_EPM_SERVER_NDR64).
+ *
+ * Why NDR20 by default: every endpoint mapper client speaks it (Samba's
+ * endpoint mapper has only NDR20), and the runtime picks NDR64 whenever
+ * a client offers it, which Windows clients do.  The NDR64 form of
+ * ept_entry_t is where peers disagree: impacket sends the annotation's
+ * offset and length as 8-octet NDR64 variance, as the IDL says, Samba's
+ * client as two 4-octet fields (its IDL spells them out as uint32), so
+ * smbtorture's [ndr64] runs fail against an NDR64 ept.  ept_ndr.c
+ * follows the IDL (and impacket).
  *
  * Entry handles of ept_lookup/ept_map are the runtime's context handles;
  * their rundown (the client went away mid-search) frees the cursor.
@@ -275,6 +284,7 @@ static int ept_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
 
 	__epm_rd_init(&r, in, inlen, rpc_call_ctx_big_endian(call));
 	__epm_wr_init(&w, out, rpc_call_ctx_big_endian(call));
+	r.n64 = w.n64 = rpc_call_ctx_syntax(call) == NDR_SYNTAX_NDR64;
 	pthread_mutex_lock(&ept_lock);
 	switch (opnum) {
 	case EPT_OP_INSERT:
@@ -331,5 +341,6 @@ int rpc_epm_server_register(struct rpc_server *srv, struct rpc_epdb *db,
 	ept_db = db;
 	ept_flags = flags;
 	return __rpc_server_register_raw(srv, &ept_iface, ept_dispatch,
-					 SYN_NDR20);
+					 SYN_NDR20 | (flags & RPC_EPM_SERVER_NDR64 ?
+						      SYN_NDR64 : 0));
 }

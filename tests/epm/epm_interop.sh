@@ -6,9 +6,10 @@
 #                 127.0.0.1 (and this host's first global IPv4, "remote")
 #   +---------------------------+        +----------------------------+
 #   | lrpc-epmd  :EPM_PORT      |<-------| lrpc-rpcdump, epm-helper,  |
-#   |   (phase A, any address)  |        | smbtorture rpc.epmapper,   |
-#   +---------------------------+        | impacket (python API)      |
-#                ^   ept_insert          +----------------------------+
+#   |   (phase A, any address,  |        | smbtorture rpc.epmapper,   |
+#   |    --ndr64)               |        | impacket (NDR20 and NDR64) |
+#   +---------------------------+        +----------------------------+
+#                ^   ept_insert
 #                |
 #   +---------------------------+
 #   | lrpctest-server :SRV_PORT |  killed -9: its entries must go
@@ -55,11 +56,12 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 diag() { sed 's/^/# /' "$@"; }
 
-port_free() { ! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+# Below the ephemeral range, and unused in any state.
+port_free() { ! ss -Htan "sport = :$1" 2>/dev/null | grep -q .; }
 pick_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 30000))
+		p=$((12000 + RANDOM % 16000))
 		port_free "$p" && { echo "$p"; return; }
 	done
 }
@@ -86,18 +88,25 @@ for p in "$bin/lrpc-epmd" "$bin/lrpc-rpcdump" "$bin/lrpctest-server" "$helper"; 
 		exit 4
 	fi
 done
-echo "1..14"
+echo "1..15"
 
 # ---- phase A: our endpoint mapper on a free port ----------------------
-EPM_PORT=$(pick_port)
-export LRPC_EPMAPPER="ncacn_ip_tcp:127.0.0.1[$EPM_PORT]"
-"$bin/lrpc-epmd" -f --tcp-port "$EPM_PORT" >"$tmp/epmd.out" 2>"$tmp/epmd.err" &
-pids+=($!)
-if ! wait_ready "$tmp/epmd.out"; then
+for try in 1 2 3 4 5; do
+	EPM_PORT=$(pick_port)
+	"$bin/lrpc-epmd" -f --ndr64 --tcp-port "$EPM_PORT" \
+		>"$tmp/epmd.out" 2>"$tmp/epmd.err" &
+	epmd=$!
+	wait_ready "$tmp/epmd.out" && break
+	wait "$epmd" 2>/dev/null
+	epmd=
+done
+if [ -z "$epmd" ]; then
 	diag "$tmp/epmd.err"
 	echo "Bail out! lrpc-epmd did not start"
 	exit 1
 fi
+pids+=($epmd)
+export LRPC_EPMAPPER="ncacn_ip_tcp:127.0.0.1[$EPM_PORT]"
 
 # The server registers itself with --register; a runtime whose
 # lrpctest-server does not register yet gets it done by epm-helper, which
@@ -204,8 +213,45 @@ EOF
 	check "impacket hept_lookup lists and hept_map resolves" \
 		bash -c "grep -qi '$LRPCTEST' '$tmp/imp' &&
 			 grep -q 'mapped ncacn_ip_tcp:127.0.0.1\[$SRV_PORT\]' '$tmp/imp'"
+	cat >"$tmp/imp64.py" <<'EOF'
+import sys
+from impacket.dcerpc.v5 import epm, transport
+from impacket.dcerpc.v5.ndr import NULL
+port = sys.argv[1]
+t = transport.DCERPCTransportFactory('ncacn_ip_tcp:127.0.0.1[%s]' % port)
+d = t.get_dce_rpc()
+d.connect()
+d.bind(epm.MSRPC_UUID_PORTMAP,
+       transfer_syntax=('71710533-beba-4937-8319-b5dbef9ccc36', '1.0'))
+r = epm.ept_lookup()
+r['inquiry_type'] = 0; r['object'] = NULL; r['Ifid'] = NULL
+r['vers_option'] = 1; r['entry_handle'] = epm.ept_lookup_handle_t()
+r['max_ents'] = 500
+resp = d.request(r)
+for i in range(resp['num_ents']):
+    e = resp['entries'][i]
+    f = epm.EPMTower(b''.join(e['tower']['tower_octet_string']))['Floors']
+    print(epm.PrintStringBinding(f), str(f[0]), b''.join(e['annotation']))
+m = epm.ept_map()
+m['obj'] = NULL
+m['map_tower']['tower_length'] = len(bytes.fromhex(sys.argv[2]))
+m['map_tower']['tower_octet_string'] = bytes.fromhex(sys.argv[2])
+m['entry_handle'] = epm.ept_lookup_handle_t()
+m['max_towers'] = 4
+resp = d.request(m)
+f = epm.EPMTower(b''.join(resp['ITowers'][0]['Data']['tower_octet_string']))['Floors']
+print('mapped', epm.PrintStringBinding(f))
+EOF
+	/usr/bin/python3 "$tmp/imp64.py" "$EPM_PORT" \
+		050013000d1a2e4b4c5d8f3b4d9a6e2b7c1d0e5f9101000200000013000d045d888aeb1cc9119fe808002b10486002000200000001000b0200000001000702000000010009040000000000 \
+		>"$tmp/imp64" 2>&1
+	diag "$tmp/imp64"
+	check "impacket in NDR64: ept_lookup and ept_map (lrpc-epmd --ndr64)" \
+		bash -c "grep -qi '$LRPCTEST' '$tmp/imp64' &&
+			 grep -q 'mapped ncacn_ip_tcp:127.0.0.1\[$SRV_PORT\]' '$tmp/imp64'"
 else
 	skip "impacket hept_lookup and hept_map" "python3-impacket not installed"
+	skip "impacket in NDR64" "python3-impacket not installed"
 fi
 
 { kill -9 "$srv"; wait "$srv"; } 2>/dev/null

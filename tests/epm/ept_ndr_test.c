@@ -288,4 +288,129 @@ TEST(insert_encoding_matches_samba)
 	ndr_buf_release(&b);
 }
 
+/* impacket 0.10 with isNDR64=True: 0xbf fill after inquiry_type,
+ * 8-octet null pointers */
+static const uint8_t impacket_lookup64[] = {
+	0x00, 0x00, 0x00, 0x00, 0xbf, 0xbf, 0xbf, 0xbf, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 0x00, 0x00,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xf4, 0x01, 0x00, 0x00,
+};
+
+TEST(impacket_lookup_request_ndr64)
+{
+	struct ept_lookup_in in;
+	struct epm_rd r;
+
+	__epm_rd_init(&r, impacket_lookup64, sizeof(impacket_lookup64), false);
+	r.n64 = true;
+	ASSERT_EQ(0, __ept_dec_lookup(&r, &in));
+	EXPECT_EQ(0, in.has_object);
+	EXPECT_EQ(0, in.has_iface);
+	EXPECT_EQ(1, in.vers_option);
+	EXPECT_EQ(500, in.max_ents);
+}
+
+/* impacket 0.10 NDR64 ept_map: 8-octet referent 0x5226, 8-octet
+ * conformance, tower, 0xab fill, handle, max_towers 1 */
+TEST(impacket_map_request_ndr64)
+{
+	uint8_t m[8 + 8 + 8 + 4 + 75 + 1 + 20 + 4];
+	struct ept_map_in in;
+	struct epm_rd r;
+
+	memset(m, 0, sizeof(m));
+	m[8] = 0x26;
+	m[9] = 0x52;
+	m[16] = 75;
+	m[24] = 75;
+	memcpy(m + 28, twr_tcp_lrpctest_any, 75);
+	m[28 + 75] = 0xab;
+	m[sizeof(m) - 4] = 1;
+	__epm_rd_init(&r, m, sizeof(m), false);
+	r.n64 = true;
+	ASSERT_EQ(0, __ept_dec_map(&r, &in));
+	EXPECT_EQ(0, in.has_object);
+	ASSERT_EQ(75, in.tower_len);
+	EXPECT_EQ(0, memcmp(in.tower, twr_tcp_lrpctest_any, 75));
+	EXPECT_EQ(1, in.max_towers);
+	/* a count over 32 bits is refused */
+	m[20] = 1;
+	__epm_rd_init(&r, m, sizeof(m), false);
+	r.n64 = true;
+	EXPECT_EQ(BAD, __ept_dec_map(&r, &in));
+}
+
+TEST(ndr64_roundtrips)
+{
+	struct rpc_epdb_result res[2] = { 0 }, *out = NULL;
+	struct rpc_epm_entry e[2] = { 0 };
+	struct ndr_context_handle h = { 0, { 9 } }, h2;
+	struct ept_entries ents;
+	struct ndr_buf b;
+	struct epm_wr w;
+	struct epm_rd r;
+	uint32_t n = 0, st = 0, replace = 0;
+	int be;
+
+	for (be = 0; be < 2; be++) {
+		res[0].tower = (uint8_t *)twr_tcp_epm_135;
+		res[0].tower_len = sizeof(twr_tcp_epm_135);
+		strcpy(res[0].annotation, "x");
+		res[1].tower = (uint8_t *)twr_lrpc_smbtorture;
+		res[1].tower_len = sizeof(twr_lrpc_smbtorture);
+		ndr_buf_init(&b);
+		__epm_wr_init(&w, &b, be);
+		w.n64 = true;
+		__ept_enc_lookup_out(&w, &h, 10, res, 2, 0);
+		__epm_rd_init(&r, b.data, b.len, be);
+		r.n64 = true;
+		ASSERT_EQ(0, __ept_dec_lookup_out(&r, &h2, &out, &n, &st));
+		ASSERT_EQ(2, n);
+		EXPECT_STREQ("x", out[0].annotation);
+		EXPECT_EQ(0, memcmp(out[1].tower, twr_lrpc_smbtorture,
+				    sizeof(twr_lrpc_smbtorture)));
+		rpc_epdb_results_free(out, n);
+		free(out);
+		/* the NDR20 reader refuses it */
+		__epm_rd_init(&r, b.data, b.len, be);
+		EXPECT_NE(0, __ept_dec_lookup_out(&r, &h2, &out, &n, &st));
+		b.len = 0;
+		__ept_enc_map_out(&w, &h, 10, res, 2, 0);
+		__epm_rd_init(&r, b.data, b.len, be);
+		r.n64 = true;
+		ASSERT_EQ(0, __ept_dec_map_out(&r, &h2, &out, &n, &st));
+		ASSERT_EQ(2, n);
+		rpc_epdb_results_free(out, n);
+		free(out);
+		/* an entry without a tower, then replace: the struct's
+		 * trailing padding decides where replace lands */
+		e[0].tower = NULL;
+		strcpy(e[0].annotation, "ab");
+		e[1].tower = twr_tcp_epm_135;
+		e[1].tower_len = sizeof(twr_tcp_epm_135);
+		b.len = 0;
+		__ept_enc_entries(&w, e, 1);
+		__epm_wr_u32(&w, 1);
+		/* u32 n, pad, u64 conf, 16 uuid, 8 ptr, 8+8 var, "ab\0", pad */
+		EXPECT_EQ(4 + 4 + 8 + 16 + 8 + 16 + 3 + 5 + 4, b.len);
+		__epm_rd_init(&r, b.data, b.len, be);
+		r.n64 = true;
+		ASSERT_EQ(0, __ept_dec_insert(&r, &ents, &replace));
+		EXPECT_EQ(1, replace);
+		EXPECT_EQ(NULL, ents.e[0].tower);
+		__ept_entries_free(&ents);
+		b.len = 0;
+		__ept_enc_entries(&w, e, 2);
+		__epm_wr_u32(&w, 0);
+		__epm_rd_init(&r, b.data, b.len, be);
+		r.n64 = true;
+		ASSERT_EQ(0, __ept_dec_insert(&r, &ents, &replace));
+		EXPECT_EQ(2, ents.n);
+		EXPECT_EQ(sizeof(twr_tcp_epm_135), ents.e[1].tower_len);
+		__ept_entries_free(&ents);
+		ndr_buf_release(&b);
+	}
+}
+
 TEST_HARNESS_MAIN

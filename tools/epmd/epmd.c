@@ -3,6 +3,7 @@
  * lrpc-epmd: the endpoint mapper daemon.
  *
  *   lrpc-epmd [-f] [-l ADDR] [--tcp-port N] [--udp-port N] [--no-owners]
+ *             [--ndr64]
  *
  * Serves the ept interface (e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0)
  * on ncacn_ip_tcp port 135, and on ncadg_ip_udp port 135 and
@@ -51,12 +52,13 @@ static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
 		"usage: lrpc-epmd [-f] [-l ADDR] [--tcp-port N] [--udp-port N]"
-		" [--no-owners]\n"
+		" [--no-owners] [--ndr64]\n"
 		"  -f, --foreground   stay in the foreground (log to stderr)\n"
 		"  -l, --listen ADDR  listen on ADDR only (default: all)\n"
 		"  --tcp-port N       ncacn_ip_tcp port (default 135)\n"
 		"  --udp-port N       ncadg_ip_udp port (default 135)\n"
-		"  --no-owners        keep entries when their server exits\n");
+		"  --no-owners        keep entries when their server exits\n"
+		"  --ndr64            serve ept in NDR64 too (default NDR20)\n");
 	exit(rc);
 }
 
@@ -135,6 +137,7 @@ int main(int argc, char **argv)
 		{ "tcp-port", required_argument, NULL, 't' },
 		{ "udp-port", required_argument, NULL, 'u' },
 		{ "no-owners", no_argument, NULL, 'n' },
+		{ "ndr64", no_argument, NULL, '6' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -161,6 +164,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			flags |= RPC_EPM_SERVER_NO_OWNERS;
+			break;
+		case '6':
+			flags |= RPC_EPM_SERVER_NDR64;
 			break;
 		case 'h':
 			usage(0);

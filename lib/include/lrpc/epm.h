@@ -296,13 +296,16 @@ void rpc_epdb_results_free(struct rpc_epdb_result *res, uint32_t n);
 
 /*
  * Serve the ept interface on srv from db (one endpoint map per process).
- * NDR20, both byte orders.  ept_insert, ept_delete and ept_mgmt_delete
- * are refused with RPC_EPM_STATUS_ACCESS_DENIED unless the caller is on
- * this host (loopback or ncalrpc); entries inserted by a local process
- * are tied to it (see lib/epm/owner.c) unless RPC_EPM_SERVER_NO_OWNERS.
+ * NDR20, both byte orders; also NDR64 with RPC_EPM_SERVER_NDR64 (see
+ * lib/epm/ept_server.c for why it is not the default).  ept_insert,
+ * ept_delete and ept_mgmt_delete are refused with
+ * RPC_EPM_STATUS_ACCESS_DENIED unless the caller is on this host
+ * (loopback or ncalrpc); entries inserted by a local process are tied to
+ * it (see lib/epm/owner.c) unless RPC_EPM_SERVER_NO_OWNERS.
  */
 #define RPC_EPM_SERVER_NO_OWNERS	0x1u
-#define RPC_EPM_SERVER_ALL		0x1u
+#define RPC_EPM_SERVER_NDR64		0x2u
+#define RPC_EPM_SERVER_ALL		0x3u
 int rpc_epm_server_register(struct rpc_server *srv, struct rpc_epdb *db,
 			    unsigned int flags);
 
