@@ -12,7 +12,7 @@
 #                ^   ept_insert
 #                |
 #   +---------------------------+
-#   | lrpctest-server :SRV_PORT |  killed -9: its entries must go
+#   | lrpctest-server --register|  killed -9: its entries must go
 #   +---------------------------+
 #
 #   phase B, only when port 135 is free on 127.0.0.1 (rpcclient and
@@ -88,7 +88,7 @@ for p in "$bin/lrpc-epmd" "$bin/lrpc-rpcdump" "$bin/lrpctest-server" "$helper"; 
 		exit 4
 	fi
 done
-echo "1..15"
+echo "1..16"
 
 # ---- phase A: our endpoint mapper on a free port ----------------------
 for try in 1 2 3 4 5; do
@@ -108,29 +108,13 @@ fi
 pids+=($epmd)
 export LRPC_EPMAPPER="ncacn_ip_tcp:127.0.0.1[$EPM_PORT]"
 
-# The server registers itself with --register; a runtime whose
-# lrpctest-server does not register yet gets it done by epm-helper, which
-# registers and then execs the server (same pid: the entries are its).
+# The server registers itself (rpc_ep_register) before its ready line.
 SRV_PORT=$(pick_port)
 "$bin/lrpctest-server" --register -e "ncacn_ip_tcp:127.0.0.1[$SRV_PORT]" \
 	>"$tmp/srv.out" 2>"$tmp/srv.err" &
 srv=$!
 pids+=($srv)
 wait_ready "$tmp/srv.out"
-sleep 0.2
-"$bin/lrpc-rpcdump" >"$tmp/dump0" 2>&1
-if ! grep -q "$LRPCTEST" "$tmp/dump0"; then
-	echo "# lrpctest-server --register did not register; using epm-helper register-exec"
-	diag "$tmp/srv.err"
-	kill "$srv"; wait "$srv" 2>/dev/null
-	"$helper" register-exec "$LRPCTEST/1.0,$RPCECHO/1.0" \
-		"ncacn_ip_tcp:127.0.0.1[$SRV_PORT]" -- \
-		"$bin/lrpctest-server" -e "ncacn_ip_tcp:127.0.0.1[$SRV_PORT]" \
-		>"$tmp/srv.out" 2>"$tmp/srv.err" &
-	srv=$!
-	pids+=($srv)
-	wait_ready "$tmp/srv.out"
-fi
 
 "$bin/lrpc-rpcdump" >"$tmp/dump1" 2>&1
 diag "$tmp/dump1"
@@ -148,12 +132,7 @@ check "ept_map resolves a binding without an endpoint" \
 "$bin/lrpctest-client" "ncacn_ip_tcp:127.0.0.1" >"$tmp/client" 2>&1
 rc=$?
 tail -n 3 "$tmp/client" | diag
-if grep -q "rpc_s_no_endpoint_found" "$tmp/client"; then
-	skip "lrpctest-client resolves a partial binding transparently" \
-		"runtime does not call rpc_ep_resolve_binding() yet"
-else
-	check "lrpctest-client resolves a partial binding transparently" test $rc = 0
-fi
+check "lrpctest-client resolves a partial binding transparently" test $rc = 0
 
 out=$("$helper" resolve "ncacn_ip_tcp:127.0.0.1" "$LRPCTEST/9.0")
 echo "# resolve v9.0: $out"
@@ -263,6 +242,10 @@ check "entries of a killed server are gone at once" \
 out=$("$helper" resolve "ncacn_ip_tcp:127.0.0.1" "$LRPCTEST/1.0")
 check "and ept_map no longer serves them" \
 	test "$out" = "ncacn_ip_tcp:127.0.0.1: ept_s_not_registered"
+"$bin/lrpctest-client" "ncacn_ip_tcp:127.0.0.1" >"$tmp/client2" 2>&1
+tail -n 2 "$tmp/client2" | diag
+check "a client of a partial binding then fails with ept_s_not_registered" \
+	grep -q "ept_s_not_registered" "$tmp/client2"
 
 # ---- phase B: peers that only talk to port 135 -------------------------
 if ! port_free 135; then
@@ -282,9 +265,7 @@ export LRPC_EPMAPPER="ncacn_ip_tcp:127.0.0.1[135]"
 epmd135=$!
 pids+=($epmd135)
 wait_ready "$tmp/epmd135.out"
-"$helper" register-exec "$LRPCTEST/1.0,$RPCECHO/1.0" \
-	"ncacn_ip_tcp:127.0.0.1[$SRV_PORT]" -- \
-	"$bin/lrpctest-server" -e "ncacn_ip_tcp:127.0.0.1[$SRV_PORT]" \
+"$bin/lrpctest-server" --register -e "ncacn_ip_tcp:127.0.0.1[$SRV_PORT]" \
 	>"$tmp/srv2.out" 2>"$tmp/srv2.err" &
 pids+=($!)
 wait_ready "$tmp/srv2.out"
