@@ -116,9 +116,10 @@ static int status_ret(uint32_t st)
 		return 0;
 	if (st == RPC_EPM_STATUS_ACCESS_DENIED)
 		return -EACCES;
-	if (st < 4096)
+	/* other Win32 errors (below rpc_s_*) have no name here */
+	if (st < rpc_s_invalid_string_binding || st > 0x7fffffff)
 		return -ept_s_cant_perform_op;
-	return -(int)(st & 0x7fffffff);
+	return -(int)st;
 }
 
 static int check_syntax(struct rpc_binding *b)
