@@ -37,6 +37,7 @@ static void conn_release(struct kref *ref)
 
 	WARN_ON_ONCE(conn->ncalls || conn->cq.len);
 	lrpc_msg_free(conn->closed);
+	put_pid(conn->peer);
 	lrpc_user_uncharge(conn->user, sizeof(*conn));
 	lrpc_user_put(conn->user);
 	lrpc_port_put(port);
@@ -69,6 +70,8 @@ static struct lrpc_conn *conn_new(struct lrpc_port *port,
 	lrpc_queue_init(&conn->cq);
 	init_waitqueue_head(&conn->swq);
 	conn->user = lrpc_user_get(user);
+	conn->peer = get_pid(task_tgid(current));
+	conn->peer_uid = current_euid();
 	return conn;
 
 err_free:
@@ -157,6 +160,10 @@ static void pending_abort(struct lrpc_port *port, struct lrpc_pending *p,
 {
 	bool delivered = p->state != LRPC_PENDING_QUEUED;
 
+	if (error == -ECANCELED)
+		port->stats.cancels++;
+	else if (error == -ETIMEDOUT)
+		port->stats.timeouts++;
 	lrpc_pending_complete(port, p, error, gc);
 	if (delivered && p->kind == LRPC_PENDING_CALL && *cancel &&
 	    !p->conn->server_gone) {
@@ -458,6 +465,7 @@ static int reply(struct lrpc_port *port, const struct lrpc_reply_recv *args)
 	msg->id = p->id;
 	msg->conn_id = p->conn->id;
 	p->reply = msg;
+	lrpc_port_count(port, msg);
 	lrpc_pending_complete(port, p, 0, NULL);
 	spin_unlock(&port->lock);
 	return 0;
@@ -584,10 +592,12 @@ static long client_call(struct lrpc_conn *conn, void __user *uarg)
 	else if (conn->ncalls >= lrpc_max_pending())
 		ret = -EBUSY;
 	if (ret) {
+		port->stats.errors++;
 		spin_unlock(&port->lock);
 		lrpc_msg_free(req);
 		return ret;
 	}
+	lrpc_port_count(port, req);
 	p.id = lrpc_port_next_id(port);
 	p.conn = conn;
 	p.req = req;
@@ -685,7 +695,10 @@ static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
 		ret = -ECONNRESET;
 	else if ((to_server ? port->q.len : conn->cq.len) >= lrpc_max_queue())
 		ret = -EAGAIN;
-	if (!ret) {
+	if (ret) {
+		port->stats.errors++;
+	} else {
+		lrpc_port_count(port, msg);
 		id = lrpc_port_next_id(port);
 		msg->id = id;
 		msg->conn_id = conn->id;

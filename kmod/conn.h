@@ -28,6 +28,8 @@ struct lrpc_conn {
 	wait_queue_head_t swq;		/* server fd pollers */
 	struct lrpc_msg *closed;	/* PORT_CLOSED, kept ready */
 	struct lrpc_user *user;		/* the client's, charged for this */
+	struct pid *peer;		/* the client's tgid, at connect */
+	kuid_t peer_uid;		/* and its euid */
 	bool connected;
 	bool client_gone;
 	bool server_gone;

@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "limits.h"
 #include "main.h"
+#include "netlink.h"
 #include "port.h"
 #include "section.h"
 
@@ -80,8 +81,13 @@ static int __init lrpc_init(void)
 	ret = misc_register(&lrpc_misc);
 	if (ret)
 		goto err_limits;
+	ret = lrpc_netlink_init();
+	if (ret)
+		goto err_misc;
 	return 0;
 
+err_misc:
+	misc_deregister(&lrpc_misc);
 err_limits:
 	lrpc_limits_exit();
 	return ret;
@@ -89,6 +95,7 @@ err_limits:
 
 static void __exit lrpc_exit(void)
 {
+	lrpc_netlink_exit();
 	misc_deregister(&lrpc_misc);
 	lrpc_limits_exit();
 }

@@ -34,6 +34,43 @@
 static DEFINE_HASHTABLE(lrpc_names, LRPC_NAME_HASH_BITS);
 static DEFINE_MUTEX(lrpc_names_lock);
 
+/* Live ports by id, for netlink; taken before port->lock. */
+static DEFINE_XARRAY_ALLOC1(lrpc_ports);
+static u32 lrpc_port_next;
+
+/*
+ * Call @fill, under port->lock, for each live port from id *@pos on
+ * until it returns non-zero; *@pos is where to go on.
+ */
+int lrpc_port_dump(unsigned long *pos,
+		   int (*fill)(struct lrpc_port *port, void *arg), void *arg)
+{
+	struct lrpc_port *port;
+	unsigned long id;
+	int ret = 0;
+
+	xa_lock(&lrpc_ports);
+	xa_for_each_start(&lrpc_ports, id, port, *pos) {
+		spin_lock(&port->lock);
+		ret = fill(port, arg);
+		spin_unlock(&port->lock);
+		if (ret)
+			break;
+		*pos = id + 1;
+	}
+	xa_unlock(&lrpc_ports);
+	return ret;
+}
+
+/* A message sent through @port; called under port->lock. */
+void lrpc_port_count(struct lrpc_port *port, const struct lrpc_msg *msg)
+{
+	port->stats.msgs++;
+	port->stats.bytes += msg->len;
+	if (msg->view)
+		port->stats.views++;
+}
+
 /* 1..LRPC_NAME_MAX-1 printable characters, NUL-terminated, zero-padded. */
 int lrpc_port_check_name(const char *name)
 {
@@ -164,6 +201,8 @@ static int port_release(struct inode *inode, struct file *file)
 	mutex_lock(&lrpc_names_lock);
 	hash_del(&port->name_node);
 	mutex_unlock(&lrpc_names_lock);
+	if (port->id)
+		xa_erase(&lrpc_ports, port->id);
 
 	spin_lock(&port->lock);
 	port->dead = true;
@@ -279,6 +318,14 @@ long lrpc_port_create(void __user *uarg)
 	hash_add(lrpc_names, &port->name_node, name_hash(ns, port->name));
 	mutex_unlock(&lrpc_names_lock);
 
+	ret = xa_alloc_cyclic(&lrpc_ports, &port->id, port, xa_limit_31b,
+			      &lrpc_port_next, GFP_KERNEL_ACCOUNT);
+	if (ret < 0) {
+		port->id = 0;
+		fput(file);
+		put_unused_fd(fd);
+		return ret;
+	}
 	fd_install(fd, file);
 	return fd;
 

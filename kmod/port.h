@@ -14,6 +14,16 @@ struct lrpc_user;
 
 #define LRPC_PENDING_HASH_BITS	6
 
+/* Per-port counters, under port->lock; netlink reports them. */
+struct lrpc_port_stats {
+	u64 msgs;		/* requests, replies, one-way, both ways */
+	u64 bytes;		/* their inline octets */
+	u64 views;		/* of them, carrying a view */
+	u64 errors;		/* calls and sends refused */
+	u64 cancels;
+	u64 timeouts;
+};
+
 struct lrpc_port {
 	struct kref ref;
 	spinlock_t lock;		/* all of the port and its connections */
@@ -24,8 +34,10 @@ struct lrpc_port {
 	unsigned int backlog;
 	unsigned int nconnecting;
 	bool dead;
+	struct lrpc_port_stats stats;
 
 	/* fixed at creation */
+	u32 id;				/* netlink */
 	struct hlist_node name_node;
 	const void *ns;
 	unsigned int ns_inum;
@@ -37,6 +49,9 @@ struct lrpc_port {
 };
 
 long lrpc_port_create(void __user *uarg);
+int lrpc_port_dump(unsigned long *pos,
+		   int (*fill)(struct lrpc_port *port, void *arg), void *arg);
+void lrpc_port_count(struct lrpc_port *port, const struct lrpc_msg *msg);
 struct lrpc_port *lrpc_port_lookup(const char *name);
 void lrpc_port_put(struct lrpc_port *port);
 int lrpc_port_check_name(const char *name);

@@ -471,18 +471,35 @@ static void restore(const struct params *p)
 	lrpc_param_set("max_sections", p->count);
 }
 
-TEST(limits_per_user)
+/* Tests that lower the limits put them back, whatever happens. */
+FIXTURE(limits) {
+	struct params saved;
+	int dev;
+};
+
+FIXTURE_SETUP(limits)
+{
+	self->dev = lrpc_open();
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, "/dev/lrpc missing: module not loaded");
+	ASSERT_LE(0, self->dev);
+	save(&self->saved);
+	ASSERT_LT(0, self->saved.bytes);
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+	if (self->dev >= 0) {
+		restore(&self->saved);
+		close(self->dev);
+	}
+}
+
+TEST_F(limits, per_user)
 {
 	struct lrpc_features f;
-	struct params saved;
-	int dev = lrpc_open(), a, b, c;
+	int dev = self->dev, a, b, c;
 	void *p;
-
-	if (dev < 0 && errno == ENOENT)
-		SKIP(return, "/dev/lrpc missing: module not loaded");
-	ASSERT_LE(0, dev);
-	save(&saved);
-	ASSERT_LT(0, saved.bytes);
 
 	ASSERT_EQ(0, lrpc_param_set("max_sections", 2));
 	ASSERT_EQ(0, lrpc_param_set("max_section_bytes", 1 << 20));
@@ -510,22 +527,14 @@ TEST(limits_per_user)
 	EXPECT_LE(0, c);
 	close(c);
 
-	/* a view queued in a message keeps it too, until received or dropped */
 	close(a);
-	restore(&saved);
-	close(dev);
 }
 
-TEST(kill_9_frees_everything)
+TEST_F(limits, kill_9_frees_everything)
 {
-	struct params saved;
-	int dev = lrpc_open(), fd = -1, st, pipefd[2];
+	int dev = self->dev, fd = -1, st, pipefd[2];
 	pid_t pid, grandchild;
 
-	if (dev < 0 && errno == ENOENT)
-		SKIP(return, "/dev/lrpc missing: module not loaded");
-	ASSERT_LE(0, dev);
-	save(&saved);
 	ASSERT_EQ(0, lrpc_param_set("max_sections", 1));
 	ASSERT_EQ(0, pipe(pipefd));
 	/* orphans come to us, so we can reap the grandchild */
@@ -565,10 +574,8 @@ TEST(kill_9_frees_everything)
 	fd = sec_create(dev, 4096, NULL);
 	EXPECT_LE(0, fd);
 	close(fd);
-	restore(&saved);
 	close(pipefd[0]);
 	close(pipefd[1]);
-	close(dev);
 }
 
 TEST_HARNESS_MAIN

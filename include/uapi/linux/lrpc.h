@@ -230,8 +230,9 @@
 #define LRPC_F_GET_FEATURES	(1ULL << 0)	/* this ioctl and struct */
 #define LRPC_F_PORTS		(1ULL << 1)	/* ports, connect, call, send */
 #define LRPC_F_SECTIONS		(1ULL << 2)	/* sections, views on messages */
+#define LRPC_F_NETLINK		(1ULL << 3)	/* generic netlink family "lrpc" */
 #define LRPC_F_ALL		(LRPC_F_GET_FEATURES | LRPC_F_PORTS | \
-				 LRPC_F_SECTIONS)
+				 LRPC_F_SECTIONS | LRPC_F_NETLINK)
 
 struct lrpc_features {
 	__u64 features;		/* LRPC_F_* */
@@ -409,5 +410,111 @@ struct lrpc_view_info {
 
 #define LRPC_IOC_SECTION_CREATE	_IOWR(LRPC_IOC_MAGIC, 0x09, struct lrpc_section_create)
 #define LRPC_IOC_VIEW_INFO	_IOR(LRPC_IOC_MAGIC, 0x0a, struct lrpc_view_info)
+
+/*
+ * Generic netlink (LRPC_F_NETLINK): family LRPC_GENL_NAME, version
+ * LRPC_GENL_VERSION; its YAML spec is lrpc.yaml beside this header.
+ * Every command is a dump (NLM_F_DUMP); each object is one message
+ * whose top-level attributes are that object's LRPC_*_A_*.
+ *
+ * LRPC_CMD_GET_PORT	one message per connection port: LRPC_PORT_A_*;
+ *			its counters nested in LRPC_PORT_A_STATS
+ *			(LRPC_STATS_A_*).  Request: no attributes.
+ * LRPC_CMD_GET_CONN	one message per accepted connection that is not
+ *			fully closed: LRPC_CONN_A_*.  Request: optional
+ *			LRPC_CONN_A_PORT_ID to list one port's.
+ * LRPC_CMD_GET_SECTION	one message per section: LRPC_SECTION_A_*.
+ *			Request: no attributes.
+ *
+ * Who sees what: a caller with CAP_SYS_ADMIN in the initial user
+ * namespace (checked on the netlink socket's opener and the caller,
+ * netlink_capable()) sees every object.  Anybody else sees the ports
+ * whose owner is its euid, the connections of those ports and the
+ * connections it opened (client euid), and the sections it created.
+ * Uids and pids are given in the caller's namespaces.
+ * Errors: -EINVAL an attribute the request does not take (strict
+ * validation), -EOPNOTSUPP a command without NLM_F_DUMP.
+ */
+#define LRPC_GENL_NAME		"lrpc"
+#define LRPC_GENL_VERSION	1
+
+enum lrpc_cmd {
+	LRPC_CMD_UNSPEC,
+	LRPC_CMD_GET_PORT,
+	LRPC_CMD_GET_CONN,
+	LRPC_CMD_GET_SECTION,
+	__LRPC_CMD_MAX
+};
+
+#define LRPC_CMD_MAX (__LRPC_CMD_MAX - 1)
+
+enum lrpc_port_attr {
+	LRPC_PORT_A_UNSPEC,
+	LRPC_PORT_A_ID,		/* u32 */
+	LRPC_PORT_A_NAME,	/* NUL-terminated string */
+	LRPC_PORT_A_OWNER_UID,	/* u32 */
+	LRPC_PORT_A_OWNER_GID,	/* u32 */
+	LRPC_PORT_A_MODE,	/* u32: LRPC_MODE_* */
+	LRPC_PORT_A_BACKLOG,	/* u32 */
+	LRPC_PORT_A_CONNS,	/* u32: accepted connections */
+	LRPC_PORT_A_CONNECTING,	/* u32: connect requests not yet answered */
+	LRPC_PORT_A_QUEUED,	/* u32: messages in the port queue */
+	LRPC_PORT_A_WAITERS,	/* u32: threads waiting in REPLY_RECV */
+	LRPC_PORT_A_STATS,	/* nest: LRPC_STATS_A_* */
+	LRPC_PORT_A_PAD,
+	__LRPC_PORT_A_LAST
+};
+
+#define LRPC_PORT_A_MAX (__LRPC_PORT_A_LAST - 1)
+
+/* Counters since the port was created. */
+enum lrpc_stats_attr {
+	LRPC_STATS_A_UNSPEC,
+	LRPC_STATS_A_MSGS,	/* u64: requests, replies, one-way messages */
+	LRPC_STATS_A_BYTES,	/* u64: their inline payload octets */
+	LRPC_STATS_A_VIEWS,	/* u64: of them, carrying a section view */
+	LRPC_STATS_A_ERRORS,	/* u64: calls and sends refused */
+	LRPC_STATS_A_CANCELS,	/* u64: calls and connects cancelled */
+	LRPC_STATS_A_TIMEOUTS,	/* u64: calls and connects timed out */
+	LRPC_STATS_A_PAD,
+	__LRPC_STATS_A_LAST
+};
+
+#define LRPC_STATS_A_MAX (__LRPC_STATS_A_LAST - 1)
+
+enum lrpc_conn_attr {
+	LRPC_CONN_A_UNSPEC,
+	LRPC_CONN_A_ID,		/* u64: the conn_id messages carry */
+	LRPC_CONN_A_PORT_ID,	/* u32 */
+	LRPC_CONN_A_PORT_NAME,	/* NUL-terminated string */
+	LRPC_CONN_A_PEER_PID,	/* u32: client tgid at connect, or 0 */
+	LRPC_CONN_A_PEER_UID,	/* u32: client euid at connect */
+	LRPC_CONN_A_PENDING,	/* u32: calls waiting for replies */
+	LRPC_CONN_A_QUEUED,	/* u32: one-way messages queued to the client */
+	LRPC_CONN_A_STATE,	/* u32: LRPC_CONN_S_* */
+	LRPC_CONN_A_PAD,
+	__LRPC_CONN_A_LAST
+};
+
+#define LRPC_CONN_A_MAX (__LRPC_CONN_A_LAST - 1)
+
+#define LRPC_CONN_S_CONNECTED	0
+#define LRPC_CONN_S_CLIENT_GONE	1	/* PORT_CLOSED queued or delivered */
+#define LRPC_CONN_S_SERVER_GONE	2	/* reset: calls fail */
+
+enum lrpc_section_attr {
+	LRPC_SECTION_A_UNSPEC,
+	LRPC_SECTION_A_ID,		/* u32 */
+	LRPC_SECTION_A_SIZE,		/* u64: octets, as created */
+	LRPC_SECTION_A_RESIDENT,	/* u64: octets of pages allocated */
+	LRPC_SECTION_A_MAPPINGS,	/* u32: vmas mapping it */
+	LRPC_SECTION_A_VIEWS,		/* u32: view fds and queued views */
+	LRPC_SECTION_A_OWNER_UID,	/* u32: charged to this euid */
+	LRPC_SECTION_A_CREATOR_PID,	/* u32: tgid, 0 if not visible */
+	LRPC_SECTION_A_PAD,
+	__LRPC_SECTION_A_LAST
+};
+
+#define LRPC_SECTION_A_MAX (__LRPC_SECTION_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_LRPC_H */
