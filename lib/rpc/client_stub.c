@@ -45,6 +45,7 @@ int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
 	     uint32_t opnum, void **args)
 {
 	const struct ndr_proc *proc;
+	void *none[1] = { NULL };
 	struct rpc_reply reply;
 	struct ndr_buf buf;
 	ssize_t n;
@@ -57,6 +58,8 @@ int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
 	if (opnum >= iface->nprocs || !iface->procs)
 		return set_status(-rpc_s_procnum_out_of_range);
 	proc = &iface->procs[opnum];
+	if (!args && !proc->nparams && !proc->ret)
+		args = none;
 	syntax = rpc_binding_syntax(b, &iface->id);
 	if (syntax < 0)
 		return set_status(syntax);

@@ -69,12 +69,12 @@ struct rpc_binding {
 	struct cli_ctx ctx[CLI_MAX_CTX];
 	uint16_t next_ctx_id;
 	struct pending *pending;
-	/* receive state of the reader */
-	uint8_t hdr[RPC_CO_HDR_LEN];
-	size_t hlen;
-	uint8_t *frame;
-	size_t flen, fgot;
+	/* receive buffer of the reader: whole PDUs are decoded in place */
+	uint8_t *rb;
+	size_t rlen;
 };
+
+#define CLI_RBUF	(RPC_MAX_FRAG + 1 + 16384)
 
 /* ---- binding handles ------------------------------------------------- */
 
@@ -195,7 +195,7 @@ void rpc_binding_free(struct rpc_binding *b)
 	if (b->fd >= 0)
 		close(b->fd);
 	pthread_mutex_unlock(&b->lock);
-	free(b->frame);
+	free(b->rb);
 	rpc_string_binding_free(b->sb);
 	pthread_mutex_destroy(&b->setup);
 	pthread_mutex_destroy(&b->send_lock);
@@ -355,32 +355,53 @@ out:
 	return ret;
 }
 
-/* Read one PDU as the reader, b->lock NOT held; rx state is the
- * reader's.  Returns 1 with a frame, 0 on time-out, < 0 on error. */
-static int read_frame(struct rpc_binding *b, int ms, uint8_t **fp,
-		      size_t *lenp)
+/* Make one whole PDU available at b->rb as the reader, b->lock NOT
+ * held.  Returns its length, 0 on time-out, < 0 on error.  Reads as much
+ * as the socket has, so back-to-back PDUs cost one recv(). */
+static int read_frame(struct rpc_binding *b, int ms)
 {
 	int64_t deadline = ms < 0 ? -1 : now_ms() + ms;
 
+	if (!b->rb) {
+		b->rb = malloc(CLI_RBUF);
+		if (!b->rb)
+			return -ENOMEM;
+	}
 	for (;;) {
-		struct pollfd pf = { .fd = b->fd, .events = POLLIN };
 		ssize_t r;
-		int pr;
 
-		pr = poll(&pf, 1, left(deadline));
-		if (pr < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
+		if (b->rlen >= RPC_CO_HDR_LEN) {
+			uint16_t fl;
+			int ret = __rpc_co_peek(b->rb, b->rlen, &fl);
+
+			/*
+			 * No check against the max_recv_frag we offered:
+			 * Samba 4.17 answers an offer below 2048 with 2048
+			 * and sends fragments that large.  A frame is at
+			 * most 64 KiB, and reassembly is bounded anyway.
+			 */
+			if (ret < 0)
+				return ret;
+			if (b->rlen >= fl)
+				return fl;
 		}
-		if (pr == 0)
-			return 0;
-		if (b->hlen < RPC_CO_HDR_LEN)
-			r = recv(b->fd, b->hdr + b->hlen,
-				 RPC_CO_HDR_LEN - b->hlen, MSG_DONTWAIT);
-		else
-			r = recv(b->fd, b->frame + b->fgot, b->flen - b->fgot,
+		if (deadline < 0) {
+			/* no time-out: a blocking read, no poll() */
+			r = recv(b->fd, b->rb + b->rlen, CLI_RBUF - b->rlen, 0);
+		} else {
+			struct pollfd pf = { .fd = b->fd, .events = POLLIN };
+			int pr = poll(&pf, 1, left(deadline));
+
+			if (pr < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			if (pr == 0)
+				return 0;
+			r = recv(b->fd, b->rb + b->rlen, CLI_RBUF - b->rlen,
 				 MSG_DONTWAIT);
+		}
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -388,38 +409,7 @@ static int read_frame(struct rpc_binding *b, int ms, uint8_t **fp,
 		}
 		if (r == 0)
 			return -ECONNRESET;
-		if (b->hlen < RPC_CO_HDR_LEN) {
-			uint16_t fl;
-			int ret;
-
-			b->hlen += (size_t)r;
-			if (b->hlen < RPC_CO_HDR_LEN)
-				continue;
-			ret = __rpc_co_peek(b->hdr, b->hlen, &fl);
-			if (ret < 0)
-				return ret;
-			/*
-			 * No check against the max_recv_frag we offered:
-			 * Samba 4.17 answers an offer below 2048 with 2048
-			 * and sends fragments that large.  A frame is at
-			 * most 64 KiB, and reassembly is bounded anyway.
-			 */
-			b->frame = malloc(fl);
-			if (!b->frame)
-				return -ENOMEM;
-			memcpy(b->frame, b->hdr, RPC_CO_HDR_LEN);
-			b->flen = fl;
-			b->fgot = RPC_CO_HDR_LEN;
-		} else {
-			b->fgot += (size_t)r;
-		}
-		if (b->fgot == b->flen) {
-			*fp = b->frame;
-			*lenp = b->flen;
-			b->frame = NULL;
-			b->hlen = 0;
-			return 1;
-		}
+		b->rlen += (size_t)r;
 	}
 }
 
@@ -429,21 +419,23 @@ static int wait_pending(struct rpc_binding *b, struct pending *p,
 {
 	while (!p->done) {
 		if (!b->reader && b->fd >= 0 && !b->broken) {
-			uint8_t *f = NULL;
-			size_t len = 0;
 			int r;
 
 			b->reader = true;
 			pthread_mutex_unlock(&b->lock);
-			r = read_frame(b, left(deadline), &f, &len);
+			r = read_frame(b, left(deadline));
 			pthread_mutex_lock(&b->lock);
 			b->reader = false;
 			pthread_cond_broadcast(&b->cv);
 			if (r > 0) {
-				r = deliver(b, f, len);
-				free(f);
-				if (r < 0)
-					drop_conn_locked(b, r);
+				/* still ours: no reader can start while we
+				 * hold the lock */
+				int d = deliver(b, b->rb, (size_t)r);
+
+				b->rlen -= (size_t)r;
+				memmove(b->rb, b->rb + r, b->rlen);
+				if (d < 0)
+					drop_conn_locked(b, d);
 			} else if (r < 0) {
 				drop_conn_locked(b, r == -ECONNRESET ?
 						 -rpc_s_call_failed : r);
@@ -714,9 +706,7 @@ static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 			b->broken = false;
 			b->nctx = 0;
 			b->next_ctx_id = 0;
-			b->hlen = 0;
-			free(b->frame);
-			b->frame = NULL;
+			b->rlen = 0;
 		}
 	}
 	if (b->broken) {

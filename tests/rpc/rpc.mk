@@ -24,3 +24,18 @@ fuzz-rpc: fuzz-rpc-build
 			-max_len=8192 -rss_limit_mb=4096 -artifact_prefix=$(BUILD)/rpc/fuzz/$$f- \
 			$(BUILD)/rpc/fuzz/corpus-$$f tests/rpc/fuzz/seeds || rc=1; \
 	done; exit $$rc
+
+# ncacn_ip_tcp against ONC RPC (libtirpc) over loopback: null call
+# latency, 8-client throughput, server memory per idle connection.
+#   make bench-rpc [BENCH_SECONDS=2]
+BENCH_SECONDS ?= 2
+RPC_BENCH := $(BUILD)/rpc/bench/bench_rpc
+
+.PHONY: bench-rpc
+$(RPC_BENCH): tests/rpc/bench/bench_rpc.c tests/rpc/bench/tirpc_side.c tests/rpc/bench/bench.h $(LIB_A)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -I/usr/include/tirpc $(WARN) -O2 -pthread -o $@ \
+		tests/rpc/bench/bench_rpc.c tests/rpc/bench/tirpc_side.c $(LIB_A) -ltirpc $(LDLIBS)
+
+bench-rpc: $(RPC_BENCH)
+	$(Q)ulimit -n 4096 2>/dev/null; $(RPC_BENCH) $(BENCH_SECONDS)
