@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ept_entries e;
 
 		if (!__ept_dec_delete(&r, &e)) {
-			rpc_epdb_delete(db, e.e, e.n);
+			rpc_epdb_delete(db, e.e, e.n, NULL);
 			__ept_entries_free(&e);
 		}
 		break;
@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (!__ept_dec_mgmt_delete(&r, &in))
 			rpc_epdb_mgmt_delete(db, in.object_speced, &in.object,
-					     in.tower, in.tower_len);
+					     in.tower, in.tower_len, NULL);
 		break;
 	}
 	case 5:

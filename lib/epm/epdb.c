@@ -138,6 +138,17 @@ static bool replaces(const struct epdb_entry *old, const rpc_uuid_t *obj,
 	       (!k->host_len || !memcmp(old->key.host, k->host, k->host_len));
 }
 
+/* May caller change (replace, refresh, delete) an entry of owner o? */
+static bool may_touch(const struct rpc_epm_owner *o,
+		      const struct rpc_epm_owner *caller)
+{
+	if (!caller || !o->pid)
+		return true;
+	if (!caller->pid)
+		return false;
+	return caller->uid == 0 || caller->uid == o->uid;
+}
+
 static void set_annotation(char *dst, const char *src)
 {
 	size_t i;
@@ -191,6 +202,18 @@ int rpc_epdb_insert(struct rpc_epdb *db, const struct rpc_epm_entry *ents,
 		db->cap = cap;
 	}
 	first_new = db->next_seq;
+	/* refuse before changing anything */
+	for (j = 0; j < n; j++)
+		for (i = 0; i < db->n; i++)
+			if (((replace && replaces(&db->e[i], &ents[j].object,
+						  &keys[j])) ||
+			     (uuid_eq(&db->e[i].object, &ents[j].object) &&
+			      same_tower(&db->e[i], ents[j].tower,
+					 ents[j].tower_len))) &&
+			    !may_touch(&db->e[i].owner, owner)) {
+				ret = -EACCES;
+				goto out;
+			}
 	if (replace) {
 		for (j = 0; j < n; j++)
 			for (i = db->n; i-- > 0;)
@@ -251,18 +274,24 @@ static ssize_t find_exact(struct rpc_epdb *db, const struct rpc_epm_entry *x)
 }
 
 int rpc_epdb_delete(struct rpc_epdb *db, const struct rpc_epm_entry *ents,
-		    size_t n)
+		    size_t n, const struct rpc_epm_owner *caller)
 {
 	size_t j;
 	ssize_t i;
 	int ret = 0;
 
 	pthread_mutex_lock(&db->lock);
-	for (j = 0; j < n; j++)
-		if (find_exact(db, &ents[j]) < 0) {
+	for (j = 0; j < n; j++) {
+		i = find_exact(db, &ents[j]);
+		if (i < 0) {
 			ret = -ept_s_not_registered;
 			goto out;
 		}
+		if (!may_touch(&db->e[i].owner, caller)) {
+			ret = -EACCES;
+			goto out;
+		}
+	}
 	for (j = 0; j < n; j++) {
 		i = find_exact(db, &ents[j]);
 		if (i >= 0)
@@ -273,9 +302,17 @@ out:
 	return ret;
 }
 
+static bool mgmt_match(const struct epdb_entry *e, bool object_speced,
+		       const rpc_uuid_t *object, const uint8_t *tower,
+		       size_t tower_len)
+{
+	return same_tower(e, tower, tower_len) &&
+	       (!object_speced || uuid_eq(&e->object, object));
+}
+
 int rpc_epdb_mgmt_delete(struct rpc_epdb *db, bool object_speced,
 			 const rpc_uuid_t *object, const uint8_t *tower,
-			 size_t tower_len)
+			 size_t tower_len, const struct rpc_epm_owner *caller)
 {
 	static const rpc_uuid_t nil;
 	size_t i, removed = 0;
@@ -285,9 +322,16 @@ int rpc_epdb_mgmt_delete(struct rpc_epdb *db, bool object_speced,
 	if (!object)
 		object = &nil;
 	pthread_mutex_lock(&db->lock);
+	for (i = 0; i < db->n; i++)
+		if (mgmt_match(&db->e[i], object_speced, object, tower,
+			       tower_len) &&
+		    !may_touch(&db->e[i].owner, caller)) {
+			pthread_mutex_unlock(&db->lock);
+			return -EACCES;
+		}
 	for (i = db->n; i-- > 0;)
-		if (same_tower(&db->e[i], tower, tower_len) &&
-		    (!object_speced || uuid_eq(&db->e[i].object, object))) {
+		if (mgmt_match(&db->e[i], object_speced, object, tower,
+			       tower_len)) {
 			remove_at(db, i);
 			removed++;
 		}

@@ -135,7 +135,7 @@ static int op_insert_delete(struct rpc_call_ctx *call, uint16_t opnum,
 		ret = rpc_epdb_insert(ept_db, ents.e, ents.n, replace != 0,
 				      &owner);
 	else
-		ret = rpc_epdb_delete(ept_db, ents.e, ents.n);
+		ret = rpc_epdb_delete(ept_db, ents.e, ents.n, &owner);
 	__ept_entries_free(&ents);
 	__epm_wr_u32(w, wire_status(ret));
 	return 0;
@@ -270,7 +270,7 @@ static int op_mgmt_delete(struct rpc_call_ctx *call, struct epm_rd *r,
 	else
 		ret = rpc_epdb_mgmt_delete(ept_db, in.object_speced != 0,
 					   in.has_object ? &in.object : NULL,
-					   in.tower, in.tower_len);
+					   in.tower, in.tower_len, &owner);
 	__epm_wr_u32(w, wire_status(ret));
 	return 0;
 }

@@ -6,7 +6,9 @@
  * finds the process that owns the peer end of the caller's connection
  * (a loopback TCP/UDP socket: its inode in /proc/net/{tcp,udp}[6], then
  * the /proc/PID/fd link naming that inode) and records its pid with the
- * process start time, so a recycled pid is never mistaken for it.  An
+ * process start time, so a recycled pid is never mistaken for it, and the
+ * user of the socket (the uid column of /proc/net/tcp): only that user
+ * or root may replace or delete the entries afterwards.  An
  * entry whose process has exited is dropped before any lookup or map is
  * answered, and lrpc-epmd also sweeps periodically.  Registering over a
  * short-lived connection is therefore enough: the process, not the
@@ -113,11 +115,13 @@ static void hex6(char *out, size_t size, const uint8_t a[16], uint16_t port)
 		 ":%04X", w[0], w[1], w[2], w[3], port);
 }
 
-/* Inode of the socket whose local address is `want' in /proc/net/file. */
-static unsigned long find_inode(const char *file, const char *want)
+/* Inode and user of the socket whose local address is `want' in
+ * /proc/net/file. */
+static unsigned long find_inode(const char *file, const char *want,
+				uid_t *uid)
 {
 	char line[512], local[80];
-	unsigned long inode = 0, ino;
+	unsigned long inode = 0, ino, u;
 	FILE *f = fopen(file, "re");
 
 	if (!f)
@@ -128,11 +132,12 @@ static unsigned long find_inode(const char *file, const char *want)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-		if (sscanf(line, " %*s %79s %*s %*s %*s %*s %*s %*s %*s %lu",
-			   local, &ino) != 2)
+		if (sscanf(line, " %*s %79s %*s %*s %*s %*s %*s %lu %*s %lu",
+			   local, &u, &ino) != 3)
 			continue;
 		if (!strcmp(local, want) && ino) {
 			inode = ino;
+			*uid = (uid_t)u;
 			break;
 		}
 	}
@@ -220,9 +225,9 @@ int __epm_owner_of_peer(const struct sockaddr *sa, struct rpc_epm_owner *o)
 	}
 	for (i = 0; !inode && i < 2; i++) {
 		if (want4[0])
-			inode = find_inode(v4files[i], want4);
+			inode = find_inode(v4files[i], want4, &o->uid);
 		if (!inode && want6[0])
-			inode = find_inode(v6files[i], want6);
+			inode = find_inode(v6files[i], want6, &o->uid);
 	}
 	if (!inode)
 		return -ESRCH;

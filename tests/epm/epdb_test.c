@@ -6,6 +6,7 @@
  * objects, the nil object, the mgmt interface and max_towers, owners that
  * die, mgmt_delete.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,31 @@ static const char *ep_of(const struct rpc_epdb_result *r)
 	snprintf(buf[k], sizeof(buf[k]), "%s:%s[%s]", info.protseq,
 		 info.netaddr, info.endpoint);
 	return buf[k];
+}
+
+/* Field 22 of /proc/PID/stat, as lib/epm/owner.c reads it. */
+static int read_start_time(pid_t pid, uint64_t *out)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v = 0;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!p || !(p = strrchr(buf, ')')))
+		return -1;
+	p++;
+	for (i = 3; i < 22 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", &v) != 1)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 FIXTURE(db) {
@@ -437,23 +463,23 @@ TEST_F(db, delete_and_mgmt_delete)
 
 	/* delete needs object + tower; the annotation does not matter */
 	snprintf(e.annotation, sizeof(e.annotation), "smbtorture");
-	EXPECT_EQ(0, rpc_epdb_delete(self->db, &e, 1));
+	EXPECT_EQ(0, rpc_epdb_delete(self->db, &e, 1, NULL));
 	EXPECT_EQ(5, rpc_epdb_count(self->db));
-	EXPECT_EQ(-(int)ept_s_not_registered, rpc_epdb_delete(self->db, &e, 1));
+	EXPECT_EQ(-(int)ept_s_not_registered, rpc_epdb_delete(self->db, &e, 1, NULL));
 	e.object = nil;	/* e[3] was registered with obj1 */
 	e = self->e[5];
 	e.object = obj1;
-	EXPECT_EQ(-(int)ept_s_not_registered, rpc_epdb_delete(self->db, &e, 1));
+	EXPECT_EQ(-(int)ept_s_not_registered, rpc_epdb_delete(self->db, &e, 1, NULL));
 	EXPECT_EQ(5, rpc_epdb_count(self->db));
 	/* mgmt_delete by tower, with and without the object */
 	EXPECT_EQ(-(int)ept_s_not_registered,
 		  rpc_epdb_mgmt_delete(self->db, true, &obj1, self->e[5].tower,
-				       self->e[5].tower_len));
+				       self->e[5].tower_len, NULL));
 	EXPECT_EQ(0, rpc_epdb_mgmt_delete(self->db, false, NULL, self->e[5].tower,
-					  self->e[5].tower_len));
+					  self->e[5].tower_len, NULL));
 	EXPECT_EQ(4, rpc_epdb_count(self->db));
 	EXPECT_EQ(0, rpc_epdb_mgmt_delete(self->db, true, &nil, self->e[0].tower,
-					  self->e[0].tower_len));
+					  self->e[0].tower_len, NULL));
 	EXPECT_EQ(3, rpc_epdb_count(self->db));
 }
 
@@ -472,37 +498,12 @@ TEST_F(db, dead_owner_reaped)
 		pause();
 		_exit(0);
 	}
+	memset(&dead, 0, sizeof(dead));
+	memset(&me, 0, sizeof(me));
 	dead.pid = pid;
 	me.pid = getpid();
-	{
-		char path[64];
-		FILE *f;
-		unsigned long long v = 0;
-		char buf[1024], *p;
-		int i;
-
-		/* the same start-time rule as lib/epm/owner.c */
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-		f = fopen(path, "r");
-		ASSERT_NE(NULL, f);
-		ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
-		fclose(f);
-		p = strrchr(buf, ')') + 1;
-		for (i = 3; i < 22; i++)
-			p = strchr(p + 1, ' ');
-		sscanf(p, " %llu", &v);
-		dead.start_time = v;
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)me.pid);
-		f = fopen(path, "r");
-		ASSERT_NE(NULL, f);
-		ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
-		fclose(f);
-		p = strrchr(buf, ')') + 1;
-		for (i = 3; i < 22; i++)
-			p = strchr(p + 1, ' ');
-		sscanf(p, " %llu", &v);
-		me.start_time = v;
-	}
+	ASSERT_EQ(0, read_start_time(pid, &dead.start_time));
+	ASSERT_EQ(0, read_start_time(me.pid, &me.start_time));
 	e[0] = ent("ncacn_ip_tcp:127.0.0.1[5000]", &if_a, NULL, "dies");
 	e[1] = ent("ncacn_ip_tcp:127.0.0.1[5001]", &if_a, NULL, "lives");
 	ASSERT_EQ(0, rpc_epdb_insert(self->db, &e[0], 1, false, &dead));
@@ -524,6 +525,51 @@ TEST_F(db, dead_owner_reaped)
 	ent_free(&e[1]);
 }
 
+/* One local user cannot replace or delete another user's registration. */
+TEST_F(db, other_users_entries)
+{
+	struct rpc_epm_owner alice = { getpid(), 1000, 0 }, bob, root,
+			     unknown = { 0 };
+	struct rpc_epm_entry e[2];
+	struct rpc_epdb_cursor *c = NULL;
+	uint32_t n;
+
+	/* our own start time, so that the entries stay alive */
+	ASSERT_EQ(0, read_start_time(getpid(), &alice.start_time));
+	bob = alice;
+	bob.uid = 1001;
+	root = alice;
+	root.uid = 0;
+	e[0] = ent("ncacn_ip_tcp:127.0.0.1[7000]", &if_a, &obj2, "alice");
+	e[1] = ent("ncacn_ip_tcp:127.0.0.1[7666]", &if_a, &obj2, "bob");
+	ASSERT_EQ(0, rpc_epdb_insert(self->db, &e[0], 1, false, &alice));
+	/* bob's replacing insert would remove alice's entry: refused */
+	EXPECT_EQ(-EACCES, rpc_epdb_insert(self->db, &e[1], 1, true, &bob));
+	/* refreshing alice's own entry as bob: refused too */
+	EXPECT_EQ(-EACCES, rpc_epdb_insert(self->db, &e[0], 1, false, &bob));
+	EXPECT_EQ(-EACCES, rpc_epdb_insert(self->db, &e[0], 1, false, &unknown));
+	/* without replace bob may add his own */
+	EXPECT_EQ(0, rpc_epdb_insert(self->db, &e[1], 1, false, &bob));
+	EXPECT_EQ(-EACCES, rpc_epdb_delete(self->db, &e[0], 1, &bob));
+	EXPECT_EQ(-EACCES, rpc_epdb_mgmt_delete(self->db, false, NULL, e[0].tower,
+						e[0].tower_len, &bob));
+	EXPECT_EQ(-EACCES, rpc_epdb_delete(self->db, &e[0], 1, &unknown));
+	/* unowned entries are anyone's */
+	EXPECT_EQ(0, rpc_epdb_delete(self->db, &self->e[0], 1, &unknown));
+	/* nor may alice's replacing insert remove bob's entry */
+	EXPECT_EQ(-EACCES, rpc_epdb_insert(self->db, &e[0], 1, true, &alice));
+	/* root deletes bob's; then alice replaces her own */
+	EXPECT_EQ(0, rpc_epdb_delete(self->db, &e[1], 1, &root));
+	EXPECT_EQ(0, rpc_epdb_insert(self->db, &e[0], 1, true, &alice));
+	EXPECT_EQ(0, map(self->db, &obj2, "ncacn_ip_tcp:", &if_a, 10, &c, self->res, &n));
+	EXPECT_EQ(1, n);
+	EXPECT_STREQ("alice", self->res[0].annotation);
+	rpc_epdb_results_free(self->res, n);
+	EXPECT_EQ(0, rpc_epdb_delete(self->db, &e[0], 1, &alice));
+	ent_free(&e[0]);
+	ent_free(&e[1]);
+}
+
 TEST_F(db, cursor_survives_changes)
 {
 	struct rpc_epdb_cursor *c = NULL;
@@ -534,7 +580,7 @@ TEST_F(db, cursor_survives_changes)
 	rpc_epdb_results_free(self->res, n);
 	ASSERT_NE(NULL, c);
 	/* entries deleted and added between pages */
-	EXPECT_EQ(0, rpc_epdb_delete(self->db, &self->e[4], 1));
+	EXPECT_EQ(0, rpc_epdb_delete(self->db, &self->e[4], 1, NULL));
 	e = ent("ncacn_ip_tcp:127.0.0.1[6000]", &if_a, NULL, "late");
 	ASSERT_EQ(0, rpc_epdb_insert(self->db, &e, 1, false, NULL));
 	EXPECT_EQ(0, lookup(self->db, 0, NULL, NULL, 1, 10, &c, self->res, &n));

@@ -182,14 +182,22 @@ int rpc_tower_from_binding(const char *binding,
 struct rpc_epdb;
 
 /*
- * Who registered an entry: entries of an owner that has gone away are
- * removed (see rpc_epdb_reap).  pid 0 means "nobody in particular"
- * (entries stay until deleted).  start_time is the process start time
- * (field 22 of /proc/PID/stat) so that a recycled pid is not mistaken
- * for the registering process.
+ * Who registered an entry, or who asks to change the map.  Entries of
+ * an owner that has gone away are removed (see rpc_epdb_reap).  pid 0
+ * means "nobody in particular": such entries stay until deleted, and
+ * such a caller may change only entries that have no owner.
+ * start_time is the process start time (field 22 of /proc/PID/stat) so
+ * that a recycled pid is not mistaken for the registering process; uid
+ * is the user of the registering socket.
+ *
+ * Changing an owned entry (replacing it, refreshing it, deleting it)
+ * takes the same uid as its owner, or uid 0; else -EACCES.  So one local
+ * user cannot take over another user's interface.  A NULL caller is the
+ * process that owns the map (lrpc-epmd itself) and may do anything.
  */
 struct rpc_epm_owner {
 	pid_t pid;
+	uid_t uid;
 	uint64_t start_time;
 };
 
@@ -214,21 +222,25 @@ size_t rpc_epdb_count(struct rpc_epdb *db);
  * (protocol floors 3.. and the network address, not the endpoint) are
  * removed first: a restarted server replaces its old endpoints.
  * At most RPC_EPDB_MAX_ENTRIES entries: -ept_s_cant_perform_op past it.
+ * -EACCES (nothing inserted) when an entry to replace or refresh belongs
+ * to another user (see struct rpc_epm_owner).
  */
 #define RPC_EPDB_MAX_ENTRIES	65536
 int rpc_epdb_insert(struct rpc_epdb *db, const struct rpc_epm_entry *ents,
 		    size_t n, bool replace, const struct rpc_epm_owner *owner);
 
 /* ept_delete: every entry must exist (object, interface, tower), else
- * nothing is deleted and -ept_s_not_registered is returned. */
+ * nothing is deleted and -ept_s_not_registered is returned; -EACCES
+ * when one belongs to another user (caller NULL: anything goes). */
 int rpc_epdb_delete(struct rpc_epdb *db, const struct rpc_epm_entry *ents,
-		    size_t n);
+		    size_t n, const struct rpc_epm_owner *caller);
 
 /* ept_mgmt_delete: remove the entries with this tower (and this object
- * when object_speced).  -ept_s_not_registered when none matched. */
+ * when object_speced).  -ept_s_not_registered when none matched,
+ * -EACCES (nothing removed) when one of them belongs to another user. */
 int rpc_epdb_mgmt_delete(struct rpc_epdb *db, bool object_speced,
 			 const rpc_uuid_t *object, const uint8_t *tower,
-			 size_t tower_len);
+			 size_t tower_len, const struct rpc_epm_owner *caller);
 
 /* Remove the entries of owners that exited; returns how many. */
 int rpc_epdb_reap(struct rpc_epdb *db);
