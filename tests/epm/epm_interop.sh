@@ -88,7 +88,7 @@ for p in "$bin/lrpc-epmd" "$bin/lrpc-rpcdump" "$bin/lrpctest-server" "$helper"; 
 		exit 4
 	fi
 done
-echo "1..16"
+echo "1..17"
 
 # ---- phase A: our endpoint mapper on a free port ----------------------
 for try in 1 2 3 4 5; do
@@ -155,6 +155,18 @@ fi
 out=$("$helper" register -n "$LRPCTEST/1.0" "ncacn_ip_tcp:127.0.0.1[7]" x)
 out2=$("$helper" unregister "$LRPCTEST/1.0" "ncacn_ip_tcp:127.0.0.1[7]")
 check "local insert and delete" test "$out $out2" = "ok ok"
+
+# Another local user may not take over lrpctest with a replacing insert
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
+	      "$helper" register "$LRPCTEST/1.0" "ncacn_ip_tcp:127.0.0.1[6666]" evil)
+	echo "# replacing insert as nobody: $out"
+	out2=$("$helper" resolve "ncacn_ip_tcp:127.0.0.1" "$LRPCTEST/1.0")
+	check "another user's replacing insert is refused" \
+		test "$out $out2" = "EACCES ncacn_ip_tcp:127.0.0.1[$SRV_PORT]"
+else
+	skip "another user's replacing insert is refused" "needs root and setpriv"
+fi
 
 if command -v smbtorture >/dev/null; then
 	timeout 60 smbtorture -U% "ncacn_ip_tcp:127.0.0.1[$EPM_PORT]" \
