@@ -13,7 +13,7 @@
 static const char *const known_flags[] = {
 	"ndr20", "ndr64", "bigendian", "nobtfn", "sign", "seal", "connect",
 	"print", "padcheck", "spnego", "ntlm", "krb5", "schannel", "smb1",
-	"smb2", "validate", "packet", NULL,
+	"smb2", "validate", "packet", "nolocal", "nokernel", NULL,
 };
 
 static bool is_known_flag(const char *s)

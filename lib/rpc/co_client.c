@@ -18,7 +18,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <lrpc/epm.h>
-#include "rpc_int.h"
+#include "local_int.h"
 
 #define CLI_MAX_CTX		32
 #define CLI_MAX_OUT		(256u << 20)	/* reassembled response */
@@ -69,6 +69,9 @@ struct rpc_binding {
 	struct cli_ctx ctx[CLI_MAX_CTX];
 	uint16_t next_ctx_id;
 	struct pending *pending;
+	/* the kernel path (local_int.h), decided at the first call */
+	int local;			/* LOCAL_* */
+	struct lpc_client *lpc;
 	/* receive buffer of the reader: whole PDUs are decoded in place */
 	uint8_t *rb;
 	size_t rlen;
@@ -175,9 +178,16 @@ static void drop_conn_locked(struct rpc_binding *b, int err)
 	pthread_cond_broadcast(&b->cv);
 }
 
+enum { LOCAL_UNDECIDED, LOCAL_KERNEL, LOCAL_SOCKET };
+
 void rpc_binding_reset(struct rpc_binding *b)
 {
 	pthread_mutex_lock(&b->setup);
+	if (b->lpc) {
+		__rpc_lpc_close(b->lpc);
+		b->lpc = NULL;
+		__atomic_store_n(&b->local, LOCAL_UNDECIDED, __ATOMIC_RELEASE);
+	}
 	pthread_mutex_lock(&b->lock);
 	drop_conn_locked(b, -ECONNRESET);
 	pthread_mutex_unlock(&b->lock);
@@ -196,6 +206,7 @@ void rpc_binding_free(struct rpc_binding *b)
 		close(b->fd);
 	pthread_mutex_unlock(&b->lock);
 	free(b->rb);
+	__rpc_lpc_close(b->lpc);
 	rpc_string_binding_free(b->sb);
 	pthread_mutex_destroy(&b->setup);
 	pthread_mutex_destroy(&b->send_lock);
@@ -231,12 +242,14 @@ bool rpc_binding_big_endian(const struct rpc_binding *b)
 
 uint32_t rpc_binding_assoc_group(const struct rpc_binding *b)
 {
+	if (b->lpc)
+		return __rpc_lpc_assoc_group(b->lpc);
 	return b->assoc_group;
 }
 
 void rpc_reply_release(struct rpc_reply *r)
 {
-	if (!r)
+	if (!r || __rpc_lpc_reply_release(r))
 		return;
 	free(r->data);
 	r->data = NULL;
@@ -777,6 +790,83 @@ out:
 	return ret;
 }
 
+static void lpc_params_of(const struct rpc_binding *b, struct lpc_params *p)
+{
+	p->offer = b->offer;
+	p->be = b->be;
+	p->btfn = b->btfn;
+	p->has_object = b->has_object;
+	p->object = b->object;
+	p->timeout_ms = b->timeout_ms;
+}
+
+/* A binding that may be routed to this host's ncalrpc endpoint. */
+static bool routable(const struct rpc_binding *b)
+{
+	const char *e = getenv("LRPC_NO_LOCAL");
+
+	return (!strcmp(b->sb->protseq, "ncacn_ip_tcp") ||
+		!strcmp(b->sb->protseq, "ncadg_ip_udp")) &&
+	       !rpc_string_binding_option(b->sb, "nolocal") &&
+	       !(e && *e && strcmp(e, "0")) &&
+	       __rpc_host_is_local(b->sb->netaddr);
+}
+
+/*
+ * Whether b goes through the kernel (1) or its socket (0), decided once
+ * at its first use: ncalrpc bindings when the server has a kernel port,
+ * local ncacn_ip_tcp bindings when the endpoint mapper knows an ncalrpc
+ * endpoint for iface.  < 0: an ncalrpc binding that cannot be resolved.
+ */
+static int local_select(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+{
+	int state = __atomic_load_n(&b->local, __ATOMIC_ACQUIRE);
+	const rpc_uuid_t *obj = b->has_object ? &b->object : NULL;
+	struct lpc_params p;
+	char *ep = NULL;
+	int ret = 0;
+
+	if (state != LOCAL_UNDECIDED)
+		return state == LOCAL_KERNEL;
+	pthread_mutex_lock(&b->setup);
+	if (b->local != LOCAL_UNDECIDED) {
+		ret = b->local == LOCAL_KERNEL;
+		goto out;
+	}
+	state = LOCAL_SOCKET;
+	if (__rpc_lpc_dev(NULL) < 0 || __rpc_lpc_disabled()) {
+		/* no kernel path */
+	} else if (!strcmp(b->sb->protseq, "ncalrpc")) {
+		if (rpc_string_binding_option(b->sb, "nokernel"))
+			goto decided;
+		if (b->sb->endpoint && *b->sb->endpoint) {
+			ep = strdup(b->sb->endpoint);
+			ret = ep ? 0 : -ENOMEM;
+		} else {
+			ret = rpc_ep_resolve_binding(b->sb, iface, obj, &ep);
+		}
+		if (ret < 0)
+			goto out;
+	} else if (routable(b)) {
+		__rpc_route_lookup(b->sb, iface, obj, &ep);
+	}
+	if (ep) {
+		lpc_params_of(b, &p);
+		ret = __rpc_lpc_connect(ep, &p, iface, &b->lpc);
+		if (b->lpc)
+			state = LOCAL_KERNEL;
+		else if (ret < 0 && !strcmp(b->sb->protseq, "ncalrpc"))
+			goto out;	/* the port is there and refused us */
+	}
+decided:
+	ret = state == LOCAL_KERNEL;
+	__atomic_store_n(&b->local, state, __ATOMIC_RELEASE);
+out:
+	pthread_mutex_unlock(&b->setup);
+	free(ep);
+	return ret;
+}
+
 int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
 {
 	struct cli_ctx c;
@@ -784,6 +874,15 @@ int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
 
 	if (!b || !iface)
 		return -EINVAL;
+	ret = local_select(b, iface);
+	if (ret) {
+		struct lpc_params p;
+
+		if (ret < 0)
+			return ret;
+		lpc_params_of(b, &p);
+		return __rpc_lpc_syntax(b->lpc, &p, iface);
+	}
 	ret = ensure_ctx(b, iface, &c, b->timeout_ms ?
 			 now_ms() + b->timeout_ms : -1);
 	return ret < 0 ? ret : c.syntax;
@@ -797,6 +896,8 @@ int rpc_binding_cancel(struct rpc_binding *b)
 	struct pending *p;
 	int n = 0, i;
 
+	if (__atomic_load_n(&b->local, __ATOMIC_ACQUIRE) == LOCAL_KERNEL)
+		return __rpc_lpc_cancel(b->lpc);
 	pthread_mutex_lock(&b->lock);
 	for (p = b->pending; p && n < 64; p = p->next)
 		if (!p->done && !p->frame)
@@ -823,6 +924,16 @@ int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	if (!b || !iface || !reply || (inlen && !in))
 		return -EINVAL;
 	memset(reply, 0, sizeof(*reply));
+	ret = local_select(b, iface);
+	if (ret) {
+		struct lpc_params lp;
+
+		if (ret < 0)
+			return ret;
+		lpc_params_of(b, &lp);
+		return __rpc_lpc_call(b->lpc, &lp, iface, opnum, in, inlen,
+				      reply);
+	}
 	if (inlen > UINT32_MAX)
 		return -E2BIG;
 	deadline = b->timeout_ms ? now_ms() + b->timeout_ms : -1;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Connection-oriented server engine: one epoll thread reads and frames
- * PDUs of every connection (non-blocking, level-triggered), answers
- * binds inline and hands complete requests to a worker pool that grows
- * on demand up to max_calls threads.  Responses go to a per-connection
- * output queue that the worker flushes or the loop drains on EPOLLOUT;
- * a connection whose queue is large or that has too many calls running
- * is not read from until it drains, so a slow or hostile client only
- * delays itself.
+ * Connection-oriented server engine.  A pool of threads (leader/follower,
+ * up to max_calls) shares one level-triggered epoll set: the leader reads
+ * and frames the PDUs of every connection (non-blocking), answers binds
+ * inline, and on a complete request passes the leadership on and runs
+ * the call itself.  Responses go to a per-connection output queue that
+ * the calling thread flushes, or the leader drains on EPOLLOUT; a
+ * connection whose queue is large or that has too many calls running is
+ * not read from until it drains, so a slow or hostile client only delays
+ * itself.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include "server_int.h"
+#include "local_int.h"
 
 enum { TAG_LISTENER = 1, TAG_CONN, TAG_EVENT };
 
@@ -40,6 +42,7 @@ struct pctx_entry {
 
 struct rpc_call_ctx {
 	struct rpc_call_ctx *next;		/* conn->calls */
+	struct rpc_call_ctx *rnext;		/* the leader's ready list */
 	struct conn *conn;
 	uint32_t call_id;
 	uint16_t ctx_id;
@@ -58,6 +61,8 @@ struct rpc_call_ctx {
 	atomic_bool orphaned;
 	struct ndr_arena *arena;
 	struct rpc_binding *binding;	/* rpc_call_ctx_binding() */
+	bool has_cred;			/* kernel path: cred from the message */
+	struct rpc_peer_cred cred;
 };
 
 struct conn {
@@ -173,6 +178,12 @@ handle_t rpc_call_ctx_binding(struct rpc_call_ctx *call)
 
 	if (call->binding)
 		return call->binding;
+	if (call->conn->lst->ops == &__rpc_transport_unix) {
+		snprintf(s, sizeof(s), "ncalrpc:[%s]", call->conn->lst->endpoint);
+		if (rpc_binding_from_string(s, &call->binding) < 0)
+			call->binding = NULL;
+		return call->binding;
+	}
 	if (getpeername(call->conn->fd, (struct sockaddr *)&ss, &sl))
 		return NULL;
 	if (ss.ss_family == AF_INET6) {
@@ -577,11 +588,12 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 	atomic_fetch_add(&c->srv->calls_out, 1);
 }
 
-static void execute(struct rpc_call_ctx *call)
+/* Run the manager of call: 0 or the fault to send (*dnep: it did not
+ * execute). */
+static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *out,
+			 bool *dnep)
 {
-	struct conn *c = call->conn;
 	const struct rpc_interface *s = call->iface.iface;
-	struct ndr_buf out = { 0 };
 	uint32_t fault = call->fault;
 	bool dne = fault != 0;
 	int ret;
@@ -594,9 +606,9 @@ static void execute(struct rpc_call_ctx *call)
 		cur_call = call;
 		if (call->iface.raw)
 			ret = call->iface.raw(call, call->opnum, call->in.data,
-					      call->in.len, &out);
+					      call->in.len, out);
 		else
-			ret = run_thunk(call, &out);
+			ret = run_thunk(call, out);
 		cur_call = NULL;
 		if (ret < 0) {
 			fault = to_fault(ret);
@@ -604,12 +616,23 @@ static void execute(struct rpc_call_ctx *call)
 				dne = true;
 		}
 	}
+	if (fault && atomic_load(&call->cancelled) &&
+	    fault == nca_s_fault_unspec)
+		fault = nca_s_fault_cancel;
+	*dnep = dne;
+	return fault;
+}
+
+static void execute(struct rpc_call_ctx *call)
+{
+	struct conn *c = call->conn;
+	struct ndr_buf out = { 0 };
+	bool dne;
+	uint32_t fault = run_call(call, &out, &dne);
+
 	if (atomic_load(&call->orphaned) || call->maybe) {
 		/* nobody waits for this answer */
 	} else if (fault) {
-		if (atomic_load(&call->cancelled) &&
-		    fault == nca_s_fault_unspec)
-			fault = nca_s_fault_cancel;
 		send_fault(c, call->call_id, call->ctx_id, fault, dne, call->be);
 	} else {
 		send_response(call, &out);
@@ -633,49 +656,33 @@ static void execute(struct rpc_call_ctx *call)
 	conn_put(c);
 }
 
-static void *worker(void *arg)
+/*
+ * Threads: leader/follower.  One thread at a time (the leader) waits in
+ * epoll_wait() and reads; when it has a complete request it hands the
+ * leadership to an idle thread (or a new one, up to max_threads) and runs
+ * the call itself, so a call costs no hand-off between threads on its
+ * critical path.  When no thread can take over, the call is queued and
+ * the next thread that finishes its call runs it.  The epoll set is
+ * level-triggered: events the old leader did not get to are reported to
+ * the new one again.
+ */
+static void *srv_thread(void *arg);
+
+/* srv->lock held */
+static void spawn_locked(struct rpc_server *srv)
 {
-	struct rpc_server *srv = arg;
+	pthread_t t;
+	pthread_attr_t a;
 
-	pthread_mutex_lock(&srv->lock);
-	for (;;) {
-		struct job *j;
-
-		while (!srv->jq_head && !atomic_load(&srv->stop)) {
-			struct timespec ts;
-
-			srv->nidle++;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += 30;
-			if (pthread_cond_timedwait(&srv->work_cv, &srv->lock,
-						   &ts) == ETIMEDOUT &&
-			    !srv->jq_head && srv->nthreads > 4) {
-				srv->nidle--;
-				goto exit;
-			}
-			srv->nidle--;
-		}
-		j = srv->jq_head;
-		if (!j)
-			break;		/* stopping and nothing queued */
-		srv->jq_head = j->next;
-		if (!srv->jq_head)
-			srv->jq_tail = NULL;
-		srv->jq_len--;
-		srv->running++;
-		pthread_mutex_unlock(&srv->lock);
-		execute(j->call);
-		free(j);
-		pthread_mutex_lock(&srv->lock);
-		srv->running--;
-	}
-exit:
-	srv->nthreads--;
-	pthread_cond_broadcast(&srv->idle_cv);
-	pthread_mutex_unlock(&srv->lock);
-	return NULL;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 256 << 10);
+	if (!pthread_create(&t, &a, srv_thread, srv))
+		srv->nthreads++;
+	pthread_attr_destroy(&a);
 }
 
+/* Queue a call for the next free thread. */
 static void submit(struct rpc_server *srv, struct rpc_call_ctx *call)
 {
 	struct job *j = calloc(1, sizeof(*j));
@@ -683,8 +690,7 @@ static void submit(struct rpc_server *srv, struct rpc_call_ctx *call)
 	if (!j) {
 		send_fault(call->conn, call->call_id, call->ctx_id,
 			   nca_s_server_too_busy, true, call->be);
-		/* unlink and drop */
-		call->maybe = true;
+		call->maybe = true;	/* unlink and drop */
 		call->fault = nca_s_server_too_busy;
 		execute(call);
 		return;
@@ -698,19 +704,146 @@ static void submit(struct rpc_server *srv, struct rpc_call_ctx *call)
 	srv->jq_tail = j;
 	srv->jq_len++;
 	/* idle threads may not have woken for earlier jobs yet */
-	if (srv->jq_len > srv->nidle && srv->nthreads < srv->max_threads) {
-		pthread_t t;
-		pthread_attr_t a;
-
-		pthread_attr_init(&a);
-		pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-		pthread_attr_setstacksize(&a, 256 << 10);
-		if (!pthread_create(&t, &a, worker, srv))
-			srv->nthreads++;
-		pthread_attr_destroy(&a);
-	}
+	if (srv->jq_len > srv->nidle && srv->nthreads < srv->max_threads)
+		spawn_locked(srv);
 	pthread_cond_signal(&srv->work_cv);
 	pthread_mutex_unlock(&srv->lock);
+}
+
+/* The leader's complete requests, from conn_read(). */
+static __thread struct rpc_call_ctx *ready_head, **ready_tail;
+
+static void ready_add(struct rpc_call_ctx *call)
+{
+	if (!ready_head)
+		ready_tail = &ready_head;
+	call->rnext = NULL;
+	*ready_tail = call;
+	ready_tail = &call->rnext;
+}
+
+static void accept_conns(struct rpc_server *srv, struct srv_listener *l);
+static bool conn_read(struct conn *c);
+static void conn_close(struct conn *c);
+
+/* Lead until there is a call to run (returned) or the server stops. */
+static struct rpc_call_ctx *lead(struct rpc_server *srv)
+{
+	struct epoll_event ev[64];
+
+	while (!atomic_load(&srv->stop)) {
+		int n = epoll_wait(srv->epfd, ev, 64, -1), i;
+
+		for (i = 0; i < n && !ready_head; i++) {
+			int tag = *(int *)ev[i].data.ptr;
+			struct conn *c;
+			bool ok = true;
+
+			if (tag == TAG_LISTENER) {
+				accept_conns(srv, ev[i].data.ptr);
+				continue;
+			}
+			if (tag != TAG_CONN)
+				continue;
+			c = ev[i].data.ptr;
+			if (ev[i].events & EPOLLOUT) {
+				pthread_mutex_lock(&c->lock);
+				conn_flush_locked(c);
+				pthread_mutex_unlock(&c->lock);
+			}
+			if (ev[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP |
+					    EPOLLERR))
+				ok = conn_read(c);
+			if (ev[i].events & (EPOLLHUP | EPOLLERR))
+				ok = false;
+			if (!ok)
+				conn_close(c);
+		}
+		if (ready_head) {
+			struct rpc_call_ctx *call = ready_head, *more;
+			bool handed = false;
+
+			more = call->rnext;
+			ready_head = NULL;
+			pthread_mutex_lock(&srv->lock);
+			if (srv->nidle || srv->nthreads < srv->max_threads) {
+				srv->leader = false;
+				if (srv->nidle)
+					pthread_cond_signal(&srv->work_cv);
+				else
+					spawn_locked(srv);
+				handed = true;
+			}
+			pthread_mutex_unlock(&srv->lock);
+			while (more) {
+				struct rpc_call_ctx *m = more;
+
+				more = m->rnext;
+				submit(srv, m);
+			}
+			if (handed)
+				return call;
+			submit(srv, call);	/* nobody to lead: queue it */
+		}
+	}
+	return NULL;
+}
+
+static void *srv_thread(void *arg)
+{
+	struct rpc_server *srv = arg;
+
+	pthread_mutex_lock(&srv->lock);
+	for (;;) {
+		struct job *j = srv->jq_head;
+
+		if (j) {
+			srv->jq_head = j->next;
+			if (!srv->jq_head)
+				srv->jq_tail = NULL;
+			srv->jq_len--;
+			pthread_mutex_unlock(&srv->lock);
+			execute(j->call);
+			free(j);
+			pthread_mutex_lock(&srv->lock);
+			continue;
+		}
+		if (atomic_load(&srv->stop))
+			break;
+		if (!srv->leader) {
+			struct rpc_call_ctx *call;
+
+			srv->leader = true;
+			pthread_mutex_unlock(&srv->lock);
+			call = lead(srv);
+			if (call)
+				execute(call);	/* leadership passed on */
+			pthread_mutex_lock(&srv->lock);
+			if (!call) {
+				srv->leader = false;	/* stopping */
+				pthread_cond_broadcast(&srv->idle_cv);
+			}
+			continue;
+		}
+		{
+			struct timespec ts;
+
+			srv->nidle++;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += 30;
+			if (pthread_cond_timedwait(&srv->work_cv, &srv->lock,
+						   &ts) == ETIMEDOUT &&
+			    !srv->jq_head && srv->leader && srv->nthreads > 4) {
+				srv->nidle--;
+				break;
+			}
+			srv->nidle--;
+		}
+	}
+	srv->nthreads--;
+	pthread_cond_broadcast(&srv->idle_cv);
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
 }
 
 /* ---- loop side: binds, requests, cancels ------------------------------ */
@@ -832,8 +965,8 @@ static void negotiate(struct conn *c, const struct rpc_pdu *in,
 	}
 }
 
-static void send_bind_nak(struct conn *c, uint32_t call_id, uint16_t reason,
-			  bool be)
+static int encode_bind_nak(struct ndr_buf *b, uint32_t call_id,
+			   uint16_t reason, bool be)
 {
 	struct rpc_pdu pdu;
 	struct rpc_co_enc e = {
@@ -842,14 +975,21 @@ static void send_bind_nak(struct conn *c, uint32_t call_id, uint16_t reason,
 		.big_endian = be,
 		.call_id = call_id,
 	};
-	struct ndr_buf b = { 0 };
 
 	memset(&pdu, 0, sizeof(pdu));
 	pdu.bind_nak.reason = reason;
 	pdu.bind_nak.n_versions = 1;
 	pdu.bind_nak.versions[0][0] = 5;
 	pdu.bind_nak.versions[0][1] = 0;
-	if (__rpc_co_encode(&b, &e, &pdu) > 0)
+	return __rpc_co_encode(b, &e, &pdu);
+}
+
+static void send_bind_nak(struct conn *c, uint32_t call_id, uint16_t reason,
+			  bool be)
+{
+	struct ndr_buf b = { 0 };
+
+	if (encode_bind_nak(&b, call_id, reason, be) > 0)
 		conn_send(c, &b);
 	__rpc_buf_free(&b);
 	pthread_mutex_lock(&c->lock);
@@ -865,7 +1005,13 @@ static uint16_t clamp_frag(uint16_t v)
 	return v > SRV_MAX_FRAG ? SRV_MAX_FRAG : v;
 }
 
-static void handle_bind(struct conn *c, const struct rpc_pdu *in)
+/*
+ * The answer to a bind or alter_context, encoded into b: 0 (bind_ack,
+ * alter_context_resp), a bind_nak reason + 1 (nothing encoded), or -1
+ * for a protocol error.
+ */
+static int bind_answer(struct conn *c, const struct rpc_pdu *in,
+		       struct ndr_buf *b)
 {
 	struct rpc_pdu *out;
 	struct rpc_co_enc e = {
@@ -873,42 +1019,21 @@ static void handle_bind(struct conn *c, const struct rpc_pdu *in)
 		.big_endian = in->big_endian,
 		.call_id = in->hdr.call_id,
 	};
-	struct ndr_buf b = { 0 };
 	bool alter = in->hdr.ptype == RPC_PT_ALTER_CONTEXT;
+	int ret;
 
-	if (in->has_auth) {
-		/* no security providers yet */
-		if (alter)
-			proto_error(c, in->hdr.call_id, in->big_endian);
-		else
-			send_bind_nak(c, in->hdr.call_id,
-				      RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED,
-				      in->big_endian);
-		return;
-	}
-	if (alter != c->bound) {
-		if (alter)
-			proto_error(c, in->hdr.call_id, in->big_endian);
-		else
-			send_bind_nak(c, in->hdr.call_id,
-				      RPC_NAK_REASON_NOT_SPECIFIED,
-				      in->big_endian);
-		return;
-	}
+	if (in->has_auth)	/* no security providers yet */
+		return alter ? -1 : RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED + 1;
+	if (alter != c->bound)
+		return alter ? -1 : RPC_NAK_REASON_NOT_SPECIFIED + 1;
 	out = calloc(1, sizeof(*out));
-	if (!out) {
-		send_bind_nak(c, in->hdr.call_id, RPC_NAK_LOCAL_LIMIT_EXCEEDED,
-			      in->big_endian);
-		return;
-	}
+	if (!out)
+		return RPC_NAK_LOCAL_LIMIT_EXCEEDED + 1;
 	if (!alter) {
 		c->group = group_join(c->srv, in->bind.assoc_group_id);
 		if (!c->group) {
 			free(out);
-			send_bind_nak(c, in->hdr.call_id,
-				      RPC_NAK_REASON_NOT_SPECIFIED,
-				      in->big_endian);
-			return;
+			return RPC_NAK_REASON_NOT_SPECIFIED + 1;
 		}
 		/* frag sizes are never below MustRecvFragSize */
 		c->max_xmit = clamp_frag(in->bind.max_recv_frag);
@@ -926,10 +1051,24 @@ static void handle_bind(struct conn *c, const struct rpc_pdu *in)
 	out->bind_ack.max_recv_frag = c->max_recv;
 	out->bind_ack.assoc_group_id = c->group->id;
 	negotiate(c, in, out);
-	if (__rpc_co_encode(&b, &e, out) > 0)
+	ret = __rpc_co_encode(b, &e, out);
+	free(out);
+	return ret > 0 ? 0 : RPC_NAK_LOCAL_LIMIT_EXCEEDED + 1;
+}
+
+static void handle_bind(struct conn *c, const struct rpc_pdu *in)
+{
+	struct ndr_buf b = { 0 };
+	int ret = bind_answer(c, in, &b);
+
+	if (ret < 0)
+		proto_error(c, in->hdr.call_id, in->big_endian);
+	else if (ret > 0)
+		send_bind_nak(c, in->hdr.call_id, (uint16_t)(ret - 1),
+			      in->big_endian);
+	else
 		conn_send(c, &b);
 	__rpc_buf_free(&b);
-	free(out);
 }
 
 static struct rpc_call_ctx *find_call(struct conn *c, uint32_t call_id)
@@ -1047,7 +1186,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 	if (fl & RPC_PFC_LAST_FRAG) {
 		call->receiving = false;
 		atomic_fetch_add(&c->refs, 1);
-		submit(c->srv, call);
+		ready_add(call);
 	}
 }
 
@@ -1257,7 +1396,7 @@ static void conn_close(struct conn *c)
 	conn_put(c);
 }
 
-static void do_accept(struct rpc_server *srv, struct srv_listener *l)
+static void accept_conns(struct rpc_server *srv, struct srv_listener *l)
 {
 	for (int i = 0; i < 64; i++) {
 		struct epoll_event e;
@@ -1295,40 +1434,17 @@ static void do_accept(struct rpc_server *srv, struct srv_listener *l)
 	}
 }
 
-static void *loop(void *arg)
+/* After stop: no new connections; the open ones are dropped, which
+ * cancels their calls; then wait for every thread. */
+static void teardown(struct rpc_server *srv)
 {
-	struct rpc_server *srv = arg;
-	struct epoll_event ev[64];
+	int i;
 
-	while (!atomic_load(&srv->stop)) {
-		int n = epoll_wait(srv->epfd, ev, 64, -1), i;
-
-		for (i = 0; i < n; i++) {
-			int tag = *(int *)ev[i].data.ptr;
-
-			if (tag == TAG_LISTENER) {
-				do_accept(srv, ev[i].data.ptr);
-			} else if (tag == TAG_CONN) {
-				struct conn *c = ev[i].data.ptr;
-				bool ok = true;
-
-				if (ev[i].events & EPOLLOUT) {
-					pthread_mutex_lock(&c->lock);
-					conn_flush_locked(c);
-					pthread_mutex_unlock(&c->lock);
-				}
-				if (ev[i].events & (EPOLLIN | EPOLLRDHUP |
-						    EPOLLHUP | EPOLLERR))
-					ok = conn_read(c);
-				if (ev[i].events & (EPOLLHUP | EPOLLERR))
-					ok = false;
-				if (!ok)
-					conn_close(c);
-			}
-		}
-	}
-	/* stop: no new connections or calls; drop the open connections */
-	for (int i = 0; i < srv->nlisteners; i++)
+	pthread_mutex_lock(&srv->lock);
+	while (srv->leader)
+		pthread_cond_wait(&srv->idle_cv, &srv->lock);
+	pthread_mutex_unlock(&srv->lock);
+	for (i = 0; i < srv->nlisteners; i++)
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listeners[i].fd, NULL);
 	for (;;) {
 		struct conn *c;
@@ -1340,14 +1456,12 @@ static void *loop(void *arg)
 			break;
 		conn_close(c);
 	}
-	/* wait for the calls in flight */
 	pthread_mutex_lock(&srv->lock);
 	pthread_cond_broadcast(&srv->work_cv);
 	while (srv->nthreads)
 		pthread_cond_wait(&srv->idle_cv, &srv->lock);
 	pthread_mutex_unlock(&srv->lock);
 	atomic_store(&srv->listening, false);
-	return NULL;
 }
 
 /* ---- server API ------------------------------------------------------ */
@@ -1424,6 +1538,13 @@ int rpc_server_use_protseq(struct rpc_server *srv, const char *protseq,
 	e.data.ptr = l;
 	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
 		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	/* ncalrpc: the kernel port beside the AF_UNIX socket */
+	ret = ops == &__rpc_transport_unix ? __rpc_lpc_listen(srv, l) : 0;
+	if (ret < 0) {
+		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, fd, NULL);
 		close(fd);
 		return ret;
 	}
@@ -1527,13 +1648,16 @@ int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls)
 	srv->max_threads = max_calls ? max_calls : 256;
 	atomic_store(&srv->stop, false);
 	atomic_store(&srv->listening, true);
-	ret = pthread_create(&srv->loop, NULL, loop, srv);
+	pthread_mutex_lock(&srv->lock);
+	spawn_locked(srv);
+	ret = srv->nthreads ? 0 : -EAGAIN;
+	pthread_mutex_unlock(&srv->lock);
 	if (ret) {
 		atomic_store(&srv->listening, false);
-		return -ret;
+		return ret;
 	}
 	srv->loop_started = true;
-	return 0;
+	return __rpc_lpc_start(srv, srv->max_threads);
 }
 
 int rpc_server_stop_listening(struct rpc_server *srv)
@@ -1545,6 +1669,7 @@ int rpc_server_stop_listening(struct rpc_server *srv)
 	if (!atomic_load(&srv->listening))
 		return -rpc_s_not_listening;
 	atomic_store(&srv->stop, true);
+	__rpc_lpc_stop(srv);
 	if (write(srv->evfd, &one, sizeof(one)) < 0)
 		return -errno;
 	return 0;
@@ -1554,7 +1679,13 @@ int rpc_server_wait(struct rpc_server *srv)
 {
 	if (!srv || !srv->loop_started)
 		return -rpc_s_not_listening;
-	pthread_join(srv->loop, NULL);
+	/* stop may come from a signal handler: poll the flag */
+	while (!atomic_load(&srv->stop)) {
+		struct timespec ts = { 0, 50 * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	teardown(srv);
 	srv->loop_started = false;
 	return 0;
 }
@@ -1610,6 +1741,7 @@ void rpc_server_free(struct rpc_server *srv)
 		rpc_server_stop_listening(srv);
 		rpc_server_wait(srv);
 	}
+	__rpc_lpc_free(srv);
 	for (i = 0; i < srv->nlisteners; i++)
 		close(srv->listeners[i].fd);
 	while (srv->groups) {
@@ -1626,4 +1758,137 @@ void rpc_server_free(struct rpc_server *srv)
 	pthread_cond_destroy(&srv->work_cv);
 	pthread_cond_destroy(&srv->idle_cv);
 	free(srv);
+}
+
+/* ---- the kernel path's connections and calls (lpc_server.c) ------------- */
+
+struct conn *__rpc_conn_new(struct rpc_server *srv,
+			    const struct srv_listener *lst)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->tag = TAG_CONN;
+	c->srv = srv;
+	c->lst = lst;
+	c->fd = -1;
+	atomic_init(&c->refs, 1);
+	pthread_mutex_init(&c->lock, NULL);
+	c->max_xmit = c->max_recv = RPC_MIN_FRAG;
+	return c;
+}
+
+void __rpc_conn_set_fd(struct conn *c, int fd)
+{
+	c->fd = fd;
+}
+
+void __rpc_conn_get(struct conn *c)
+{
+	atomic_fetch_add(&c->refs, 1);
+}
+
+void __rpc_conn_put(struct conn *c)
+{
+	conn_put(c);
+}
+
+int __rpc_conn_bind(struct conn *c, const struct rpc_pdu *in,
+		    struct ndr_buf *out)
+{
+	int ret;
+
+	pthread_mutex_lock(&c->lock);	/* against __rpc_call_new */
+	ret = bind_answer(c, in, out);
+	pthread_mutex_unlock(&c->lock);
+	if (ret > 0)
+		ret = encode_bind_nak(out, in->hdr.call_id, (uint16_t)(ret - 1),
+				      in->big_endian) > 0 ? 0 : -ENOMEM;
+	return ret < 0 ? -rpc_s_protocol_error : 0;
+}
+
+struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
+				    uint16_t opnum, const uint8_t drep[4],
+				    const rpc_uuid_t *object,
+				    const struct rpc_peer_cred *cred)
+{
+	struct rpc_call_ctx *call = calloc(1, sizeof(*call));
+	const struct pctx_entry *pc;
+
+	if (!call)
+		return NULL;
+	call->conn = c;
+	call->ctx_id = ctx_id;
+	call->opnum = opnum;
+	memcpy(call->drep, drep, 4);
+	call->be = !(drep[0] & 0x10);
+	if (object)
+		call->object = *object;
+	if (cred) {
+		call->cred = *cred;
+		call->has_cred = true;
+	}
+	pthread_mutex_lock(&c->lock);
+	pc = c->bound ? find_ctx(c, ctx_id) : NULL;
+	if (!pc) {
+		call->fault = nca_s_unk_if;
+	} else {
+		call->iface = pc->iface;
+		call->syntax = pc->syntax;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return call;
+}
+
+uint32_t __rpc_call_run(struct rpc_call_ctx *call, const void *in,
+			size_t inlen, struct ndr_buf *out, bool *dne)
+{
+	uint32_t fault;
+
+	call->in.data = (uint8_t *)in;	/* borrowed, never freed here */
+	call->in.len = inlen;
+	fault = run_call(call, out, dne);
+	memset(&call->in, 0, sizeof(call->in));
+	return fault;
+}
+
+void __rpc_call_cancel(struct rpc_call_ctx *call)
+{
+	atomic_store(&call->cancelled, true);
+}
+
+void __rpc_call_free(struct rpc_call_ctx *call)
+{
+	call_free(call);
+}
+
+int rpc_call_ctx_peer_cred(const struct rpc_call_ctx *call, pid_t *pid,
+			   uid_t *uid, gid_t *gid)
+{
+	struct rpc_peer_cred pc;
+
+	if (!call)
+		return -EINVAL;
+	if (call->has_cred) {
+		pc = call->cred;
+	} else if (call->conn->lst->ops == &__rpc_transport_unix) {
+		struct ucred uc;
+		socklen_t l = sizeof(uc);
+
+		if (getsockopt(call->conn->fd, SOL_SOCKET, SO_PEERCRED, &uc, &l))
+			return -errno;
+		pc.pid = uc.pid;
+		pc.uid = uc.uid;
+		pc.gid = uc.gid;
+	} else {
+		return -EOPNOTSUPP;	/* a network caller */
+	}
+	if (pid)
+		*pid = pc.pid;
+	if (uid)
+		*uid = pc.uid;
+	if (gid)
+		*gid = pc.gid;
+	return 0;
 }

@@ -75,9 +75,9 @@ struct rpc_server {
 	pthread_cond_t work_cv;
 	pthread_cond_t idle_cv;
 	struct job *jq_head, *jq_tail;
-	unsigned int nthreads, nidle, max_threads, running, jq_len;
+	unsigned int nthreads, nidle, max_threads, jq_len;
+	bool leader;			/* a thread waits in epoll_wait */
 
-	pthread_t loop;
 	bool loop_started;
 	atomic_bool stop;
 	atomic_bool listening;

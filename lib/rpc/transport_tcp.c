@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include "rpc_int.h"
+#include "local_int.h"
 
 static int parse_port(const char *ep, unsigned int *port)
 {
@@ -163,6 +163,7 @@ const struct rpc_transport_ops __rpc_transport_tcp = {
 
 static const struct rpc_transport_ops *const transports[] = {
 	&__rpc_transport_tcp,
+	&__rpc_transport_unix,
 	NULL,
 };
 

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local protocol engine (ncalrpc): what transport_unix.c (the AF_UNIX
+ * fallback), lpc_client.c and lpc_server.c (the /dev/lrpc path) share with
+ * the connection-oriented engines.
+ *
+ * How a call travels through the kernel
+ * -------------------------------------
+ * Server: rpc_server_use_protseq("ncalrpc", E) listens on the AF_UNIX
+ * socket "\0lrpc/E" and, when /dev/lrpc can be opened (and LRPC_NO_KERNEL
+ * is not set), creates the kernel connection port "ncalrpc.E" (mode: any
+ * user may connect).  Threads of the server loop in LRPC_IOC_REPLY_RECV on
+ * the port: reply to the call they ran, receive the next message, run it
+ * inline in the same thread.  A thread that takes a message when no other
+ * waits starts another (up to max_calls), so long calls do not stall the
+ * port.
+ *
+ * Client: a binding to ncalrpc:[E] (or one routed there, see lpc_route.c)
+ * connects with LRPC_IOC_CONNECT; the connect payload is a CO bind PDU
+ * (the presentation contexts, the association group to join), the accept
+ * payload its bind_ack -- the same negotiation as on a socket.  Every call
+ * is then one LRPC_IOC_CALL: request = struct lpc_hdr + [object uuid] +
+ * stub data, reply = struct lpc_hdr + stub data (LPC_T_RESPONSE) or a
+ * fault (LPC_T_FAULT, status).  Stub data larger than the inline limit
+ * (GET_FEATURES max_inline_size) travels in a section attached to the
+ * message (LPC_F_VIEW; the receiver maps it and unmarshals from it
+ * directly).  alter_context PDUs travel as CALLs whose payload is the CO
+ * PDU itself (first octet 5, never LPC_MAGIC).  Cancel: LRPC_IOC_CANCEL of
+ * the pending call; the server gets a CANCEL message and sets the call's
+ * cancel flag.  PORT_CLOSED (client exit, kill, rpc_binding_free) leaves
+ * the association group, which runs down its context handles.  Callers'
+ * credentials come from the kernel-stamped message info.
+ *
+ * Everything is in host byte order: both ends are on this host.  The stub
+ * data keeps the NDR data representation in drep.
+ */
+#ifndef LRPC_LOCAL_INT_H
+#define LRPC_LOCAL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "rpc_int.h"
+
+#define RPC_LOCAL_EP_MAX	48	/* "ncalrpc." + E fits LRPC_NAME_MAX */
+#define LPC_PORT_PREFIX		"ncalrpc."
+
+extern const struct rpc_transport_ops __rpc_transport_unix;
+/* 0 when ep is a valid local endpoint name, else -rpc_s_invalid_endpoint_format */
+int __rpc_local_endpoint_ok(const char *ep);
+/* LRPC_NO_KERNEL set (to anything but "0"): never use /dev/lrpc. */
+bool __rpc_lpc_disabled(void);
+
+#define LPC_MAGIC		0x4c	/* 'L'; a CO PDU starts with 5 */
+
+enum {
+	LPC_T_REQUEST = 1,
+	LPC_T_RESPONSE = 2,
+	LPC_T_FAULT = 3,
+};
+
+#define LPC_F_OBJECT	0x01	/* request: an object uuid follows the header */
+#define LPC_F_VIEW	0x02	/* stub data is in the attached view */
+#define LPC_F_DNE	0x04	/* fault: the call did not execute */
+#define LPC_F_MAYBE	0x08	/* request: no reply wanted ([maybe]) */
+#define LPC_F_ALL	0x0f
+
+struct lpc_hdr {
+	uint8_t magic;		/* LPC_MAGIC */
+	uint8_t type;		/* LPC_T_* */
+	uint8_t flags;		/* LPC_F_* */
+	uint8_t pad;
+	uint8_t drep[4];	/* of the stub data */
+	uint16_t ctx_id;	/* presentation context (request) */
+	uint16_t opnum;
+	uint32_t status;	/* fault status */
+	uint64_t stub_len;	/* inline after the header, or in the view */
+};				/* 24 octets: stub data stays 8-aligned */
+
+_Static_assert(sizeof(struct lpc_hdr) == 24, "lpc_hdr is 24 octets");
+
+/* ---- client: lpc_client.c ---------------------------------------------- */
+
+struct lpc_client;
+
+/* What the binding asks of the connection. */
+struct lpc_params {
+	uint32_t offer;		/* SYN_NDR20 | SYN_NDR64 */
+	bool be;
+	bool btfn;
+	bool has_object;
+	rpc_uuid_t object;
+	unsigned int timeout_ms;
+};
+
+/*
+ * Connect to kernel port "ncalrpc.<endpoint>", binding iface.  1 with *out
+ * set; 0 when the kernel path is not available (no /dev/lrpc, no such
+ * port, LRPC_NO_KERNEL): the caller uses the socket; < 0 an error.
+ */
+int __rpc_lpc_connect(const char *endpoint, const struct lpc_params *p,
+		      const struct rpc_syntax_id *iface,
+		      struct lpc_client **out);
+/* NDR_SYNTAX_* accepted for iface (alter_context if needed), or < 0. */
+int __rpc_lpc_syntax(struct lpc_client *l, const struct lpc_params *p,
+		     const struct rpc_syntax_id *iface);
+int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
+		   const struct rpc_syntax_id *iface, uint16_t opnum,
+		   const void *in, size_t inlen, struct rpc_reply *reply);
+/* 0, or -rpc_s_no_call_active. */
+int __rpc_lpc_cancel(struct lpc_client *l);
+uint32_t __rpc_lpc_assoc_group(const struct lpc_client *l);
+void __rpc_lpc_close(struct lpc_client *l);
+/* rpc_reply_release() of a reply whose data is a mapped view: true when
+ * it was one (and is now unmapped). */
+bool __rpc_lpc_reply_release(struct rpc_reply *r);
+
+/* ---- routing: lpc_route.c ---------------------------------------------- */
+
+/* Whether netaddr names this host (127/8, ::1, a local interface address,
+ * "localhost" or the host name). */
+bool __rpc_host_is_local(const char *netaddr);
+/*
+ * The ncalrpc endpoint of the server that serves iface on this host,
+ * from the endpoint mapper (*endpoint malloc()ed), or < 0.
+ */
+int __rpc_route_lookup(const struct rpc_string_binding *sb,
+		       const struct rpc_syntax_id *iface,
+		       const rpc_uuid_t *object, char **endpoint);
+
+/* ---- server: lpc_server.c ------------------------------------------------ */
+
+struct rpc_server;
+struct srv_listener;
+struct conn;
+
+/* The process's /dev/lrpc control fd (-1: none) and the module's limits. */
+struct lrpc_features;
+int __rpc_lpc_dev(const struct lrpc_features **feat);
+/* A new section holding a copy of data: its fd, or < 0. */
+int __rpc_lpc_section(const void *data, size_t len);
+
+/* A caller as the kernel (or SO_PEERCRED) tells it. */
+struct rpc_peer_cred {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* co_server.c, for the kernel path: connections and calls of the
+ * connection-oriented engine without a socket. */
+struct conn *__rpc_conn_new(struct rpc_server *srv,
+			    const struct srv_listener *lst);
+void __rpc_conn_set_fd(struct conn *c, int fd);
+void __rpc_conn_get(struct conn *c);
+/* The last put leaves the association group (rundown of its handles). */
+void __rpc_conn_put(struct conn *c);
+/* The answer to a bind or alter_context (bind_ack, alter_context_resp
+ * or bind_nak), encoded into out; < 0 when there is none to give. */
+int __rpc_conn_bind(struct conn *c, const struct rpc_pdu *in,
+		    struct ndr_buf *out);
+struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
+				    uint16_t opnum, const uint8_t drep[4],
+				    const rpc_uuid_t *object,
+				    const struct rpc_peer_cred *cred);
+/* Run the manager: the [out] stub data is appended to out; returns 0 or
+ * the fault status (*dne: the call did not execute). */
+uint32_t __rpc_call_run(struct rpc_call_ctx *call, const void *in,
+			size_t inlen, struct ndr_buf *out, bool *dne);
+void __rpc_call_cancel(struct rpc_call_ctx *call);
+void __rpc_call_free(struct rpc_call_ctx *call);
+
+/* Create kernel port "ncalrpc.<endpoint>" for the AF_UNIX listener lst
+ * (0, also when the kernel path is not available; < 0 on a real error). */
+int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst);
+/* Start the port threads (rpc_server_listen). */
+int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls);
+/* Stop them and wait (the server is stopping). */
+void __rpc_lpc_stop(struct rpc_server *srv);
+/* Close the ports and free (rpc_server_free). */
+void __rpc_lpc_free(struct rpc_server *srv);
+
+#endif /* LRPC_LOCAL_INT_H */

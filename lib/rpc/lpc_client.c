@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ncalrpc through /dev/lrpc, client side (see local_int.h for the wire):
+ * one kernel connection per binding handle, bound with a CO bind PDU as
+ * the connect payload; every call is one LRPC_IOC_CALL from the calling
+ * thread, so any number of threads call concurrently on one binding.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/lrpc.h>
+#include "local_int.h"
+
+#define LPC_MAX_CTX	32
+#define LPC_MAX_PENDING	64	/* calls rpc_binding_cancel() reaches */
+#define LPC_MAX_OUT	(256u << 20)
+
+struct lpc_ctx {
+	struct rpc_syntax_id iface;
+	uint16_t ctx_id;
+	int syntax;
+};
+
+struct lpc_client {
+	pthread_mutex_t lock;		/* below, and (re)connecting */
+	int fd;				/* communication fd, -1: none */
+	bool broken;
+	char endpoint[RPC_LOCAL_EP_MAX + 1];
+	uint32_t assoc_group;
+	uint16_t next_ctx_id;
+	uint32_t next_call_id;
+	int nctx;
+	struct lpc_ctx ctx[LPC_MAX_CTX];
+	unsigned int ncalls;
+	struct lrpc_call *pending[LPC_MAX_PENDING];
+};
+
+bool __rpc_lpc_disabled(void)
+{
+	const char *e = getenv("LRPC_NO_KERNEL");
+
+	return e && *e && strcmp(e, "0");
+}
+
+/* ---- the process's control fd and the module's limits ---------------- */
+
+static pthread_once_t dev_once = PTHREAD_ONCE_INIT;
+static int dev_fd = -1;
+static struct lrpc_features dev_feat;
+
+static void dev_open(void)
+{
+	int fd = open("/dev/" LRPC_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (ioctl(fd, LRPC_IOC_GET_FEATURES, &dev_feat) < 0 ||
+	    !(dev_feat.features & LRPC_F_PORTS)) {
+		close(fd);
+		return;
+	}
+	dev_fd = fd;
+}
+
+/* The control fd (-1: no kernel path) and its features. */
+int __rpc_lpc_dev(const struct lrpc_features **feat)
+{
+	pthread_once(&dev_once, dev_open);
+	if (feat)
+		*feat = &dev_feat;
+	return dev_fd;
+}
+
+/* A section of len octets holding data (mapped, copied, unmapped). */
+int __rpc_lpc_section(const void *data, size_t len)
+{
+	struct lrpc_section_create sc = { .size = len };
+	int fd = __rpc_lpc_dev(NULL), sfd;
+	void *m;
+
+	if (fd < 0 || !(dev_feat.features & LRPC_F_SECTIONS))
+		return -rpc_s_out_of_resources;
+	sfd = ioctl(fd, LRPC_IOC_SECTION_CREATE, &sc);
+	if (sfd < 0)
+		return errno == EFBIG || errno == EDQUOT ?
+		       -rpc_s_out_of_resources : -errno;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
+	if (m == MAP_FAILED) {
+		close(sfd);
+		return -ENOMEM;
+	}
+	memcpy(m, data, len);
+	munmap(m, len);
+	return sfd;
+}
+
+/* ---- mapped replies: rpc_reply_release() unmaps them ------------------- */
+
+struct mapped {
+	struct mapped *next;
+	void *addr;
+	size_t len;
+};
+
+static pthread_mutex_t mapped_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct mapped *mapped_list;
+
+bool __rpc_lpc_reply_release(struct rpc_reply *r)
+{
+	struct mapped **pp, *m = NULL;
+
+	if (!r->data || !__atomic_load_n(&mapped_list, __ATOMIC_RELAXED))
+		return false;
+	pthread_mutex_lock(&mapped_lock);
+	for (pp = &mapped_list; *pp; pp = &(*pp)->next)
+		if ((uint8_t *)(*pp)->addr == r->data) {
+			m = *pp;
+			*pp = m->next;
+			break;
+		}
+	pthread_mutex_unlock(&mapped_lock);
+	if (!m)
+		return false;
+	munmap(m->addr, m->len);
+	free(m);
+	r->data = NULL;
+	r->len = 0;
+	return true;
+}
+
+static int map_reply(int vfd, uint64_t vlen, uint64_t stub_len,
+		     struct rpc_reply *reply)
+{
+	struct mapped *m;
+	void *a;
+
+	if (stub_len > vlen || vlen > SIZE_MAX || stub_len > LPC_MAX_OUT)
+		return -rpc_s_protocol_error;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	a = mmap(NULL, (size_t)vlen, PROT_READ, MAP_SHARED, vfd, 0);
+	if (a == MAP_FAILED) {
+		free(m);
+		return -ENOMEM;
+	}
+	m->addr = a;
+	m->len = (size_t)vlen;
+	pthread_mutex_lock(&mapped_lock);
+	m->next = mapped_list;
+	mapped_list = m;
+	pthread_mutex_unlock(&mapped_lock);
+	reply->data = a;
+	reply->len = (size_t)stub_len;
+	return 0;
+}
+
+/* ---- bind ------------------------------------------------------------- */
+
+/* A bind or alter_context PDU offering iface in the syntaxes of p. */
+static int enc_bind(struct lpc_client *l, const struct lpc_params *p,
+		    const struct rpc_syntax_id *iface, bool alter,
+		    struct ndr_buf *out, uint16_t ids[3], int *nids)
+{
+	struct rpc_co_enc e = {
+		.ptype = alter ? RPC_PT_ALTER_CONTEXT : RPC_PT_BIND,
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+		.big_endian = p->be,
+		.call_id = ++l->next_call_id,
+	};
+	struct rpc_pdu *pdu = calloc(1, sizeof(*pdu));
+	int n = 0, ret;
+
+	if (!pdu)
+		return -ENOMEM;
+	pdu->bind.max_xmit_frag = RPC_MAX_FRAG;
+	pdu->bind.max_recv_frag = RPC_MAX_FRAG;
+	pdu->bind.assoc_group_id = alter ? 0 : l->assoc_group;
+	for (int s = 0; s < 3; s++) {
+		struct rpc_pctx *c = &pdu->bind.ctx[n];
+
+		if ((s == 0 && !(p->offer & SYN_NDR20)) ||
+		    (s == 1 && !(p->offer & SYN_NDR64)) ||
+		    (s == 2 && (alter || !p->btfn)))
+			continue;
+		ids[n] = l->next_ctx_id++;
+		c->ctx_id = ids[n];
+		c->n_tsyn = 1;
+		c->abstract = *iface;
+		if (s == 0) {
+			c->tsyn[0] = rpc_syntax_ndr20;
+		} else if (s == 1) {
+			c->tsyn[0] = rpc_syntax_ndr64;
+		} else {
+			__rpc_btfn_uuid(&c->tsyn[0].uuid,
+					RPC_BTFN_SEC_CTX_MULTIPLEXING |
+					RPC_BTFN_KEEP_CONN_ON_ORPHAN);
+			c->tsyn[0].major = 1;
+		}
+		n++;
+	}
+	pdu->bind.n_ctx = (uint8_t)n;
+	*nids = n;
+	ret = __rpc_co_encode(out, &e, pdu);
+	free(pdu);
+	return ret < 0 ? ret : 0;
+}
+
+/* Read a bind_ack / alter_context_resp / bind_nak (l->lock held). */
+static int dec_bind_ack(struct lpc_client *l, const uint8_t *buf, size_t len,
+			const struct rpc_syntax_id *iface, bool alter,
+			const uint16_t ids[3], int nids)
+{
+	struct rpc_pdu *pdu = malloc(sizeof(*pdu));
+	int ret, i, result = -rpc_s_unknown_if;
+
+	if (!pdu)
+		return -ENOMEM;
+	ret = __rpc_co_decode(buf, len, pdu);
+	if (ret < 0)
+		goto out;
+	if (pdu->hdr.ptype == RPC_PT_BIND_NAK) {
+		ret = pdu->bind_nak.reason == RPC_NAK_LOCAL_LIMIT_EXCEEDED ||
+		      pdu->bind_nak.reason == RPC_NAK_TEMPORARY_CONGESTION ?
+		      -rpc_s_server_too_busy : -rpc_s_call_failed_dne;
+		goto out;
+	}
+	ret = -rpc_s_protocol_error;
+	if (pdu->hdr.ptype != (alter ? RPC_PT_ALTER_CONTEXT_RESP
+				     : RPC_PT_BIND_ACK) ||
+	    pdu->bind_ack.n_results != nids)
+		goto out;
+	if (!alter)
+		l->assoc_group = pdu->bind_ack.assoc_group_id;
+	for (i = 0; i < nids; i++) {
+		const struct rpc_pres_result *r = &pdu->bind_ack.res[i];
+
+		if (r->result != RPC_RESULT_ACCEPT) {
+			if (result == -rpc_s_unknown_if &&
+			    r->reason == RPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED)
+				result = -rpc_s_unsupported_trans_syn;
+			continue;
+		}
+		if (result >= 0)
+			continue;
+		if (l->nctx == LPC_MAX_CTX) {
+			ret = -rpc_s_out_of_resources;
+			goto out;
+		}
+		l->ctx[l->nctx].iface = *iface;
+		l->ctx[l->nctx].ctx_id = ids[i];
+		l->ctx[l->nctx].syntax =
+			!rpc_uuid_compare(&r->tsyn.uuid, &rpc_syntax_ndr64.uuid) ?
+			NDR_SYNTAX_NDR64 : NDR_SYNTAX_NDR20;
+		l->nctx++;
+		result = 0;
+	}
+	ret = result;
+out:
+	free(pdu);
+	return ret;
+}
+
+static int64_t timeout_ns(const struct lpc_params *p)
+{
+	return p->timeout_ms ? (int64_t)p->timeout_ms * 1000000 : -1;
+}
+
+/* (Re)connect and bind iface (l->lock held).  1, 0 (no such port), < 0. */
+static int do_connect(struct lpc_client *l, const struct lpc_params *p,
+		      const struct rpc_syntax_id *iface)
+{
+	struct lrpc_connect c = { 0 };
+	struct ndr_buf b = { 0 };
+	uint8_t ack[LRPC_CONNECT_DATA_MAX];
+	uint16_t ids[3];
+	int dev = __rpc_lpc_dev(NULL), nids, fd, ret;
+
+	if (dev < 0)
+		return 0;
+	l->nctx = 0;
+	l->next_ctx_id = 0;
+	ret = enc_bind(l, p, iface, false, &b, ids, &nids);
+	if (ret < 0)
+		return ret;
+	snprintf(c.name, sizeof(c.name), LPC_PORT_PREFIX "%s", l->endpoint);
+	c.data = (uintptr_t)b.data;
+	c.len = (uint32_t)b.len;
+	c.reply = (uintptr_t)ack;
+	c.reply_size = sizeof(ack);
+	c.timeout_ns = timeout_ns(p);
+	fd = ioctl(dev, LRPC_IOC_CONNECT, &c);
+	ret = fd < 0 ? -errno : 0;
+	__rpc_buf_free(&b);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret == -ECONNREFUSED)	/* bind_nak in the payload */
+		return dec_bind_ack(l, ack, c.reply_len < sizeof(ack) ?
+				    c.reply_len : sizeof(ack), iface, false,
+				    ids, nids) ?: -rpc_s_call_failed_dne;
+	if (ret < 0)
+		return ret == -EACCES || ret == -EPERM ? -EACCES :
+		       ret == -ETIMEDOUT ? -ETIMEDOUT : -rpc_s_server_unavailable;
+	ret = dec_bind_ack(l, ack, c.reply_len < sizeof(ack) ? c.reply_len :
+			   sizeof(ack), iface, false, ids, nids);
+	if (ret < 0 && ret != -rpc_s_unknown_if &&
+	    ret != -rpc_s_unsupported_trans_syn) {
+		close(fd);
+		return ret;
+	}
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = fd;
+	l->broken = false;
+	return ret < 0 ? ret : 1;
+}
+
+int __rpc_lpc_connect(const char *endpoint, const struct lpc_params *p,
+		      const struct rpc_syntax_id *iface,
+		      struct lpc_client **out)
+{
+	struct lpc_client *l;
+	int ret;
+
+	*out = NULL;
+	if (__rpc_lpc_disabled() || __rpc_lpc_dev(NULL) < 0 ||
+	    __rpc_local_endpoint_ok(endpoint) < 0)
+		return 0;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	pthread_mutex_init(&l->lock, NULL);
+	l->fd = -1;
+	snprintf(l->endpoint, sizeof(l->endpoint), "%s", endpoint);
+	pthread_mutex_lock(&l->lock);
+	ret = do_connect(l, p, iface);
+	pthread_mutex_unlock(&l->lock);
+	if (ret == -rpc_s_unknown_if || ret == -rpc_s_unsupported_trans_syn) {
+		*out = l;	/* connected; this interface is not served */
+		return ret;
+	}
+	if (ret <= 0) {
+		__rpc_lpc_close(l);
+		return ret;
+	}
+	*out = l;
+	return 1;
+}
+
+void __rpc_lpc_close(struct lpc_client *l)
+{
+	if (!l)
+		return;
+	if (l->fd >= 0)
+		close(l->fd);
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}
+
+uint32_t __rpc_lpc_assoc_group(const struct lpc_client *l)
+{
+	return l->assoc_group;
+}
+
+/* One CALL with payload data/len (and an optional view); the reply into
+ * rbuf.  Returns the reply length or < 0. */
+static int lpc_ioctl(struct lpc_client *l, int fd, const void *data,
+		     size_t len, const struct lrpc_view_attach *va,
+		     void *rbuf, size_t rsize, int64_t tmo,
+		     struct lrpc_call *c)
+{
+	int slot = -1, ret, i;
+
+	memset(c, 0, sizeof(*c));
+	c->data = (uintptr_t)data;
+	c->len = (uint32_t)len;
+	c->reply = (uintptr_t)rbuf;
+	c->reply_size = (uint32_t)rsize;
+	c->timeout_ns = tmo;
+	c->view = (uintptr_t)va;
+	pthread_mutex_lock(&l->lock);
+	l->ncalls++;
+	for (i = 0; i < LPC_MAX_PENDING; i++)
+		if (!l->pending[i]) {
+			l->pending[i] = c;
+			slot = i;
+			break;
+		}
+	pthread_mutex_unlock(&l->lock);
+	ret = ioctl(fd, LRPC_IOC_CALL, c) < 0 ? -errno : (int)c->reply_len;
+	pthread_mutex_lock(&l->lock);
+	if (slot >= 0)
+		l->pending[slot] = NULL;
+	l->ncalls--;
+	if (ret == -ECONNRESET)
+		l->broken = true;
+	pthread_mutex_unlock(&l->lock);
+	switch (ret) {
+	case -ECONNRESET:
+		return -rpc_s_call_failed;
+	case -ECANCELED:
+		return -rpc_s_call_cancelled;
+	case -EMSGSIZE:
+		return -rpc_s_protocol_error;
+	case -EAGAIN:
+	case -EBUSY:
+		return -rpc_s_server_too_busy;
+	case -ENOBUFS:
+		return -rpc_s_out_of_resources;
+	}
+	return ret;
+}
+
+int __rpc_lpc_cancel(struct lpc_client *l)
+{
+	int i, n = 0;
+
+	pthread_mutex_lock(&l->lock);
+	for (i = 0; i < LPC_MAX_PENDING; i++) {
+		struct lrpc_cancel c = { 0 };
+
+		if (!l->pending[i])
+			continue;
+		c.msg_id = __atomic_load_n(&l->pending[i]->msg_id,
+					   __ATOMIC_RELAXED);
+		if (c.msg_id && !ioctl(l->fd, LRPC_IOC_CANCEL, &c))
+			n++;
+	}
+	pthread_mutex_unlock(&l->lock);
+	return n ? 0 : -rpc_s_no_call_active;
+}
+
+/* The context of iface (l->lock held), binding it when needed. */
+static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
+		   const struct rpc_syntax_id *iface, struct lpc_ctx *out,
+		   int *fdp)
+{
+	struct ndr_buf b = { 0 };
+	struct lrpc_call c;
+	uint8_t ack[1024];
+	uint16_t ids[3];
+	int i, nids, ret;
+
+	if (l->broken && !l->ncalls) {
+		ret = do_connect(l, p, iface);
+		if (ret == 0)
+			ret = -rpc_s_server_unavailable;
+		if (ret < 0)
+			return ret;
+	}
+	if (l->broken || l->fd < 0)
+		return -rpc_s_call_failed;
+	*fdp = l->fd;
+	for (i = 0; i < l->nctx; i++)
+		if (!memcmp(&l->ctx[i].iface, iface, sizeof(*iface))) {
+			*out = l->ctx[i];
+			return 0;
+		}
+	ret = enc_bind(l, p, iface, true, &b, ids, &nids);
+	if (ret < 0)
+		return ret;
+	pthread_mutex_unlock(&l->lock);
+	ret = lpc_ioctl(l, *fdp, b.data, b.len, NULL, ack, sizeof(ack),
+			timeout_ns(p), &c);
+	pthread_mutex_lock(&l->lock);
+	__rpc_buf_free(&b);
+	if (ret < 0)
+		return ret;
+	ret = dec_bind_ack(l, ack, (size_t)ret, iface, true, ids, nids);
+	if (ret < 0)
+		return ret;
+	*out = l->ctx[l->nctx - 1];
+	return 0;
+}
+
+int __rpc_lpc_syntax(struct lpc_client *l, const struct lpc_params *p,
+		     const struct rpc_syntax_id *iface)
+{
+	struct lpc_ctx c;
+	int fd, ret;
+
+	pthread_mutex_lock(&l->lock);
+	ret = lpc_ctx(l, p, iface, &c, &fd);
+	pthread_mutex_unlock(&l->lock);
+	return ret < 0 ? ret : c.syntax;
+}
+
+/* Per-thread buffers: the request (header + inline stub) and the reply. */
+static __thread uint8_t *tx_buf, *rx_buf;
+static __thread size_t tx_cap, rx_cap;
+
+static void *tls_buf(uint8_t **b, size_t *cap, size_t need)
+{
+	if (*cap < need) {
+		uint8_t *n = realloc(*b, need);
+
+		if (!n)
+			return NULL;
+		*b = n;
+		*cap = need;
+	}
+	return *b;
+}
+
+int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
+		   const struct rpc_syntax_id *iface, uint16_t opnum,
+		   const void *in, size_t inlen, struct rpc_reply *reply)
+{
+	const struct lrpc_features *feat;
+	struct lrpc_view_attach va = { .fd = -1 }, *vap = NULL;
+	struct lpc_hdr *h;
+	struct lpc_ctx ctx;
+	struct lrpc_call c;
+	size_t hlen = sizeof(*h) + (p->has_object ? 16 : 0), len, rsize;
+	uint8_t *tx, *rx;
+	bool got = false;
+	int fd, ret;
+
+	__rpc_lpc_dev(&feat);
+	pthread_mutex_lock(&l->lock);
+	ret = lpc_ctx(l, p, iface, &ctx, &fd);
+	pthread_mutex_unlock(&l->lock);
+	if (ret < 0)
+		return ret;
+	len = hlen + inlen;
+	if (len > feat->max_inline_size) {
+		/* large [in]: a section the server maps (and may write) */
+		ret = __rpc_lpc_section(in, inlen);
+		if (ret < 0)
+			return ret;
+		va.fd = ret;
+		va.flags = LRPC_VIEW_F_WRITE;
+		vap = &va;
+		len = hlen;
+	}
+	rsize = feat->max_inline_size;
+	tx = tls_buf(&tx_buf, &tx_cap, len);
+	rx = tls_buf(&rx_buf, &rx_cap, rsize);
+	if (!tx || !rx) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	h = (struct lpc_hdr *)tx;
+	memset(h, 0, sizeof(*h));
+	h->magic = LPC_MAGIC;
+	h->type = LPC_T_REQUEST;
+	h->flags = (p->has_object ? LPC_F_OBJECT : 0) | (vap ? LPC_F_VIEW : 0);
+	h->drep[0] = p->be ? 0x00 : 0x10;
+	h->ctx_id = ctx.ctx_id;
+	h->opnum = opnum;
+	h->stub_len = inlen;
+	if (p->has_object)
+		memcpy(tx + sizeof(*h), &p->object, 16);
+	if (!vap && inlen)
+		memcpy(tx + hlen, in, inlen);
+	ret = lpc_ioctl(l, fd, tx, len, vap, rx, rsize, timeout_ns(p), &c);
+	if (ret < 0)
+		goto out;
+	got = true;
+	h = (struct lpc_hdr *)rx;
+	if ((size_t)ret < sizeof(*h) || h->magic != LPC_MAGIC ||
+	    (h->type != LPC_T_RESPONSE && h->type != LPC_T_FAULT)) {
+		ret = -rpc_s_protocol_error;
+		goto out;
+	}
+	memcpy(reply->drep, h->drep, 4);
+	if (h->type == LPC_T_FAULT) {
+		reply->fault = h->status ? h->status : nca_s_fault_unspec;
+		ret = reply->fault == nca_s_fault_cancel ? -rpc_s_call_cancelled
+							 : -(int)reply->fault;
+	} else if (h->flags & LPC_F_VIEW) {
+		ret = c.msg.view_fd < 0 ? -rpc_s_protocol_error :
+		      map_reply(c.msg.view_fd, c.msg.view_len, h->stub_len,
+				reply);
+	} else if (h->stub_len != (size_t)ret - sizeof(*h)) {
+		ret = -rpc_s_protocol_error;
+	} else {
+		reply->len = (size_t)h->stub_len;
+		reply->data = malloc(reply->len ? reply->len : 1);
+		if (!reply->data)
+			ret = -ENOMEM;
+		else
+			memcpy(reply->data, rx + sizeof(*h), reply->len);
+		ret = reply->data ? 0 : -ENOMEM;
+	}
+out:
+	if (got && c.msg.view_fd >= 0 && c.msg.view_len)
+		close(c.msg.view_fd);
+	if (va.fd >= 0)
+		close(va.fd);
+	return ret < 0 ? ret : 0;
+}

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ncalrpc through /dev/lrpc, server side (see local_int.h for the wire).
+ *
+ * Each kernel port has its own threads, each looping in one
+ * LRPC_IOC_REPLY_RECV: the reply to the call it ran and the receive of
+ * the next message in one syscall, then the call runs inline in that
+ * thread -- no hand-off.  When a thread takes a message and no other
+ * thread of the port is left waiting, it starts one more (up to the
+ * server's max_calls), so slow calls never hold up the port; threads
+ * beyond LPC_MIN_THREADS that stay idle exit.
+ *
+ * Connections and calls reuse the connection-oriented engine's objects
+ * (co_server.c): a kernel connection is a struct conn (its presentation
+ * contexts, its association group and so its context handles), a call a
+ * struct rpc_call_ctx run by __rpc_call_run().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/lrpc.h>
+#include "local_int.h"
+#include "server_int.h"
+
+#define LPC_MIN_THREADS		2
+#define LPC_IDLE_NS		1000000000LL	/* wake-up to notice stop */
+#define LPC_IDLE_EXIT		30		/* idle wake-ups, then exit */
+#define LPC_HASH		256
+#define LPC_MAX_PORTS		SRV_MAX_LISTENERS
+
+struct lpc_conn {
+	struct lpc_conn *next;
+	uint64_t id;
+	struct conn *c;
+};
+
+struct lpc_running {
+	struct lpc_running *next;
+	uint64_t msg_id;
+	struct rpc_call_ctx *call;
+};
+
+struct lpc_srv;
+
+struct lpc_port {
+	struct lpc_srv *ls;
+	struct srv_listener *lst;
+	int fd;
+	atomic_uint nthreads, nidle;
+};
+
+struct lpc_srv {
+	struct lpc_srv *next;		/* all servers with kernel ports */
+	struct rpc_server *srv;
+	pthread_mutex_t lock;		/* conns, running */
+	pthread_cond_t cv;		/* a thread exited */
+	struct lpc_conn *conns[LPC_HASH];
+	struct lpc_running *running;
+	unsigned int max_threads, nthreads;
+	atomic_bool stop;
+	bool started;
+	int nports;
+	struct lpc_port ports[LPC_MAX_PORTS];
+};
+
+static pthread_mutex_t servers_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct lpc_srv *servers;
+
+static struct lpc_srv *lpc_of(struct rpc_server *srv, bool create)
+{
+	struct lpc_srv *ls;
+
+	pthread_mutex_lock(&servers_lock);
+	for (ls = servers; ls; ls = ls->next)
+		if (ls->srv == srv)
+			break;
+	if (!ls && create) {
+		ls = calloc(1, sizeof(*ls));
+		if (ls) {
+			ls->srv = srv;
+			pthread_mutex_init(&ls->lock, NULL);
+			pthread_cond_init(&ls->cv, NULL);
+			ls->next = servers;
+			servers = ls;
+		}
+	}
+	pthread_mutex_unlock(&servers_lock);
+	return ls;
+}
+
+int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst)
+{
+	struct lrpc_port_create pc = { 0 };
+	struct lpc_srv *ls;
+	int dev = __rpc_lpc_dev(NULL), fd;
+
+	if (dev < 0 || __rpc_lpc_disabled())
+		return 0;
+	ls = lpc_of(srv, true);
+	if (!ls)
+		return -ENOMEM;
+	if (ls->nports == LPC_MAX_PORTS)
+		return -rpc_s_out_of_resources;
+	snprintf(pc.name, sizeof(pc.name), LPC_PORT_PREFIX "%s", lst->endpoint);
+	pc.mode = LRPC_MODE_ALL;
+	fd = ioctl(dev, LRPC_IOC_PORT_CREATE, &pc);
+	if (fd < 0)
+		return errno == EADDRINUSE ? -rpc_s_cant_create_endpoint
+					   : -errno;
+	ls->ports[ls->nports].ls = ls;
+	ls->ports[ls->nports].lst = lst;
+	ls->ports[ls->nports].fd = fd;
+	ls->nports++;
+	return 0;
+}
+
+/* ---- connections ------------------------------------------------------ */
+
+static struct conn *conn_find(struct lpc_srv *ls, uint64_t id, bool unlink)
+{
+	struct lpc_conn **pp, *lc;
+	struct conn *c = NULL;
+
+	pthread_mutex_lock(&ls->lock);
+	for (pp = &ls->conns[id % LPC_HASH]; (lc = *pp); pp = &lc->next)
+		if (lc->id == id) {
+			c = lc->c;
+			if (unlink) {
+				*pp = lc->next;
+				free(lc);
+			} else {
+				__rpc_conn_get(c);
+			}
+			break;
+		}
+	pthread_mutex_unlock(&ls->lock);
+	return c;
+}
+
+/* A connect request: its payload is a bind PDU, the answer a bind_ack. */
+static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
+		       const uint8_t *data)
+{
+	struct lpc_srv *ls = p->ls;
+	struct lrpc_accept a = { .msg_id = m->msg_id };
+	struct rpc_pdu *pdu = malloc(sizeof(*pdu));
+	struct ndr_buf out = { 0 };
+	struct lpc_conn *lc = NULL;
+	struct conn *c = NULL;
+	int fd, ret = -ENOMEM;
+
+	if (!pdu)
+		goto reject;
+	ret = __rpc_co_decode(data, m->len, pdu);
+	if (ret < 0 || pdu->hdr.ptype != RPC_PT_BIND)
+		goto reject;
+	c = __rpc_conn_new(ls->srv, p->lst);
+	lc = malloc(sizeof(*lc));
+	if (!c || !lc)
+		goto reject;
+	ret = __rpc_conn_bind(c, pdu, &out);
+	if (ret < 0 || out.len > LRPC_CONNECT_DATA_MAX)
+		goto reject;
+	/* in the table before the client can send its first call */
+	lc->id = m->conn_id;
+	lc->c = c;
+	pthread_mutex_lock(&ls->lock);
+	lc->next = ls->conns[lc->id % LPC_HASH];
+	ls->conns[lc->id % LPC_HASH] = lc;
+	pthread_mutex_unlock(&ls->lock);
+	a.data = (uintptr_t)out.data;
+	a.len = (uint32_t)out.len;
+	fd = ioctl(p->fd, LRPC_IOC_ACCEPT, &a);
+	if (fd < 0) {
+		conn_find(ls, m->conn_id, true);
+		__rpc_conn_put(c);
+	} else {
+		__rpc_conn_set_fd(c, fd);
+	}
+	__rpc_buf_free(&out);
+	free(pdu);
+	return;
+reject:
+	free(lc);
+	if (c)
+		__rpc_conn_put(c);
+	a.flags = LRPC_ACCEPT_F_REJECT;
+	a.data = (uintptr_t)out.data;	/* a bind_nak, when there is one */
+	a.len = out.len <= LRPC_CONNECT_DATA_MAX ? (uint32_t)out.len : 0;
+	ioctl(p->fd, LRPC_IOC_ACCEPT, &a);
+	__rpc_buf_free(&out);
+	free(pdu);
+}
+
+static void on_cancel(struct lpc_srv *ls, uint64_t msg_id)
+{
+	struct lpc_running *r;
+
+	pthread_mutex_lock(&ls->lock);
+	for (r = ls->running; r; r = r->next)
+		if (r->msg_id == msg_id)
+			__rpc_call_cancel(r->call);
+	pthread_mutex_unlock(&ls->lock);
+}
+
+/* ---- calls -------------------------------------------------------------- */
+
+/* What a thread answers with: out holds header + inline stub data. */
+struct lpc_reply {
+	uint64_t id;
+	struct ndr_buf out;
+	struct lrpc_view_attach va;
+	bool view;
+};
+
+static void reply_header(struct lpc_reply *r, uint8_t type, uint32_t status,
+			 uint8_t flags, const uint8_t drep[4])
+{
+	struct lpc_hdr *h;
+
+	if (__rpc_buf_reserve(&r->out, sizeof(*h)) < 0)
+		return;
+	if (r->out.len < sizeof(*h))
+		r->out.len = sizeof(*h);
+	h = (struct lpc_hdr *)r->out.data;
+	memset(h, 0, sizeof(*h));
+	h->magic = LPC_MAGIC;
+	h->type = type;
+	h->flags = flags;
+	h->status = status;
+	memcpy(h->drep, drep, 4);
+	h->stub_len = r->out.len - sizeof(*h);
+}
+
+static void reply_fault(struct lpc_reply *r, uint32_t status, bool dne)
+{
+	static const uint8_t le[4] = { 0x10 };
+
+	r->out.len = 0;
+	reply_header(r, LPC_T_FAULT, status, dne ? LPC_F_DNE : 0, le);
+}
+
+/* An alter_context: the payload is the CO PDU, so is the answer. */
+static void on_alter(struct conn *c, const uint8_t *data, size_t len,
+		     struct lpc_reply *r)
+{
+	struct rpc_pdu *pdu = malloc(sizeof(*pdu));
+
+	r->out.len = 0;
+	if (!pdu || __rpc_co_decode(data, len, pdu) < 0 ||
+	    pdu->hdr.ptype != RPC_PT_ALTER_CONTEXT ||
+	    __rpc_conn_bind(c, pdu, &r->out) < 0)
+		reply_fault(r, nca_s_proto_error, true);
+	free(pdu);
+}
+
+static void on_request(struct lpc_port *p, const struct lrpc_msg_info *m,
+		       uint8_t *data, struct lpc_reply *r)
+{
+	struct lpc_srv *ls = p->ls;
+	const struct lpc_hdr *h = (const struct lpc_hdr *)data;
+	struct lpc_running run = { .msg_id = m->msg_id };
+	struct rpc_peer_cred cred = {
+		.pid = m->tgid, .uid = m->uid, .gid = m->gid,
+	};
+	const uint8_t *stub;
+	uint8_t *map = NULL;
+	size_t hlen, maplen = 0;
+	uint32_t fault;
+	rpc_uuid_t obj;
+	struct conn *c;
+	bool dne;
+
+	r->id = m->msg_id;
+	c = conn_find(ls, m->conn_id, false);
+	if (!c) {
+		reply_fault(r, nca_s_proto_error, true);
+		return;
+	}
+	if (m->len && data[0] != LPC_MAGIC) {
+		on_alter(c, data, m->len, r);
+		goto out;
+	}
+	hlen = sizeof(*h) + (m->len >= sizeof(*h) &&
+			     (h->flags & LPC_F_OBJECT) ? 16 : 0);
+	if (m->len < hlen || h->type != LPC_T_REQUEST ||
+	    (h->flags & ~LPC_F_ALL) ||
+	    (!(h->flags & LPC_F_VIEW) && h->stub_len != m->len - hlen) ||
+	    ((h->flags & LPC_F_VIEW) &&
+	     (m->view_fd < 0 || h->stub_len > m->view_len))) {
+		reply_fault(r, nca_s_proto_error, true);
+		goto out;
+	}
+	if (h->flags & LPC_F_OBJECT)
+		memcpy(&obj, data + sizeof(*h), 16);
+	run.call = __rpc_call_new(c, h->ctx_id, h->opnum, h->drep,
+				  (h->flags & LPC_F_OBJECT) ? &obj : NULL,
+				  &cred);
+	if (!run.call) {
+		reply_fault(r, nca_s_fault_remote_no_memory, true);
+		goto out;
+	}
+	stub = data + hlen;
+	if (h->flags & LPC_F_VIEW) {
+		int prot = PROT_READ | (m->view_flags & LRPC_VIEW_F_WRITE ?
+					PROT_WRITE : 0);
+
+		maplen = (size_t)m->view_len;
+		map = mmap(NULL, maplen, prot, MAP_SHARED, m->view_fd, 0);
+		if (map == MAP_FAILED) {
+			map = NULL;
+			__rpc_call_free(run.call);
+			reply_fault(r, nca_s_fault_remote_no_memory, true);
+			goto out;
+		}
+		stub = map;
+	}
+	pthread_mutex_lock(&ls->lock);
+	run.next = ls->running;
+	ls->running = &run;
+	pthread_mutex_unlock(&ls->lock);
+
+	/* room for the header in front of the [out] stub data */
+	r->out.len = sizeof(struct lpc_hdr);
+	if (__rpc_buf_reserve(&r->out, 0) < 0)
+		r->out.len = 0;
+	fault = r->out.len ? __rpc_call_run(run.call, stub,
+					    (size_t)h->stub_len, &r->out, &dne)
+			   : nca_s_fault_remote_no_memory;
+
+	pthread_mutex_lock(&ls->lock);
+	{
+		struct lpc_running **pp;
+
+		for (pp = &ls->running; *pp; pp = &(*pp)->next)
+			if (*pp == &run) {
+				*pp = run.next;
+				break;
+			}
+	}
+	pthread_mutex_unlock(&ls->lock);
+	if (map)
+		munmap(map, maplen);
+	if (h->flags & LPC_F_MAYBE) {
+		r->id = 0;
+	} else if (fault) {
+		reply_fault(r, fault, dne);
+	} else {
+		const struct lrpc_features *feat;
+		uint8_t drep[4] = { 0x10 };
+
+		__rpc_lpc_dev(&feat);
+		if (rpc_call_ctx_big_endian(run.call))
+			drep[0] = 0;
+		if (r->out.len > feat->max_inline_size) {
+			/* large [out]: in a section the client maps */
+			int sfd = __rpc_lpc_section(r->out.data + sizeof(*h),
+						    r->out.len - sizeof(*h));
+
+			if (sfd < 0) {
+				reply_fault(r, nca_s_out_args_too_big, false);
+			} else {
+				size_t n = r->out.len - sizeof(*h);
+
+				memset(&r->va, 0, sizeof(r->va));
+				r->va.fd = sfd;
+				r->view = true;
+				r->out.len = sizeof(*h);
+				reply_header(r, LPC_T_RESPONSE, 0, LPC_F_VIEW,
+					     drep);
+				((struct lpc_hdr *)r->out.data)->stub_len = n;
+			}
+		} else {
+			reply_header(r, LPC_T_RESPONSE, 0, 0, drep);
+		}
+	}
+	__rpc_call_free(run.call);
+out:
+	if (m->view_fd >= 0 && m->view_len)
+		close(m->view_fd);
+	__rpc_conn_put(c);
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+static void *port_thread(void *arg);
+
+static void spawn(struct lpc_port *p)
+{
+	struct lpc_srv *ls = p->ls;
+	pthread_attr_t a;
+	pthread_t t;
+
+	pthread_mutex_lock(&ls->lock);
+	if (ls->nthreads >= ls->max_threads || atomic_load(&ls->stop)) {
+		pthread_mutex_unlock(&ls->lock);
+		return;
+	}
+	ls->nthreads++;
+	atomic_fetch_add(&p->nthreads, 1);
+	atomic_fetch_add(&p->nidle, 1);
+	pthread_mutex_unlock(&ls->lock);
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 256 << 10);
+	if (pthread_create(&t, &a, port_thread, p)) {
+		pthread_mutex_lock(&ls->lock);
+		ls->nthreads--;
+		atomic_fetch_sub(&p->nthreads, 1);
+		atomic_fetch_sub(&p->nidle, 1);
+		pthread_cond_broadcast(&ls->cv);
+		pthread_mutex_unlock(&ls->lock);
+	}
+	pthread_attr_destroy(&a);
+}
+
+static void reply_done(struct lpc_reply *r)
+{
+	if (r->view)
+		close(r->va.fd);
+	r->view = false;
+	r->id = 0;
+}
+
+static void *port_thread(void *arg)
+{
+	struct lpc_port *p = arg;
+	struct lpc_srv *ls = p->ls;
+	const struct lrpc_features *feat;
+	struct lpc_reply r = { 0 };
+	size_t size;
+	uint8_t *buf;
+	int idle = 0;
+
+	__rpc_lpc_dev(&feat);
+	size = feat->max_inline_size;
+	buf = malloc(size);
+	while (buf) {
+		struct lrpc_reply_recv rr = { 0 };
+		bool stop = atomic_load(&ls->stop);
+		int ret;
+
+		if (stop && !r.id)
+			break;
+		rr.reply_id = r.id;
+		if (r.id) {
+			rr.reply_data = (uintptr_t)r.out.data;
+			rr.reply_len = (uint32_t)r.out.len;
+			rr.view = r.view ? (uintptr_t)&r.va : 0;
+		}
+		rr.flags = stop ? LRPC_REPLY_F_NORECV : 0;
+		rr.data = (uintptr_t)buf;
+		rr.size = (uint32_t)size;
+		rr.timeout_ns = LPC_IDLE_NS;
+		ret = ioctl(p->fd, LRPC_IOC_REPLY_RECV, &rr) < 0 ? -errno : 0;
+		if (r.id) {
+			reply_done(&r);
+			if (ret == -ENOENT || ret == -ENOBUFS)
+				continue;	/* reply phase: nothing received */
+		}
+		if (stop)
+			break;
+		if (ret == -ETIMEDOUT || ret == -EAGAIN) {
+			if (++idle >= LPC_IDLE_EXIT &&
+			    atomic_load(&p->nthreads) > LPC_MIN_THREADS)
+				break;
+			continue;
+		}
+		if (ret == -EMSGSIZE && rr.msg.len > size) {
+			uint8_t *n = realloc(buf, rr.msg.len);
+
+			if (n) {
+				buf = n;
+				size = rr.msg.len;
+			}
+			continue;
+		}
+		if (ret < 0) {
+			if (ret != -EINTR)
+				break;
+			continue;
+		}
+		idle = 0;
+		if (atomic_fetch_sub(&p->nidle, 1) == 1)
+			spawn(p);	/* nobody left waiting on the port */
+		switch (rr.msg.kind) {
+		case LRPC_MSG_CONNECT_REQUEST:
+			on_connect(p, &rr.msg, buf);
+			break;
+		case LRPC_MSG_REQUEST:
+			on_request(p, &rr.msg, buf, &r);
+			break;
+		case LRPC_MSG_PORT_CLOSED: {
+			struct conn *c = conn_find(ls, rr.msg.conn_id, true);
+
+			if (c)
+				__rpc_conn_put(c);	/* runs down its handles */
+			break;
+		}
+		case LRPC_MSG_CANCEL:
+			on_cancel(ls, rr.msg.msg_id);
+			break;
+		default:
+			if (rr.msg.view_fd >= 0 && rr.msg.view_len)
+				close(rr.msg.view_fd);
+			break;
+		}
+		atomic_fetch_add(&p->nidle, 1);
+	}
+	__rpc_buf_free(&r.out);
+	free(buf);
+	pthread_mutex_lock(&ls->lock);
+	atomic_fetch_sub(&p->nidle, 1);
+	atomic_fetch_sub(&p->nthreads, 1);
+	ls->nthreads--;
+	pthread_cond_broadcast(&ls->cv);
+	pthread_mutex_unlock(&ls->lock);
+	return NULL;
+}
+
+int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls)
+{
+	struct lpc_srv *ls = lpc_of(srv, false);
+	int i, k;
+
+	if (!ls || !ls->nports)
+		return 0;
+	atomic_store(&ls->stop, false);
+	ls->max_threads = (max_calls ? max_calls : 256) +
+			  (unsigned int)ls->nports * LPC_MIN_THREADS;
+	ls->started = true;
+	for (i = 0; i < ls->nports; i++)
+		for (k = 0; k < LPC_MIN_THREADS; k++)
+			spawn(&ls->ports[i]);
+	return 0;
+}
+
+void __rpc_lpc_stop(struct rpc_server *srv)
+{
+	struct lpc_srv *ls = lpc_of(srv, false);
+
+	if (ls)
+		atomic_store(&ls->stop, true);
+}
+
+void __rpc_lpc_free(struct rpc_server *srv)
+{
+	struct lpc_srv *ls = lpc_of(srv, false), **pp;
+	int i;
+
+	if (!ls)
+		return;
+	atomic_store(&ls->stop, true);
+	pthread_mutex_lock(&ls->lock);
+	while (ls->nthreads)
+		pthread_cond_wait(&ls->cv, &ls->lock);
+	pthread_mutex_unlock(&ls->lock);
+	for (i = 0; i < ls->nports; i++)
+		close(ls->ports[i].fd);
+	for (i = 0; i < LPC_HASH; i++)
+		while (ls->conns[i]) {
+			struct lpc_conn *lc = ls->conns[i];
+
+			ls->conns[i] = lc->next;
+			__rpc_conn_put(lc->c);
+			free(lc);
+		}
+	pthread_mutex_lock(&servers_lock);
+	for (pp = &servers; *pp; pp = &(*pp)->next)
+		if (*pp == ls) {
+			*pp = ls->next;
+			break;
+		}
+	pthread_mutex_unlock(&servers_lock);
+	pthread_mutex_destroy(&ls->lock);
+	pthread_cond_destroy(&ls->cv);
+	free(ls);
+}
