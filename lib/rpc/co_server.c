@@ -1326,6 +1326,10 @@ static bool conn_read(struct conn *c)
 			c->hlen = 0;
 			handle_frame(c, f, c->flen);
 			free(f);
+			/* run the call now; the level-triggered set tells the
+			 * next leader about anything still unread */
+			if (ready_head)
+				return true;
 			pthread_mutex_lock(&c->lock);
 			r = !(c->events & EPOLLIN);
 			pthread_mutex_unlock(&c->lock);
