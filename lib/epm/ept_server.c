@@ -189,8 +189,7 @@ static uint32_t local_ipv4(struct rpc_call_ctx *call)
 	 * runtime yet; a loopback caller gets 127.0.0.1 for "any". */
 	struct sockaddr_storage ss;
 
-	if (!peer_addr(call, &ss) && ss.ss_family == AF_INET &&
-	    __epm_peer_is_local((void *)&ss))
+	if (!peer_addr(call, &ss) && __epm_peer_is_local((void *)&ss))
 		return htonl(INADDR_LOOPBACK);
 	return 0;
 }
