@@ -623,7 +623,18 @@ static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *out,
 	return fault;
 }
 
+static void execute_call(struct rpc_call_ctx *call);
+
 static void execute(struct rpc_call_ctx *call)
+{
+	struct rpc_server *srv = call->conn->srv;
+
+	atomic_fetch_add(&srv->running, 1);
+	execute_call(call);
+	atomic_fetch_sub(&srv->running, 1);
+}
+
+static void execute_call(struct rpc_call_ctx *call)
 {
 	struct conn *c = call->conn;
 	struct ndr_buf out = { 0 };
@@ -1438,18 +1449,52 @@ static void accept_conns(struct rpc_server *srv, struct srv_listener *l)
 	}
 }
 
-/* After stop: no new connections; the open ones are dropped, which
- * cancels their calls; then wait for every thread. */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * After stop: nothing is read any more (no leader), so no new calls
+ * start.  The calls running or queued get STOP_GRACE_MS to finish and
+ * their answers to go out; then the connections are dropped, which
+ * cancels what is left, and every thread is waited for.
+ */
+#define STOP_GRACE_MS	5000
+
 static void teardown(struct rpc_server *srv)
 {
+	int64_t deadline = mono_ms() + STOP_GRACE_MS;
+	struct timespec nap = { 0, 10 * 1000000 };
 	int i;
 
 	pthread_mutex_lock(&srv->lock);
+	pthread_cond_broadcast(&srv->work_cv);	/* followers: run the queue */
 	while (srv->leader)
 		pthread_cond_wait(&srv->idle_cv, &srv->lock);
 	pthread_mutex_unlock(&srv->lock);
 	for (i = 0; i < srv->nlisteners; i++)
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listeners[i].fd, NULL);
+	while (mono_ms() < deadline) {
+		struct conn *c;
+		bool busy;
+
+		pthread_mutex_lock(&srv->lock);
+		busy = atomic_load(&srv->running) || srv->jq_head;
+		for (c = srv->conns; c && !busy; c = c->next) {
+			pthread_mutex_lock(&c->lock);
+			conn_flush_locked(c);
+			busy = c->oq_head != NULL;
+			pthread_mutex_unlock(&c->lock);
+		}
+		pthread_mutex_unlock(&srv->lock);
+		if (!busy)
+			break;
+		nanosleep(&nap, NULL);
+	}
 	for (;;) {
 		struct conn *c;
 

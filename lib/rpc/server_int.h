@@ -77,6 +77,7 @@ struct rpc_server {
 	struct job *jq_head, *jq_tail;
 	unsigned int nthreads, nidle, max_threads, jq_len;
 	bool leader;			/* a thread waits in epoll_wait */
+	atomic_uint running;		/* calls executing */
 
 	bool loop_started;
 	atomic_bool stop;

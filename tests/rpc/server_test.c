@@ -654,6 +654,43 @@ TEST_F(srv, mgmt)
 	EXPECT_FALSE(rpc_server_is_listening(self->srv));
 }
 
+struct bg_call {
+	struct rpc_binding *b;
+	uint32_t ms;
+	int ret;
+};
+
+static void *bg_sleep(void *arg)
+{
+	struct bg_call *c = arg;
+	void *args[1] = { &c->ms };
+
+	c->ret = rpc_call(c->b, &svt, 1, args);
+	return NULL;
+}
+
+/* Stopping lets the calls in progress finish and answer. */
+TEST_F(srv, stop_lets_calls_finish)
+{
+	struct bg_call c = { .ms = 400 };
+	pthread_t t;
+	int64_t t0;
+
+	ASSERT_EQ(0, client_bind(self->binding, "", &c.b));
+	ASSERT_EQ(0, rpc_binding_syntax(c.b, &svt.id) < 0);
+	pthread_create(&t, NULL, bg_sleep, &c);
+	usleep(100000);
+	t0 = now_ms();
+	ASSERT_EQ(0, rpc_server_stop_listening(self->srv));
+	EXPECT_FALSE(rpc_server_is_listening(self->srv));
+	ASSERT_EQ(0, rpc_server_wait(self->srv));
+	EXPECT_LT(now_ms() - t0, 2000);
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, c.ret);
+	EXPECT_EQ(0, atomic_load(&cancels));
+	rpc_binding_free(c.b);
+}
+
 /* A stalled half-header, a stalled half-request and a client that never
  * reads its answers must not slow anybody else down. */
 TEST_F(srv, slow_clients_do_not_block_others)
