@@ -702,8 +702,9 @@ static const struct cli_ctx *lookup_ctx(struct rpc_binding *b,
 }
 
 /* Connect and bind iface if needed; *ctx on success. */
-static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
-		      struct cli_ctx *out, int64_t deadline)
+static int ensure_ctx_once(struct rpc_binding *b,
+			   const struct rpc_syntax_id *iface,
+			   struct cli_ctx *out, int64_t deadline)
 {
 	const struct cli_ctx *c;
 	int ret = 0;
@@ -864,6 +865,18 @@ decided:
 out:
 	pthread_mutex_unlock(&b->setup);
 	free(ep);
+	return ret;
+}
+
+static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+		      struct cli_ctx *out, int64_t deadline)
+{
+	uint32_t group = b->assoc_group;
+	int ret = ensure_ctx_once(b, iface, out, deadline);
+
+	/* the group we asked to join is gone (bind_nak): once more, new */
+	if (ret == -rpc_s_call_failed_dne && group && !b->assoc_group)
+		ret = ensure_ctx_once(b, iface, out, deadline);
 	return ret;
 }
 

@@ -332,6 +332,26 @@ TEST_F(srv, rundown_when_client_goes)
 	EXPECT_EQ(0, st.assoc_groups);
 }
 
+/* rpc_binding_reset() reconnects asking for the old group; when that
+ * group is gone the client starts a new one by itself. */
+TEST_F(srv, reconnect_after_group_is_gone)
+{
+	struct rpc_binding *b;
+	uint32_t g1;
+	int32_t sum = 0;
+
+	ASSERT_EQ(0, client_bind(self->binding, "", &b));
+	ASSERT_EQ(0, add(b, 1, 2, &sum));
+	g1 = rpc_binding_assoc_group(b);
+	rpc_binding_reset(b);
+	usleep(100000);
+	EXPECT_EQ(0, add(b, 2, 2, &sum));
+	EXPECT_EQ(4, sum);
+	EXPECT_NE(0, rpc_binding_assoc_group(b));
+	EXPECT_NE(g1, rpc_binding_assoc_group(b));
+	rpc_binding_free(b);
+}
+
 TEST_F(srv, association_group_spans_connections)
 {
 	struct rpc_binding *b;
