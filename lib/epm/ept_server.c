@@ -81,6 +81,14 @@ out:
 	return ret;
 }
 
+/*
+ * Credentials of a local caller (ncalrpc over /dev/lrpc or AF_UNIX): the
+ * runtime's rpc_call_ctx_peer_cred(), -EOPNOTSUPP for network callers.
+ * Weak, so that this file also links with a runtime that predates it.
+ */
+int rpc_call_ctx_peer_cred(const struct rpc_call_ctx *call, pid_t *pid,
+			   uid_t *uid, gid_t *gid) __attribute__((weak));
+
 /* Inserts and deletes: only from this host.  Fills *owner (pid 0 when
  * the registering process cannot be found: the entry then stays until
  * deleted). */
@@ -88,8 +96,22 @@ static bool caller_is_local(struct rpc_call_ctx *call,
 			    struct rpc_epm_owner *owner)
 {
 	struct sockaddr_storage ss;
+	pid_t pid;
+	uid_t uid;
 
 	memset(owner, 0, sizeof(*owner));
+	if (rpc_call_ctx_peer_cred &&
+	    rpc_call_ctx_peer_cred(call, &pid, &uid, NULL) == 0) {
+		/* kernel-attested: a process on this host */
+		if (!(ept_flags & RPC_EPM_SERVER_NO_OWNERS) && pid > 0) {
+			owner->pid = pid;
+			owner->uid = uid;
+			owner->start_time = __epm_proc_start_time(pid);
+			if (!owner->start_time)
+				memset(owner, 0, sizeof(*owner));
+		}
+		return true;
+	}
 	if (peer_addr(call, &ss) || !__epm_peer_is_local((void *)&ss))
 		return false;
 	if (ss.ss_family != AF_UNIX &&
