@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target: the [in] and [out] stub data of every lrpctest
- * operation, NDR20 and NDR64, both byte orders (selector octet: see
- * fuzz_common.h).  Whatever unmarshals must marshal again, and that
+ * operation and of fuzz_common.h's two extra ones, NDR20 and NDR64, both
+ * byte orders (selector octet: see fuzz_common.h).  Whatever unmarshals must marshal again, and that
  * encoding must unmarshal and re-encode to the same octets.
  */
 #include <stdlib.h>
@@ -53,12 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	op = (data[0] & 0x1f) % LRPCTEST_NPROCS;
+	op = (data[0] & 0x1f) % FUZZ_NPROCS;
 	dir = (data[0] & 0x20) ? NDR_DIR_OUT : NDR_DIR_IN;
 	syn = (data[0] & 0x40) ? NDR_SYNTAX_NDR64 : NDR_SYNTAX_NDR20;
 	if (data[0] & 0x80)
 		drep[0] = NDR_DREP_BIG_ENDIAN;
-	p = &lrpctest_procs[op];
+	p = fuzz_proc(op);
 
 	/* a server's limit: generous for lrpctest, small for a fuzzer */
 	ndr_arena_init(&a, 16 << 20);

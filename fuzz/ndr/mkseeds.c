@@ -42,7 +42,7 @@ int main(void)
 	char name[64];
 
 	ndr_buf_init(&b);
-	for (op = 0; op < LRPCTEST_NPROCS; op++) {
+	for (op = 0; op < FUZZ_NPROCS; op++) {
 		for (out = 0; out < 2; out++) {
 			for (n64 = 0; n64 < 2; n64++) {
 				for (be = 0; be < 2; be++) {
@@ -56,14 +56,25 @@ int main(void)
 					if (op == OP_TestListSum) v[0] = &n1;
 					if (op == OP_TestAlias) { v[0] = &pa; v[1] = &pa; }
 					if (op == OP_TestWindowSum) v[1] = win;
+					if (op == FUZZ_OP_INPLACE) {
+						c.n = 16;
+						strcpy(c.s, "sized");
+						c.w[0] = 'w';
+						memcpy(c.blob.data, "\1\2\3\4", 4);
+					}
+					if (op == FUZZ_OP_TWINS) {
+						c.blob.n = 2;
+						c.tw = (struct ftwins){ &c.blob, &c.blob, c.s, 16 };
+						strcpy(c.s, "twins");
+					}
 					b.len = 0;
-					if (ndr_marshal_call(&lrpctest_procs[op], out ? NDR_DIR_OUT : NDR_DIR_IN,
+					if (ndr_marshal_call(fuzz_proc(op), out ? NDR_DIR_OUT : NDR_DIR_IN,
 							     v, n64, be ? NDR_F_BIG_ENDIAN : 0, &b) < 0) {
 						fprintf(stderr, "op %d failed\n", op);
 						return 1;
 					}
 					snprintf(name, sizeof(name), "%s-%s-%s-%s",
-						 lrpctest_procs[op].name, out ? "out" : "in",
+						 fuzz_proc(op)->name, out ? "out" : "in",
 						 n64 ? "ndr64" : "ndr20", be ? "be" : "le");
 					put("fuzz_ndr_call", name, SEL(op, out, n64, be), &b);
 				}

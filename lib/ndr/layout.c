@@ -443,12 +443,51 @@ struct fpent *__ndr_fp_find(struct ndr_cx *c, uint64_t key, bool *found)
 	return &c->fp[i];
 }
 
+int __ndr_fp_alias(struct ndr_cx *c, void **slot, uint64_t id)
+{
+	if (c->nalias == c->alias_cap) {
+		size_t cap = c->alias_cap ? 2 * c->alias_cap : 16;
+		struct fpalias *a = realloc(c->alias, cap * sizeof(*a));
+
+		if (!a)
+			return -ENOMEM;
+		c->alias = a;
+		c->alias_cap = cap;
+	}
+	c->alias[c->nalias++] = (struct fpalias){ slot, id };
+	*slot = NULL;
+	return 0;
+}
+
+/*
+ * An alias can be read before its referent is (the referent of the first
+ * occurrence is deferred, and a conformant one cannot be allocated before
+ * its count is read), so aliases are set once all the data is read.
+ * After a failure they stay NULL.
+ */
+void __ndr_fp_resolve(struct ndr_cx *c, bool ok)
+{
+	struct fpent *e;
+	bool found;
+	size_t i;
+
+	for (i = 0; i < c->nalias; i++) {
+		e = ok ? __ndr_fp_find(c, c->alias[i].id, &found) : NULL;
+		*c->alias[i].slot = e && found && e->slot ? *e->slot : NULL;
+	}
+	c->nalias = 0;
+}
+
 void __ndr_cx_free(struct ndr_cx *c)
 {
 	free(c->stack);
 	free(c->fp);
+	free(c->alias);
+	free(c->caps);
 	c->stack = NULL;
 	c->fp = NULL;
+	c->alias = NULL;
+	c->caps = NULL;
 }
 
 /*
@@ -528,12 +567,16 @@ static int check_type(const struct ndr_type *t, const struct ndr_proc *p,
 		   struct check stops at pointers to keep this finite */
 		return t->size == sizeof(void *) ? 0 : -EINVAL;
 	case NDR_K_STRING:
-		return 0;
+		if (t->str.size && t->str.size_is.src)
+			return -EINVAL;
+		return check_expr(&t->str.size_is, p, st);
 	case NDR_K_ARRAY:
 		if (!(t->a.flags & NDR_AF_CONFORMANT) && !t->a.fixed)
 			return -EINVAL;
+		if (t->a.length_is.src && t->a.last_is.src)
+			return -EINVAL;
 		ret = check_expr(&t->a.size_is, p, st) ?: check_expr(&t->a.length_is, p, st) ?:
-		      check_expr(&t->a.first_is, p, st);
+		      check_expr(&t->a.first_is, p, st) ?: check_expr(&t->a.last_is, p, st);
 		return ret ?: check_type(t->a.elem, p, st, depth + 1);
 	case NDR_K_STRUCT:
 		for (i = 0; i < t->s.nmembers && !ret; i++) {

@@ -148,6 +148,15 @@ static int m_array(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *me
 			return ret;
 		if (t->a.length_is.src && (ret = __ndr_eval(c, &t->a.length_is, s, &length)))
 			return ret;
+		if (t->a.last_is.src) {
+			ret = __ndr_eval(c, &t->a.last_is, s, &length);
+			if (ret)
+				return ret;
+			/* last_is = first - 1 is an empty range */
+			if (__builtin_sub_overflow(length, first, &length) ||
+			    __builtin_add_overflow(length, 1, &length))
+				return BAD_BOUND;
+		}
 		if (first < 0 || length < 0 || first > count || length > count - first)
 			return BAD_BOUND;
 		ret = put_uint(c, (uint64_t)first, cnt_size(c)) ?:
@@ -192,19 +201,44 @@ static size_t str_len(const struct ndr_type *t, const void *mem, size_t max)
 	return n;
 }
 
-static int m_string(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *mem)
+/* The capacity of a [string, size_is] buffer, in elements. */
+static int string_cap(struct ndr_cx *c, const struct ndr_type *t,
+		      const struct sctx *s, int64_t *cap)
+{
+	int ret = __ndr_eval(c, &t->str.size_is, s, cap);
+
+	if (ret)
+		return ret;
+	if ((t->flags & NDR_TF_MAX_IS) && __builtin_add_overflow(*cap, 1, cap))
+		return BAD_BOUND;
+	return *cap < 0 ? BAD_BOUND : 0;
+}
+
+static int m_string(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *mem,
+		    const struct sctx *s)
 {
 	size_t cs = (t->flags & NDR_TF_WIDE) ? 2 : 1;
 	size_t max = t->str.size ? t->str.size : SIZE_MAX / 2;
 	size_t n, i;
+	int64_t cap = 0;
 	int ret;
 
+	if (!t->str.size && t->str.size_is.src) {
+		ret = string_cap(c, t, s, &cap);
+		if (ret)
+			return ret;
+		if (!cap)	/* no room even for the NUL: max 0, actual 0 */
+			return put_uint(c, 0, cnt_size(c)) ?: put_uint(c, 0, cnt_size(c)) ?:
+			       put_uint(c, 0, cnt_size(c));
+		if ((uint64_t)cap < max)
+			max = (size_t)cap;
+	}
 	n = str_len(t, mem, max);
 	if (n == max)
-		return -EINVAL;	/* no terminator within the fixed size */
+		return -EINVAL;	/* no terminator within the (fixed) size */
 	n++;
 	if (!t->str.size) {
-		ret = put_uint(c, n, cnt_size(c));
+		ret = put_uint(c, t->str.size_is.src ? (uint64_t)cap : n, cnt_size(c));
 		if (ret)
 			return ret;
 	}
@@ -351,7 +385,7 @@ static int m_value(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *me
 			ret = m_array(c, t, mem, s, hoisted);
 			break;
 		case NDR_K_STRING:
-			ret = mem ? m_string(c, t, mem) : -(int)rpc_x_null_ref_pointer;
+			ret = mem ? m_string(c, t, mem, s) : -(int)rpc_x_null_ref_pointer;
 			break;
 		case NDR_K_UNION:
 			ret = m_union(c, t, mem, s);

@@ -37,8 +37,15 @@ struct pending {
 
 struct fpent {			/* full pointers: key -> value */
 	uint64_t key;		/* marshal: address; unmarshal: referent id */
-	uint64_t val;		/* marshal: referent id; unmarshal: address */
+	uint64_t val;		/* marshal: referent id */
+	void **slot;		/* unmarshal: the first pointer with this id */
 	const struct ndr_type *t;
+};
+
+/* Unmarshal: a repeated full-pointer id, resolved when the data is read. */
+struct fpalias {
+	void **slot;
+	uint64_t id;
 };
 
 struct ndr_cx {
@@ -62,6 +69,11 @@ struct ndr_cx {
 	uint32_t next_id;
 	struct fpent *fp;
 	size_t fp_n, fp_cap;
+	struct fpalias *alias;	/* unmarshal */
+	size_t nalias, alias_cap;
+
+	int64_t *caps;		/* unmarshal [out]: a client buffer's capacity
+				   per REF parameter, -1 unknown (ndr.h) */
 
 	struct pending pend[32];
 	unsigned int npend;
@@ -94,6 +106,8 @@ int __ndr_push(struct ndr_cx *c, const struct ndr_type *t, void *mem,
 	       const struct sctx *s);
 void __ndr_reverse_from(struct ndr_cx *c, size_t from);
 struct fpent *__ndr_fp_find(struct ndr_cx *c, uint64_t key, bool *found);
+int __ndr_fp_alias(struct ndr_cx *c, void **slot, uint64_t id);
+void __ndr_fp_resolve(struct ndr_cx *c, bool ok);
 void __ndr_cx_free(struct ndr_cx *c);
 int __ndr_parse_drep(const uint8_t drep[4], bool *swap);
 

@@ -138,6 +138,14 @@ static int u_elements(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 			ret = BAD_STUB;
 		if (!ret)
 			ret = __ndr_check_expr(c, &t->a.length_is, s, (int64_t)length, BAD_STUB);
+		if (!ret && t->a.last_is.src) {
+			/* length 0 is last_is = first_is - 1 */
+			int64_t last = (int64_t)first + (int64_t)length - 1;
+
+			if (first + length > INT64_MAX)
+				return BAD_STUB;
+			ret = __ndr_check_expr(c, &t->a.last_is, s, last, BAD_STUB);
+		}
 		if (ret)
 			return ret;
 		if (first > count || length > count - first)
@@ -181,6 +189,20 @@ static int check_size_is(struct ndr_cx *c, const struct ndr_type *t,
 	return __ndr_check_expr(c, &t->a.size_is, s, v, BAD_STUB);
 }
 
+/*
+ * Is slot a call's top-level parameter slot holding the caller's buffer
+ * (client [out], ndr.h "in place")?  Then *cap is its capacity in
+ * elements, taken before any [out] value was stored, -1 when unknown.
+ */
+static bool caller_buffer(const struct ndr_cx *c, void **slot, int64_t *cap)
+{
+	if (!c->caps || !slot || !*slot || c->cur_param >= c->proc->nparams ||
+	    slot != (void **)&c->args[c->cur_param])
+		return false;
+	*cap = c->caps[c->cur_param];
+	return true;
+}
+
 /* A conformant array reached through a pointer or as a REF parameter. */
 static int u_conf_array(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 			const struct sctx *s)
@@ -193,18 +215,22 @@ static int u_conf_array(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 	if (ret)
 		return ret;
 	if (*slot) {
-		/* caller's buffer: only when its size is already known */
+		/* the caller's buffer: the server may shrink it, not grow it */
 		int64_t cap;
 
-		if (!t->a.size_is.src)
+		if (!caller_buffer(c, slot, &cap)) {
+			if (!t->a.size_is.src)
+				return -EINVAL;
+			ret = __ndr_eval(c, &t->a.size_is, s, &cap);
+			if (ret)
+				return ret;
+			if (t->a.flags & NDR_AF_MAX_IS)
+				cap++;
+		}
+		if (cap < 0)
 			return -EINVAL;
-		ret = __ndr_eval(c, &t->a.size_is, s, &cap);
-		if (ret)
-			return ret;
-		if (t->a.flags & NDR_AF_MAX_IS)
-			cap++;
-		if ((uint64_t)cap != max)
-			return BAD_STUB;
+		if (max > (uint64_t)cap)
+			return BAD_BOUND;
 	} else {
 		bool varying = t->a.flags & NDR_AF_VARYING;
 
@@ -263,29 +289,57 @@ static int u_chars(struct ndr_cx *c, const struct ndr_type *t, void *mem, size_t
 }
 
 static int u_string(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
-		    void **slot)
+		    void **slot, const struct sctx *s)
 {
 	size_t cs = (t->flags & NDR_TF_WIDE) ? 2 : 1;
-	uint64_t max, off, actual;
+	bool sized = !t->str.size && t->str.size_is.src;
+	uint64_t max, off, actual, n;
+	int64_t cap;
 	int ret, err;
 
 	if (!t->str.size) {
 		ret = get_uint(c, cnt_size(c), &max);
 		if (ret)
 			return ret;
+		if (sized) {
+			if (max > INT64_MAX || ((t->flags & NDR_TF_MAX_IS) && !max))
+				return BAD_STUB;
+			ret = __ndr_check_expr(c, &t->str.size_is, s,
+					       (int64_t)max - !!(t->flags & NDR_TF_MAX_IS),
+					       BAD_STUB);
+			if (ret)
+				return ret;
+		}
 	} else {
 		max = t->str.size;
 	}
 	ret = get_uint(c, cnt_size(c), &off) ?: get_uint(c, cnt_size(c), &actual);
 	if (ret)
 		return ret;
-	if (off || !actual || actual > max || actual > left(c) / cs)
+	/* no terminator only when there is no room for one (size_is 0) */
+	if (off || actual > max || actual > left(c) / cs || (!actual && (!sized || max)))
 		return BAD_STUB;
 	if (!t->str.size) {
-		/* always a fresh buffer: a caller's has no known capacity */
-		*slot = mem = alloc(c, actual * cs, false, &err);
-		if (!mem)
-			return err;
+		if (caller_buffer(c, slot, &cap)) {
+			if (cap < 0)
+				return -EINVAL;
+			if (actual > (uint64_t)cap)
+				return -(int)nca_s_fault_string_too_long;
+			mem = *slot;
+		} else {
+			/* a server's buffer has room for size_is elements */
+			n = sized && c->dir == NDR_DIR_IN ? max : actual;
+			if (n > SIZE_MAX / cs - 1)
+				return NO_MEMORY;
+			*slot = mem = alloc(c, (n ? n : 1) * cs, n != actual || !n, &err);
+			if (!mem)
+				return err;
+		}
+	}
+	if (!actual) {
+		if (!t->str.size && caller_buffer(c, slot, &cap) && cap)
+			memset(mem, 0, cs);
+		return 0;
 	}
 	return u_chars(c, t, mem, actual);
 }
@@ -340,7 +394,7 @@ static int u_pointer(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 	struct fpent *e;
 	uint64_t id;
 	bool found;
-	int ret, err;
+	int ret;
 
 	if (t->p.ptr_type == NDR_PTR_REF && !embedded)
 		return u_referent(c, rt, slot, s);
@@ -355,22 +409,13 @@ static int u_pointer(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 		if (!e)
 			return -ENOMEM;
 		if (found) {
-			/* one id, one referent: of one type */
+			/* one id, one referent (sent once): of one type */
 			if (e->t != rt)
 				return BAD_STUB;
-			*slot = (void *)(uintptr_t)e->val;
-			return 0;
+			return __ndr_fp_alias(c, slot, id);
 		}
-		/* allocated now so that later aliases can point at it */
-		if (__ndr_is_conformant(rt))
-			return -EINVAL;
-		if (need(c, __ndr_wire_min(c, rt, c->depth)))
-			return BAD_STUB;
-		*slot = alloc(c, rt->size, true, &err);
-		if (!*slot)
-			return err;
-		e->val = (uintptr_t)*slot;
 		e->t = rt;
+		e->slot = slot;
 	}
 	if (embedded)
 		return __ndr_push(c, rt, slot, s);
@@ -427,7 +472,7 @@ static int u_value(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 			}
 			break;
 		case NDR_K_STRING:
-			ret = t->str.size ? u_string(c, t, mem, NULL) : -EINVAL;
+			ret = t->str.size ? u_string(c, t, mem, NULL, s) : -EINVAL;
 			break;
 		case NDR_K_UNION:
 			ret = u_union(c, t, mem, s);
@@ -465,7 +510,7 @@ static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 		return ret;
 	}
 	if (t->kind == NDR_K_STRING && !t->str.size)
-		return u_string(c, t, NULL, slot);
+		return u_string(c, t, NULL, slot, s);
 	if (t->kind == NDR_K_STRUCT && (t->flags & NDR_TF_CONFORMANT)) {
 		/* the max count comes first: size the allocation with it */
 		struct sctx ts = { NULL, t, 0 };
@@ -473,7 +518,7 @@ static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 		uint64_t n;
 		size_t esz;
 
-		if (!arr || *slot)
+		if (!arr)
 			return -EINVAL;
 		esz = arr->a.elem->size;
 		ret = get_uint(c, cnt_size(c), &n);
@@ -481,11 +526,26 @@ static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 			return ret;
 		if (n > INT64_MAX || n > left(c) / elem_min(c, arr->a.elem))
 			return BAD_STUB;
-		if (esz && n > (SIZE_MAX - t->size) / esz)
-			return NO_MEMORY;
-		*slot = alloc(c, t->size + n * esz, true, &err);
-		if (!*slot)
-			return err;
+		if (*slot) {
+			/* the caller's struct: its size member as it was is the room */
+			int64_t cap;
+
+			ts = (struct sctx){ *slot, t, t->s.nmembers };
+			__ndr_conf_tail(t, &ts, c->depth);
+			ret = __ndr_eval(c, &arr->a.size_is, &ts, &cap);
+			if (ret)
+				return ret;
+			if ((arr->a.flags & NDR_AF_MAX_IS) && cap < INT64_MAX)
+				cap++;
+			if (cap < 0 || n > (uint64_t)cap)
+				return BAD_BOUND;
+		} else {
+			if (esz && n > (SIZE_MAX - t->size) / esz)
+				return NO_MEMORY;
+			*slot = alloc(c, t->size + n * esz, true, &err);
+			if (!*slot)
+				return err;
+		}
 		c->depth++;
 		ret = u_struct(c, t, *slot, (int64_t)n);
 		c->depth--;
@@ -567,6 +627,20 @@ static int alloc_out(struct ndr_cx *c, void **args)
 			if (t->a.elem->size && (uint64_t)n > SIZE_MAX / t->a.elem->size)
 				return NO_MEMORY;
 			size = (size_t)n * t->a.elem->size;
+		} else if (t->kind == NDR_K_STRING && !t->str.size && t->str.size_is.src) {
+			size_t cs = (t->flags & NDR_TF_WIDE) ? 2 : 1;
+			int64_t n;
+			int ret = __ndr_eval(c, &t->str.size_is, NULL, &n);
+
+			if (ret)
+				return ret;
+			if ((t->flags & NDR_TF_MAX_IS) && n < INT64_MAX)
+				n++;
+			if (n < 0)
+				return BAD_BOUND;
+			if ((uint64_t)n > SIZE_MAX / cs - 1)
+				return NO_MEMORY;
+			size = (size_t)(n ? n : 1) * cs;
 		} else if (__ndr_is_conformant(t)) {
 			continue;	/* the manager allocates these */
 		}
@@ -578,6 +652,71 @@ static int alloc_out(struct ndr_cx *c, void **args)
 		args[p->nparams] = alloc(c, p->ret->size, true, &err);
 		if (!args[p->nparams])
 			return err;
+	}
+	return 0;
+}
+
+/* Can e be evaluated before the call's [out] values are stored? */
+static bool known_before_out(const struct ndr_proc *p, const struct ndr_expr *e)
+{
+	if (e->src == NDR_EXPR_CONST)
+		return true;
+	return e->src == NDR_EXPR_PARAM && e->index < p->nparams &&
+	       (p->params[e->index].flags & NDR_PF_IN);
+}
+
+/*
+ * Client side: the capacity of every caller buffer (a non-NULL REF slot
+ * of a conformant array or string), fixed before [out] data overwrites
+ * the [in] values it depends on (ndr.h "in place").
+ */
+static int client_caps(struct ndr_cx *c, void **args)
+{
+	const struct ndr_proc *p = c->proc;
+	uint32_t i;
+	int ret;
+
+	c->caps = malloc((p->nparams ? p->nparams : 1) * sizeof(*c->caps));
+	if (!c->caps)
+		return -ENOMEM;
+	for (i = 0; i < p->nparams; i++) {
+		const struct ndr_param *pa = &p->params[i];
+		const struct ndr_type *t = pa->type;
+		const struct ndr_expr *e = NULL;
+		bool max_is = false;
+		int64_t cap = -1;
+
+		c->caps[i] = -1;
+		if (!(pa->flags & NDR_PF_OUT) || !(pa->flags & NDR_PF_REF) || !args[i])
+			continue;
+		if (t->kind == NDR_K_ARRAY && (t->a.flags & NDR_AF_CONFORMANT)) {
+			e = &t->a.size_is;
+			max_is = t->a.flags & NDR_AF_MAX_IS;
+		} else if (t->kind == NDR_K_STRING && !t->str.size && t->str.size_is.src) {
+			e = &t->str.size_is;
+			max_is = t->flags & NDR_TF_MAX_IS;
+		} else if (t->kind == NDR_K_STRING && !t->str.size && (pa->flags & NDR_PF_IN)) {
+			/* what went out, NUL included */
+			if (t->flags & NDR_TF_WIDE) {
+				const uint16_t *w = args[i];
+
+				for (cap = 0; w[cap]; cap++)
+					;
+			} else {
+				cap = (int64_t)strlen(args[i]);
+			}
+			cap++;
+		}
+		if (e && known_before_out(p, e)) {
+			ret = __ndr_eval(c, e, NULL, &cap);
+			if (ret)
+				return ret;
+			if (max_is && cap < INT64_MAX)
+				cap++;
+			if (cap < 0)
+				cap = 0;
+		}
+		c->caps[i] = cap;
 	}
 	return 0;
 }
@@ -599,6 +738,8 @@ int ndr_unmarshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 	c.dir = dir;
 	c.proc = proc;
 	c.args = args;
+	if (dir == NDR_DIR_OUT)
+		ret = client_caps(&c, args);
 	for (i = 0; i < proc->nparams && !ret; i++) {
 		if (!(proc->params[i].flags & want))
 			continue;
@@ -609,6 +750,7 @@ int ndr_unmarshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 	c.cur_param = proc->nparams;
 	if (!ret && dir == NDR_DIR_OUT && proc->ret)
 		ret = __ndr_unmarshal_top(&c, proc->ret, &args[proc->nparams], false);
+	__ndr_fp_resolve(&c, !ret);
 	if (!ret)
 		ret = __ndr_check_pending(&c);
 	if (!ret && c.off != c.len)
@@ -633,6 +775,7 @@ ssize_t ndr_unmarshal_type(const struct ndr_type *t, void **memp,
 	if (ret)
 		return ret;
 	ret = __ndr_unmarshal_top(&c, t, memp, false);
+	__ndr_fp_resolve(&c, !ret);
 	if (!ret)
 		ret = __ndr_check_pending(&c);
 	__ndr_cx_free(&c);

@@ -473,6 +473,118 @@ TEST_F(h, pickle_headers)
 	ASSERT_EQ(n, ndr_decode_type(&lrpctest_point, (void **)&r, self->b.data, n, &self->a));
 }
 
+/* full pointers to a conformant struct: an alias read before its referent
+   is set only once the referent is; after a failure it stays NULL */
+static const struct ndr_type fblob_p = { .kind = NDR_K_POINTER, .align = 8, .size = 8,
+	.p = { &blob_t, NDR_PTR_FULL } };
+static const struct ndr_member fpair_m[] = { { &fblob_p, 0 }, { &fblob_p, 8 } };
+static const struct ndr_type fpair_t = { .kind = NDR_K_STRUCT, .align = 8, .size = 16,
+	.s = { fpair_m, 2 } };
+
+TEST_F(h, full_pointer_alias_of_conformant_referent)
+{
+	struct { uint32_t n; uint8_t d[4]; } b = { 4, { 1, 2, 3, 4 } };
+	struct { void *a, *b; } v = { &b, &b }, *r = NULL;
+	size_t ps = variant->syntax == NDR_SYNTAX_NDR64 ? 8 : 4;
+	uint8_t *d;
+
+	ASSERT_LT(0, ndr_marshal_type(&fpair_t, &v, variant->syntax, 0, &self->b));
+	d = self->b.data;
+	ASSERT_EQ(self->b.len, ndr_unmarshal_type(&fpair_t, (void **)&r, variant->syntax, LE,
+						  d, self->b.len, &self->a));
+	ASSERT_EQ(r->a, r->b);
+	ASSERT_EQ(4, ((struct blob *)r->b)->data[3]);
+	/* the referent claims more octets than there are */
+	put32(d + 2 * ps, 5);
+	r = NULL;
+	ASSERT_EQ(BAD_STUB, ndr_unmarshal_type(&fpair_t, (void **)&r, variant->syntax, LE, d,
+					       self->b.len, &self->a));
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(NULL, r->b);		/* the alias was never pointed anywhere */
+}
+
+/* [string, size_is(n)] char *s as a call's [in]: its max is n */
+static const struct ndr_type hs_str = { .kind = NDR_K_STRING, .align = 1,
+	.str = { .size_is = { .src = NDR_EXPR_PARAM, .index = 0 } } };
+static const struct ndr_type hs_wmax = { .kind = NDR_K_STRING,
+	.flags = NDR_TF_WIDE | NDR_TF_MAX_IS, .align = 2,
+	.str = { .size_is = { .src = NDR_EXPR_PARAM, .index = 0 } } };
+static const struct ndr_param hs_params[] = {
+	{ "n", &ndr_type_ulong, NDR_PF_IN }, { "s", &hs_str, NDR_PF_IN | NDR_PF_REF },
+};
+static const struct ndr_param hw_params[] = {
+	{ "n", &ndr_type_ulong, NDR_PF_IN }, { "w", &hs_wmax, NDR_PF_IN | NDR_PF_REF },
+};
+static const struct ndr_proc hs_proc = { "SizedString", 0, 2, hs_params, NULL };
+static const struct ndr_proc hw_proc = { "MaxIsString", 0, 2, hw_params, NULL };
+
+TEST_F(h, sized_strings)
+{
+	bool n64 = variant->syntax == NDR_SYNTAX_NDR64;
+	size_t cs = n64 ? 8 : 4, s0 = cs;	/* n, then max offset actual */
+	uint32_t nn = 4;
+	char str[4] = "abc";
+	uint16_t w[5] = { 'a', 0 };
+	void *v[2] = { &nn, str };
+	uint8_t good[64], *d;
+	size_t l;
+
+#define PUTC(o, x) (n64 ? put64(d + s0 + (o) * cs, (x)) : put32(d + s0 + (o) * cs, (x)))
+#define RECV(p, len) ndr_unmarshal_call(&(p), NDR_DIR_IN, self->out, variant->syntax, LE, \
+					d, (len), &self->a)
+	ASSERT_LT(0, ndr_marshal_call(&hs_proc, NDR_DIR_IN, v, variant->syntax, 0, &self->b));
+	l = self->b.len;
+	d = self->b.data;
+	memcpy(good, d, l);
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(0, RECV(hs_proc, l));
+	PUTC(0, 5);				/* max != size_is */
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(BAD_STUB, RECV(hs_proc, l));
+	memcpy(d, good, l);
+	PUTC(2, 0);				/* actual 0 with room for a NUL */
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(BAD_STUB, RECV(hs_proc, s0 + 3 * cs));
+	memcpy(d, good, l);
+	PUTC(2, 5);				/* actual > max */
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(BAD_STUB, RECV(hs_proc, l));
+	/* size_is 0: max 0 actual 0 only */
+	put32(d, 0);
+	PUTC(0, 0);
+	PUTC(1, 0);
+	PUTC(2, 0);
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(0, RECV(hs_proc, s0 + 3 * cs));
+	ASSERT_EQ(0, ((char *)self->out[1])[0]);
+	PUTC(2, 1);
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(BAD_STUB, RECV(hs_proc, s0 + 3 * cs + 1));
+	/* a size_is far beyond the octets: the server's buffer is that big,
+	   so the arena limit stops it, before anything is allocated */
+	put32(d, 0x7fffffff);
+	PUTC(0, 0x7fffffff);
+	PUTC(2, 1);
+	d[s0 + 3 * cs] = 0;
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(-(int)nca_s_fault_remote_no_memory, RECV(hs_proc, s0 + 3 * cs + 1));
+	ASSERT_GT(4096, self->a.used);
+
+	/* max_is(n): max is n + 1, never 0 */
+	self->b.len = 0;
+	v[1] = w;
+	ASSERT_LT(0, ndr_marshal_call(&hw_proc, NDR_DIR_IN, v, variant->syntax, 0, &self->b));
+	d = self->b.data;
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(0, RECV(hw_proc, self->b.len));
+	put32(d, 0xffffffff);			/* n + 1 wraps to 0 */
+	PUTC(0, 0);
+	memset(self->out, 0, sizeof(self->out));
+	ASSERT_EQ(BAD_STUB, RECV(hw_proc, self->b.len));
+#undef PUTC
+#undef RECV
+}
+
 TEST(status_names)
 {
 	ASSERT_STREQ("rpc_x_bad_stub_data", rpc_status_name(0x6f7));

@@ -670,4 +670,162 @@ TEST_F(rt, array_of_pointers)
 	ASSERT_STREQ("", r->v[3]);
 }
 
+/*
+ * C706 14.3.10: full pointers to a conformant struct.  The same referent
+ * id twice is one object, sent once; an alias may come before its
+ * referent has been read (the referent is deferred).
+ */
+static const struct ndr_type blob_fptr = { .kind = NDR_K_POINTER, .align = 8, .size = 8,
+	.p = { &blob_t, NDR_PTR_FULL } };
+struct twins { struct blob *a, *b, *c; };
+static const struct ndr_member twins_m[] = {
+	{ &blob_fptr, 0 }, { &blob_fptr, 8 }, { &blob_fptr, 16 } };
+static const struct ndr_type twins_t = { .kind = NDR_K_STRUCT, .align = 8,
+	.size = sizeof(struct twins), .s = { twins_m, 3 } };
+
+TEST_F(rt, full_pointers_to_conformant_struct)
+{
+	/* ids 1, 1, 2; blob {2: aa bb} once, pad, blob {1: cc} */
+	static const uint8_t wire20[] = {
+		0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x04, 0x00, 0x02, 0x00,
+		0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0xaa, 0xbb, 0x00, 0x00,
+		0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0xcc,
+	};
+	struct blob *b = calloc(1, sizeof(*b) + 2), *c = calloc(1, sizeof(*c) + 1);
+	struct twins v = { b, b, c }, *r;
+
+	ASSERT_NE(NULL, b);
+	ASSERT_NE(NULL, c);
+	b->n = 2;
+	b->data[0] = 0xaa;
+	b->data[1] = 0xbb;
+	c->n = 1;
+	c->data[0] = 0xcc;
+	ASSERT_EQ(0, rt_type(self, variant, &twins_t, &v, (void **)&r));
+	if (variant->syntax == NDR_SYNTAX_NDR20 && !variant->flags) {
+		ASSERT_EQ(sizeof(wire20), self->buf.len);
+		ASSERT_EQ(0, memcmp(wire20, self->buf.data, sizeof(wire20)));
+	}
+	ASSERT_NE(NULL, r->a);
+	ASSERT_EQ(r->a, r->b);
+	ASSERT_NE(r->a, r->c);
+	ASSERT_EQ(2, r->a->n);
+	ASSERT_EQ(0xbb, r->a->data[1]);
+	ASSERT_EQ(1, r->c->n);
+	ASSERT_EQ(0xcc, r->c->data[0]);
+
+	/* an alias after a NULL, and the last pointer the first's alias */
+	v = (struct twins){ c, NULL, c };
+	ASSERT_EQ(0, rt_type(self, variant, &twins_t, &v, (void **)&r));
+	ASSERT_EQ(NULL, r->b);
+	ASSERT_EQ(r->a, r->c);
+	ASSERT_EQ(0xcc, r->c->data[0]);
+	free(b);
+	free(c);
+}
+
+/* [string, size_is(n)] and [string, max_is(n)]: conformant-varying */
+struct sstr { uint32_t n; char *s; uint16_t *w; };
+static const struct ndr_type sized_str = { .kind = NDR_K_STRING, .align = 1,
+	.str = { .size_is = { .src = NDR_EXPR_FIELD, .index = 0 } } };
+static const struct ndr_type max_wstr = { .kind = NDR_K_STRING,
+	.flags = NDR_TF_WIDE | NDR_TF_MAX_IS, .align = 2,
+	.str = { .size_is = { .src = NDR_EXPR_FIELD, .index = 0 } } };
+static const struct ndr_type sized_str_p = { .kind = NDR_K_POINTER, .align = 8, .size = 8,
+	.p = { &sized_str, NDR_PTR_UNIQUE } };
+static const struct ndr_type max_wstr_p = { .kind = NDR_K_POINTER, .align = 8, .size = 8,
+	.p = { &max_wstr, NDR_PTR_UNIQUE } };
+static const struct ndr_member sstr_m[] = {
+	{ &ndr_type_ulong, 0 }, { &sized_str_p, 8 }, { &max_wstr_p, 16 } };
+static const struct ndr_type sstr_t = { .kind = NDR_K_STRUCT, .align = 8,
+	.size = sizeof(struct sstr), .s = { sstr_m, 3 } };
+
+TEST_F(rt, sized_strings)
+{
+	/* id, id; "ab" max 8: 8, 0, 3; L"x" max 9: 9, 0, 2 */
+	static const uint8_t wire20[] = {
+		0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x04, 0x00, 0x02, 0x00,
+		0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00,
+		'a', 'b', 0x00, 0x00,
+		0x09, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+		'x', 0x00, 0x00, 0x00,
+	};
+	char s[8] = "ab";
+	uint16_t w[9] = { 'x', 0 };
+	struct sstr v = { 8, s, w }, *r;
+
+	ASSERT_EQ(0, rt_type(self, variant, &sstr_t, &v, (void **)&r));
+	if (variant->syntax == NDR_SYNTAX_NDR20 && !variant->flags) {
+		ASSERT_EQ(sizeof(wire20), self->buf.len);
+		ASSERT_EQ(0, memcmp(wire20, self->buf.data, sizeof(wire20)));
+	}
+	ASSERT_STREQ("ab", r->s);
+	ASSERT_EQ('x', r->w[0]);
+	ASSERT_EQ(0, r->w[1]);
+
+	/* size 0: no room for a NUL, max 0 and actual 0 */
+	v.n = 0;
+	v.w = NULL;
+	ASSERT_EQ(0, rt_type(self, variant, &sstr_t, &v, (void **)&r));
+	ASSERT_NE(NULL, r->s);
+	ASSERT_EQ(0, r->s[0]);
+
+	/* no NUL within the size: the caller's error */
+	v.n = 2;
+	self->buf.len = 0;
+	ASSERT_EQ(-EINVAL, ndr_marshal_type(&sstr_t, &v, variant->syntax, variant->flags,
+					    &self->buf));
+}
+
+/* [size_is(n), first_is(f), last_is(l)] long *a: elements f..l */
+static const struct ndr_type lastis_arr = { .kind = NDR_K_ARRAY, .align = 4, .a = {
+	.elem = &ndr_type_long, .flags = NDR_AF_CONFORMANT | NDR_AF_VARYING,
+	.size_is = { .src = NDR_EXPR_PARAM, .index = 0 },
+	.first_is = { .src = NDR_EXPR_PARAM, .index = 1 },
+	.last_is = { .src = NDR_EXPR_PARAM, .index = 2 } } };
+static const struct ndr_param lastis_params[] = {
+	{ "n", &ndr_type_ulong, NDR_PF_IN }, { "f", &ndr_type_ulong, NDR_PF_IN },
+	{ "l", &ndr_type_long, NDR_PF_IN }, { "a", &lastis_arr, NDR_PF_IN | NDR_PF_REF },
+};
+static const struct ndr_proc lastis_proc = { "LastIs", 0, 4, lastis_params, NULL };
+
+TEST_F(rt, last_is)
+{
+	int32_t a[6] = { 10, 11, 12, 13, 14, 15 }, l = 3;
+	uint32_t n = 6, f = 2;
+	void *ca[4] = { &n, &f, &l, a }, *sa[4] = { 0 };
+	size_t cnt = variant->syntax == NDR_SYNTAX_NDR64 ? 8 : 4;
+
+	ASSERT_EQ(0, ndr_proc_check(&lastis_proc));
+	ASSERT_LT(0, ndr_marshal_call(&lastis_proc, NDR_DIR_IN, ca, variant->syntax,
+				      variant->flags, &self->buf));
+	/* n f l, then max, offset 2, actual 2, two longs */
+	ASSERT_EQ(12 + (variant->syntax == NDR_SYNTAX_NDR64 ? 4 : 0) + 3 * cnt + 8,
+		  self->buf.len);
+	ASSERT_EQ(0, ndr_unmarshal_call(&lastis_proc, NDR_DIR_IN, sa, variant->syntax,
+					self->drep, self->buf.data, self->buf.len, &self->arena));
+	ASSERT_EQ(12, ((int32_t *)sa[3])[2]);
+	ASSERT_EQ(13, ((int32_t *)sa[3])[3]);
+	ASSERT_EQ(0, ((int32_t *)sa[3])[4]);
+
+	/* last_is = first_is - 1: nothing */
+	l = 1;
+	self->buf.len = 0;
+	memset(sa, 0, sizeof(sa));
+	ASSERT_LT(0, ndr_marshal_call(&lastis_proc, NDR_DIR_IN, ca, variant->syntax,
+				      variant->flags, &self->buf));
+	ASSERT_EQ(0, ndr_unmarshal_call(&lastis_proc, NDR_DIR_IN, sa, variant->syntax,
+					self->drep, self->buf.data, self->buf.len, &self->arena));
+	/* beyond the array, or before first_is - 1 */
+	l = 6;
+	self->buf.len = 0;
+	ASSERT_EQ(-(int)nca_s_fault_invalid_bound,
+		  ndr_marshal_call(&lastis_proc, NDR_DIR_IN, ca, variant->syntax,
+				   variant->flags, &self->buf));
+	l = 0;
+	ASSERT_EQ(-(int)nca_s_fault_invalid_bound,
+		  ndr_marshal_call(&lastis_proc, NDR_DIR_IN, ca, variant->syntax,
+				   variant->flags, &self->buf));
+}
+
 TEST_HARNESS_MAIN

@@ -21,4 +21,19 @@
 #define NDR_LEAK_CHECK() do { } while (0)
 #endif
 
+/*
+ * blob_t { unsigned long n; [size_is(n)] byte data[]; }: the conformant
+ * struct of the in-place and full-pointer tests.
+ */
+#include <lrpc/ndr.h>
+struct blob { uint32_t n; uint8_t data[]; };
+static const struct ndr_type blob_data __attribute__((unused)) = {
+	.kind = NDR_K_ARRAY, .align = 1, .a = { .elem = &ndr_type_byte,
+	.flags = NDR_AF_CONFORMANT, .size_is = { .src = NDR_EXPR_FIELD, .index = 0 } } };
+static const struct ndr_member blob_m[] __attribute__((unused)) = {
+	{ &ndr_type_ulong, 0 }, { &blob_data, 4 } };
+static const struct ndr_type blob_t __attribute__((unused)) = {
+	.kind = NDR_K_STRUCT, .flags = NDR_TF_CONFORMANT, .align = 4,
+	.size = sizeof(struct blob), .s = { blob_m, 2 } };
+
 #endif

@@ -520,55 +520,55 @@ static const char *array_ref(struct gen *g, struct type *elem, int64_t fixed,
 	const char *eref, *flags;
 	bool conf = fixed <= 0;
 
-	if (last)
-		gerr(g, last->loc, "[last_is] is not supported by the NDR engine");
+	if (last && len)
+		gerr(g, last->loc, "[length_is] and [last_is] on one array");
 	if (conf && !size && !max) {
 		gerr(g, at ? at->loc : elem->loc, "conformant array without [size_is] or [max_is]");
 		return "&ndr_type_byte";
 	}
 	eref = type_ref(g, elem, attrs, level + 1);
 	flags = fmt(g, "%s%s%s", conf ? "NDR_AF_CONFORMANT" : "",
-		    (len || first) ? (conf ? " | NDR_AF_VARYING" : "NDR_AF_VARYING") : "",
+		    (len || first || last) ? (conf ? " | NDR_AF_VARYING" : "NDR_AF_VARYING") : "",
 		    max ? " | NDR_AF_MAX_IS" : "");
 	if (!*flags)
 		flags = "0";
 	return intern_type(g, fmt(g,
 		"{\n\t.kind = NDR_K_ARRAY,\n\t.align = _Alignof(%s),\n\t.size = %s,\n"
 		"\t.a = {\n\t\t.elem = %s,\n\t\t.fixed = %" PRId64 ",\n\t\t.flags = %s,\n"
-		"\t\t.size_is = %s,\n\t\t.length_is = %s,\n\t\t.first_is = %s,\n\t},\n}",
+		"\t\t.size_is = %s,\n\t\t.length_is = %s,\n\t\t.first_is = %s,\n%s\t},\n}",
 		ctype, conf ? "0" : fmt(g, "%" PRId64 " * sizeof(%s)", fixed, ctype),
 		eref, conf ? 0 : fixed, flags,
 		expr_ndr(g, size ? size : max, size ? "size_is" : "max_is"),
-		expr_ndr(g, len, "length_is"), expr_ndr(g, first, "first_is")),
+		expr_ndr(g, len, "length_is"), expr_ndr(g, first, "first_is"),
+		last ? fmt(g, "\t\t.last_is = %s,\n", expr_ndr(g, last, "last_is")) : ""),
 		fmt(g, "array of %s", ctype));
 }
 
-static const char *string_ref(struct gen *g, bool wide, int64_t fixed)
+/*
+ * A string level; a conformant one with [size_is]/[max_is] at this level
+ * is conformant-varying: the size is the buffer's capacity (max count),
+ * the string's NUL its actual count.
+ */
+static const char *string_ref(struct gen *g, bool wide, int64_t fixed, struct attr *attrs,
+			      int level)
 {
+	struct expr *size = fixed > 0 ? NULL : attr_arg(attrs, "size_is", level);
+	struct expr *max = fixed > 0 ? NULL : attr_arg(attrs, "max_is", level);
+	const char *flags = wide ? "NDR_TF_WIDE" : "0";
+	const char *sz = "";
+
+	if (size || max) {
+		sz = fmt(g, ", .size_is = %s", expr_ndr(g, size ? size : max,
+							size ? "size_is" : "max_is"));
+		if (max)
+			flags = wide ? "NDR_TF_WIDE | NDR_TF_MAX_IS" : "NDR_TF_MAX_IS";
+	}
 	return intern_type(g, fmt(g,
 		"{\n\t.kind = NDR_K_STRING,\n\t.flags = %s,\n\t.align = %d,\n\t.size = %"
-		PRId64 ",\n\t.str = { .size = %" PRId64 " },\n}",
-		wide ? "NDR_TF_WIDE" : "0", wide ? 2 : 1,
-		fixed > 0 ? fixed * (wide ? 2 : 1) : 0, fixed > 0 ? fixed : 0),
+		PRId64 ",\n\t.str = { .size = %" PRId64 "%s },\n}",
+		flags, wide ? 2 : 1,
+		fixed > 0 ? fixed * (wide ? 2 : 1) : 0, fixed > 0 ? fixed : 0, sz),
 		wide ? "wide string" : "string");
-}
-
-/*
- * [string, size_is(n)]: lib/ndr's string descriptor has no size_is, so
- * the maximum count on the wire is the string's own length and an
- * [out]-only buffer is not preallocated.  Say so once per declaration.
- */
-static void string_size_note(struct gen *g, struct type *t, struct attr *attrs, int level)
-{
-	struct expr *e = attr_arg(attrs, "size_is", level);
-
-	if (!e)
-		e = attr_arg(attrs, "max_is", level);
-	if (e && !memo_get(g, (char *)e + 3)) {
-		memo_put(g, (char *)e + 3, "noted");
-		idl_warning(g->ctx, e->loc, "[string] with [size_is]/[max_is]: the size is not"
-			    " in the NDR tables (lib/ndr strings carry their own length)");
-	}
 }
 
 /* The referent of a pointer at `level' of a declaration. */
@@ -577,10 +577,8 @@ static const char *referent_ref(struct gen *g, struct type *ptr, struct attr *at
 	bool wide;
 	struct type *ref = ptr->ref;
 
-	if (string_here(ptr, attrs, &wide)) {
-		string_size_note(g, ptr, attrs, level);
-		return string_ref(g, wide, 0);
-	}
+	if (string_here(ptr, attrs, &wide))
+		return string_ref(g, wide, 0, attrs, level);
 	if (attr_arg(attrs, "size_is", level) || attr_arg(attrs, "max_is", level) ||
 	    attr_arg(attrs, "length_is", level) || attr_arg(attrs, "first_is", level))
 		return array_ref(g, ref, 0, attrs, level, ptr, c_type_str(g, ref, NULL));
@@ -663,9 +661,7 @@ static const char *type_ref(struct gen *g, struct type *t, struct attr *attrs, i
 		break;
 	case TY_ARRAY:
 		if (string_here(t, attrs, &wide)) {
-			if (!t->size)
-				string_size_note(g, t, attrs, level);
-			r = string_ref(g, wide, t->size ? t->nelems : 0);
+			r = string_ref(g, wide, t->size ? t->nelems : 0, attrs, level);
 			break;
 		}
 		r = array_ref(g, t->ref, t->size ? t->nelems : 0, attrs, level, t,

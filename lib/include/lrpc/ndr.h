@@ -22,8 +22,11 @@
  *                                       count != length_is, offset != 0
  *                                       (or != first_is), bad string,
  *                                       octets left over, bad referent id
- *           -nca_s_fault_invalid_bound  a [range] violation, or a varying
- *                                       part beyond its array's bound
+ *           -nca_s_fault_invalid_bound  a [range] violation, a varying
+ *                                       part beyond its array's bound, or
+ *                                       a count beyond a client's buffer
+ *           -nca_s_fault_string_too_long  a string beyond a client's
+ *                                       buffer (see "in place" below)
  *           -nca_s_fault_remote_no_memory  the arena limit was reached
  *           -nca_s_fault_invalid_tag    union discriminant without an arm
  *                                       (and no default), or wire
@@ -80,9 +83,31 @@
  * Unmarshalling stores freshly allocated (arena) referents into the slots
  * that are NULL: a server passes args[] zeroed and gets every [in] value,
  * plus zeroed storage for [out]-only REF parameters (a conformant [out]
- * array is sized from its size_is after the [in] values are known).  A
- * client unmarshalling [out] data passes its own pointers and the values
- * are written in place (a conformant array must then match size_is).
+ * array or [string, size_is(n)] buffer is sized from its size_is after
+ * the [in] values are known).  An [in] [string, size_is(n)] buffer also
+ * arrives with room for n elements, whatever the string's length, so an
+ * [in, out] one can be written back up to n elements.
+ *
+ * Client side, in place.  A client unmarshalling [out] data passes its
+ * own pointers; a REF slot that is not NULL is the caller's buffer and
+ * is written in place, never replaced.  Its capacity is fixed BEFORE any
+ * [out] value is stored (a server may return less than the client sent,
+ * never more -- MIDL's rule):
+ *   - conformant array, [string, size_is]: size_is evaluated over the
+ *     values as the caller passed them, so with [in, out] long *n,
+ *     [out, size_is(*n)] long a[] the capacity is the *n that went out,
+ *     not the one that comes back (which must still match the wire);
+ *   - conformant struct ([in, out] s with a [size_is(x)] tail): its own
+ *     size_is member as the caller left it;
+ *   - [in, out, string] without size_is: the length, NUL included, of
+ *     the string that went out.
+ * A received count above the capacity is -nca_s_fault_invalid_bound
+ * (array, struct) or -nca_s_fault_string_too_long (string) and nothing
+ * is written past the capacity.  Where the capacity cannot be known (a
+ * size_is over an [out]-only value, an [out]-only string without
+ * size_is) a non-NULL slot is -EINVAL.  Everything reached through a
+ * unique or full pointer, and a string returned through char **, is a
+ * fresh arena buffer; the caller's pointer is replaced.
  *
  * ------------------------------------------------------------------------
  * Hostile input (unmarshalling)
@@ -94,7 +119,10 @@
  *  - embedded pointer referents are deferred through an explicit work
  *    stack (depth-first, the NDR order), so a 100000-node list needs no
  *    recursion; type nesting recursion is bounded by NDR_MAX_TYPE_DEPTH;
- *  - full pointers: a repeated referent id must name the same type.
+ *  - full pointers (C706 14.3.10): the same referent id twice is the
+ *    same object, transmitted once (also for conformant referents); a
+ *    repeated id must name the same type, and its slot is set once the
+ *    first occurrence's referent has been read (NULL if the call fails).
  */
 #ifndef LRPC_NDR_H
 #define LRPC_NDR_H
@@ -200,6 +228,7 @@ enum ndr_ptr_type {
 #define NDR_TF_CONFORMANT	0x02	/* struct: ends with a conformant array */
 #define NDR_TF_ENCAPSULATED	0x04	/* union: discriminant inside */
 #define NDR_TF_WIDE		0x08	/* string: wchar_t (else char) */
+#define NDR_TF_MAX_IS		0x10	/* string: str.size_is holds max_is */
 
 /* ndr_array_desc.flags */
 #define NDR_AF_CONFORMANT	0x01	/* size_is / max_is: wire max count */
@@ -227,7 +256,8 @@ struct ndr_pointer_desc {
  * Arrays.  fixed = N for T a[N] (fixed or varying), 0 for conformant.
  * A conformant array's element count is size_is (or max_is + 1); a
  * varying one transmits the elements first_is .. first_is+length_is-1
- * (first_is absent = 0, length_is absent = all).  Multi-dimensional
+ * (first_is absent = 0, length_is absent = all; [last_is(l)] instead of
+ * length_is transmits first_is .. l).  Multi-dimensional
  * arrays nest: T a[3][4] is a fixed 3-array of fixed 4-arrays, and
  * [size_is(n)] T a[][4] a conformant array of fixed 4-arrays.  (Arrays
  * conformant in more than one dimension are not supported.)
@@ -239,15 +269,23 @@ struct ndr_array_desc {
 	struct ndr_expr size_is;
 	struct ndr_expr length_is;
 	struct ndr_expr first_is;
+	struct ndr_expr last_is;	/* length = last_is - first_is + 1 */
 };
 
 /*
  * [string]: conformant (size == 0: the NUL-terminated buffer a pointer
  * points at; wire max, offset 0, actual incl. NUL) or fixed (size N:
  * inline char[N] inside a struct, wire offset 0 and actual only).
+ *
+ * A conformant string with size_is ([string, size_is(n)], or max_is with
+ * NDR_TF_MAX_IS) is conformant-varying: the wire max count is n (the
+ * buffer's capacity in elements), the actual count the string's length
+ * with its NUL (<= n).  n == 0 travels as max 0, actual 0, no elements.
+ * Without size_is the max count is the actual count.
  */
 struct ndr_string_desc {
 	uint32_t size;
+	struct ndr_expr size_is;	/* conformant only; src NONE: absent */
 };
 
 struct ndr_union_arm {
