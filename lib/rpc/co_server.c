@@ -509,7 +509,14 @@ static uint32_t to_fault(int ret)
 	return nca_s_fault_unspec;
 }
 
-static int run_thunk(struct rpc_call_ctx *call, struct ndr_buf *out)
+/*
+ * Unmarshal, run the thunk, marshal.  Returns 0, or -1 with *fault set.
+ * Statuses that managers (rpc_server_fault) and thunks (negative
+ * returns) give travel verbatim, even small ones that look like errno;
+ * only -ENOMEM from a thunk (its runtime helpers) is mapped.
+ */
+static int run_thunk(struct rpc_call_ctx *call, struct ndr_buf *out,
+		     uint32_t *fault)
 {
 	const struct rpc_interface *s = call->iface.iface;
 	const struct ndr_proc *proc = &s->procs[call->opnum];
@@ -518,33 +525,45 @@ static int run_thunk(struct rpc_call_ctx *call, struct ndr_buf *out)
 	ssize_t n;
 	int ret;
 
-	if (!s->thunks[call->opnum])
-		return -nca_s_op_rng_error;
+	*fault = 0;
+	if (!s->thunks[call->opnum]) {
+		*fault = nca_s_op_rng_error;
+		return -1;
+	}
 	arena = call_arena(call);
-	if (!arena)
-		return -ENOMEM;
-	args = ndr_arena_alloc(arena, (proc->nparams + 1) * sizeof(void *));
-	if (!args)
-		return -ENOMEM;
-	if (proc->ret) {
+	args = arena ? ndr_arena_alloc(arena, (proc->nparams + 1) *
+				       sizeof(void *)) : NULL;
+	if (args && proc->ret)
 		args[proc->nparams] = ndr_arena_alloc(arena, proc->ret->size ?
 						      proc->ret->size : 8);
-		if (!args[proc->nparams])
-			return -ENOMEM;
+	if (!args || (proc->ret && !args[proc->nparams])) {
+		*fault = nca_s_fault_remote_no_memory;
+		return -1;
 	}
 	ret = ndr_unmarshal_call(proc, NDR_DIR_IN, args, call->syntax,
 				 call->drep, call->in.data, call->in.len, arena);
-	if (ret < 0)
-		return ret;
+	if (ret < 0) {
+		*fault = to_fault(ret);
+		return -1;
+	}
 	cur_fault_set = false;
 	ret = s->thunks[call->opnum](args, call);
-	if (ret < 0)
-		return ret;
-	if (cur_fault_set)
-		return -(int)(cur_fault ? cur_fault : nca_s_fault_unspec);
+	if (ret < 0) {
+		*fault = ret == -ENOMEM ? nca_s_fault_remote_no_memory
+					: (uint32_t)-ret;
+		return -1;
+	}
+	if (cur_fault_set) {
+		*fault = cur_fault ? cur_fault : nca_s_fault_unspec;
+		return -1;
+	}
 	n = ndr_marshal_call(proc, NDR_DIR_OUT, args, call->syntax,
 			     call->be ? NDR_F_BIG_ENDIAN : 0, out);
-	return n < 0 ? (int)n : 0;
+	if (n < 0) {
+		*fault = to_fault((int)n);
+		return -1;
+	}
+	return 0;
 }
 
 static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
@@ -604,17 +623,17 @@ static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *out,
 	}
 	if (!fault) {
 		cur_call = call;
-		if (call->iface.raw)
+		if (call->iface.raw) {
 			ret = call->iface.raw(call, call->opnum, call->in.data,
 					      call->in.len, out);
-		else
-			ret = run_thunk(call, out);
-		cur_call = NULL;
-		if (ret < 0) {
-			fault = to_fault(ret);
-			if (fault == nca_s_op_rng_error)
-				dne = true;
+			if (ret < 0)
+				fault = to_fault(ret);
+		} else {
+			run_thunk(call, out, &fault);
 		}
+		cur_call = NULL;
+		if (fault == nca_s_op_rng_error)
+			dne = true;
 	}
 	if (fault && atomic_load(&call->cancelled) &&
 	    fault == nca_s_fault_unspec)

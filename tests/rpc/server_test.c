@@ -79,6 +79,12 @@ static int sleep_thunk(void **a, struct rpc_call_ctx *ctx)
 {
 	uint32_t ms = *(uint32_t *)a[0];
 
+	if (ms == 0xfffffff5) {		/* a small status travels verbatim */
+		rpc_server_fault(5);
+		return 0;
+	}
+	if (ms == 0xfffffff4)
+		return -12;		/* a thunk's -ENOMEM is mapped */
 	while (ms) {
 		if (rpc_call_ctx_cancelled(ctx)) {
 			atomic_fetch_add(&cancels, 1);
@@ -495,6 +501,15 @@ TEST_F(srv, faults)
 	ASSERT_GT(raw_request(fd, 7, 0, 3, zero, 20, 3), 0);
 	ASSERT_EQ(0, raw_recv(fd, &p, rbuf, 2000));
 	EXPECT_EQ(nca_s_fault_context_mismatch, p.response.status);
+	/* statuses from managers travel verbatim, even small ones */
+	v[0] = 0xfffffff5;
+	ASSERT_GT(raw_request(fd, 9, 0, 1, v, 4, 3), 0);
+	ASSERT_EQ(0, raw_recv(fd, &p, rbuf, 2000));
+	EXPECT_EQ(5, p.response.status);
+	v[0] = 0xfffffff4;
+	ASSERT_GT(raw_request(fd, 10, 0, 1, v, 4, 3), 0);
+	ASSERT_EQ(0, raw_recv(fd, &p, rbuf, 2000));
+	EXPECT_EQ(nca_s_fault_remote_no_memory, p.response.status);
 	/* a huge alloc_hint is only a hint */
 	memset(&p, 0, sizeof(p));
 	p.request.alloc_hint = 0xffffffff;
