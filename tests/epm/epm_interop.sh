@@ -15,6 +15,9 @@
 #   | lrpctest-server --register|  killed -9: its entries must go
 #   +---------------------------+
 #
+#   and over ncalrpc: lrpc-epmd ncalrpc:[epm-test-PID] <- lrpctest-server
+#   --register -e ncalrpc:[lt-PID], lrpc-rpcdump, lrpctest-client ncalrpc:
+#
 #   phase B, only when port 135 is free on 127.0.0.1 (rpcclient and
 #   impacket-rpcdump cannot use another port for the endpoint mapper):
 #     lrpc-epmd 127.0.0.1:135  <- rpcclient -c epmlookup, impacket-rpcdump
@@ -88,13 +91,14 @@ for p in "$bin/lrpc-epmd" "$bin/lrpc-rpcdump" "$bin/lrpctest-server" "$helper"; 
 		exit 4
 	fi
 done
-echo "1..17"
+echo "1..19"
 
 # ---- phase A: our endpoint mapper on a free port ----------------------
+LRPC_EPM=epm-test-$$
 for try in 1 2 3 4 5; do
 	EPM_PORT=$(pick_port)
 	"$bin/lrpc-epmd" -f --ndr64 --tcp-port "$EPM_PORT" \
-		>"$tmp/epmd.out" 2>"$tmp/epmd.err" &
+		--lrpc-endpoint "$LRPC_EPM" >"$tmp/epmd.out" 2>"$tmp/epmd.err" &
 	epmd=$!
 	wait_ready "$tmp/epmd.out" && break
 	wait "$epmd" 2>/dev/null
@@ -245,6 +249,35 @@ else
 	skip "impacket in NDR64" "python3-impacket not installed"
 fi
 
+# ncalrpc: the endpoint mapper's own ncalrpc endpoint, a server that
+# registers over it (owner by SO_PEERCRED / kernel credentials), a client
+# resolving "ncalrpc:" through it
+if grep -q "^ready ncalrpc:\[$LRPC_EPM\]" "$tmp/epmd.out"; then
+	LSRV=lt-$$
+	LRPC_EPMAPPER="ncalrpc:[$LRPC_EPM]" "$bin/lrpctest-server" --register \
+		-e "ncalrpc:[$LSRV]" >"$tmp/lsrv.out" 2>"$tmp/lsrv.err" &
+	lsrv=$!
+	pids+=($lsrv)
+	wait_ready "$tmp/lsrv.out"
+	"$bin/lrpc-rpcdump" "ncalrpc:[$LRPC_EPM]" >"$tmp/ldump" 2>&1
+	diag "$tmp/ldump"
+	LRPC_EPMAPPER="ncalrpc:[$LRPC_EPM]" "$bin/lrpctest-client" "ncalrpc:" \
+		>"$tmp/lclient" 2>&1
+	lrc=$?
+	tail -n 1 "$tmp/lclient" | diag
+	check "over ncalrpc: registration, listing and resolution of ncalrpc:" \
+		bash -c "grep -q '^ncalrpc:\[$LSRV\] $LRPCTEST v1.0' '$tmp/ldump' &&
+			 grep -q '^ncalrpc:\[$LRPC_EPM\] $EPM v3.0' '$tmp/ldump' &&
+			 test $lrc = 0"
+	{ kill -9 "$lsrv"; wait "$lsrv"; } 2>/dev/null
+	"$bin/lrpc-rpcdump" "ncalrpc:[$LRPC_EPM]" >"$tmp/ldump2" 2>&1
+	check "a killed ncalrpc server's entries are gone" \
+		bash -c "! grep -q '$LSRV' '$tmp/ldump2'"
+else
+	skip "over ncalrpc: registration, listing and resolution" "no ncalrpc in this runtime"
+	skip "a killed ncalrpc server's entries are gone" "no ncalrpc in this runtime"
+fi
+
 { kill -9 "$srv"; wait "$srv"; } 2>/dev/null
 wait "$srv" 2>/dev/null
 "$bin/lrpc-rpcdump" >"$tmp/dump3" 2>&1
@@ -286,9 +319,10 @@ if command -v rpcclient >/dev/null; then
 	timeout 30 rpcclient -U% 'ncacn_ip_tcp:127.0.0.1[135]' -c epmlookup \
 		>"$tmp/rpcclient" 2>&1
 	diag "$tmp/rpcclient"
-	check "rpcclient epmlookup lists every entry" \
+	nent=$("$bin/lrpc-rpcdump" 2>&1 >/dev/null | awk '{print $1}')
+	check "rpcclient epmlookup lists every entry ($nent)" \
 		bash -c "grep -q 'ncacn_ip_tcp:127.0.0.1\[$SRV_PORT' '$tmp/rpcclient' &&
-			 test \$(grep -c ' ncacn_ip_tcp:' '$tmp/rpcclient') = 3"
+			 test \$(grep -c '^00000000-0000-0000-0000-000000000000 ' '$tmp/rpcclient') = $nent"
 else
 	skip "rpcclient epmlookup against lrpc-epmd" "rpcclient not installed"
 fi
@@ -296,9 +330,10 @@ fi
 if PATH=/usr/bin:$PATH command -v impacket-rpcdump >/dev/null; then
 	PATH=/usr/bin:$PATH timeout 30 impacket-rpcdump 127.0.0.1 >"$tmp/irpcdump" 2>&1
 	diag "$tmp/irpcdump"
-	check "impacket-rpcdump lists lrpc-epmd" \
+	nent=$("$bin/lrpc-rpcdump" 2>&1 >/dev/null | awk '{print $1}')
+	check "impacket-rpcdump lists lrpc-epmd ($nent entries)" \
 		bash -c "grep -qi 'UUID    : $LRPCTEST' '$tmp/irpcdump' &&
-			 grep -q 'Received 3 endpoints' '$tmp/irpcdump'"
+			 grep -q 'Received $nent endpoints' '$tmp/irpcdump'"
 else
 	skip "impacket-rpcdump against lrpc-epmd" "impacket not installed"
 fi

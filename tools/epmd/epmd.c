@@ -2,8 +2,8 @@
 /*
  * lrpc-epmd: the endpoint mapper daemon.
  *
- *   lrpc-epmd [-f] [-l ADDR] [--tcp-port N] [--udp-port N] [--no-owners]
- *             [--ndr64]
+ *   lrpc-epmd [-f] [-l ADDR] [--tcp-port N] [--udp-port N]
+ *             [--lrpc-endpoint NAME] [--no-owners] [--ndr64]
  *
  * Serves the ept interface (e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0)
  * on ncacn_ip_tcp port 135, and on ncadg_ip_udp port 135 and
@@ -51,12 +51,13 @@ static void *reaper(void *arg)
 static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
-		"usage: lrpc-epmd [-f] [-l ADDR] [--tcp-port N] [--udp-port N]"
-		" [--no-owners] [--ndr64]\n"
+		"usage: lrpc-epmd [-f] [-l ADDR] [--tcp-port N] [--udp-port N]\n"
+		"                 [--lrpc-endpoint NAME] [--no-owners] [--ndr64]\n"
 		"  -f, --foreground   stay in the foreground (log to stderr)\n"
 		"  -l, --listen ADDR  listen on ADDR only (default: all)\n"
 		"  --tcp-port N       ncacn_ip_tcp port (default 135)\n"
 		"  --udp-port N       ncadg_ip_udp port (default 135)\n"
+		"  --lrpc-endpoint NAME  ncalrpc endpoint (default epmapper)\n"
 		"  --no-owners        keep entries when their server exits\n"
 		"  --ndr64            serve ept in NDR64 too (default NDR20)\n");
 	exit(rc);
@@ -136,12 +137,14 @@ int main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "tcp-port", required_argument, NULL, 't' },
 		{ "udp-port", required_argument, NULL, 'u' },
+		{ "lrpc-endpoint", required_argument, NULL, 'L' },
 		{ "no-owners", no_argument, NULL, 'n' },
 		{ "ndr64", no_argument, NULL, '6' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *tcp_port = "135", *udp_port = "135", *addr = NULL;
+	const char *lrpc_ep = "epmapper";
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned int flags = 0;
 	bool foreground = false;
@@ -161,6 +164,9 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			udp_port = port_arg(optarg);
+			break;
+		case 'L':
+			lrpc_ep = optarg;
 			break;
 		case 'n':
 			flags |= RPC_EPM_SERVER_NO_OWNERS;
@@ -191,7 +197,7 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = listen_on("ncadg_ip_udp", addr, udp_port, false);
 	if (!ret)
-		ret = listen_on("ncalrpc", NULL, "epmapper", false);
+		ret = listen_on("ncalrpc", NULL, lrpc_ep, false);
 	if (ret < 0)
 		return 1;
 	fflush(stdout);
