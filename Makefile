@@ -38,6 +38,9 @@ EXTRA_CHECK :=
 
 all: module lib tools tests
 
+# Keep objects and generated stubs that only serve as intermediates.
+.SECONDARY:
+
 -include $(sort $(wildcard lib/*.mk lib/*/*.mk tools/*/*.mk tests/*/*.mk selftests/*/*.mk bench/*/*.mk fuzz/*/*.mk))
 
 deps:
