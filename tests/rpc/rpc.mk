@@ -3,7 +3,7 @@
 #
 #   make fuzz-rpc FUZZ_SECONDS=N    each target for N seconds (default 60)
 RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client
-RPC_FUZZ_SRCS := $(sort $(wildcard lib/rpc/*.c lib/ndr/*.c)) lib/status.c
+RPC_FUZZ_SRCS := $(sort $(wildcard lib/rpc/*.c lib/ndr/*.c lib/epm/*.c)) lib/status.c
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang-14
 
