@@ -21,7 +21,9 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <lrpc/rpc.h>
 #include "rpc/rpc_int.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
@@ -356,6 +358,40 @@ TEST_F(srv, reconnect_after_group_is_gone)
 	EXPECT_NE(0, rpc_binding_assoc_group(b));
 	EXPECT_NE(g1, rpc_binding_assoc_group(b));
 	rpc_binding_free(b);
+}
+
+/* A client process killed with SIGKILL: its handles are run down. */
+TEST_F(srv, rundown_when_client_is_killed)
+{
+	int pfd[2], wait;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct rpc_binding *b;
+		struct ndr_context_handle h;
+		void *args[1] = { &h };
+
+		close(pfd[0]);
+		if (client_bind(self->binding, "", &b) ||
+		    rpc_call(b, &svt, 2, args) || rpc_call(b, &svt, 2, args))
+			_exit(1);
+		(void)!write(pfd[1], "r", 1);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	ASSERT_EQ(1, read(pfd[0], &c, 1));
+	close(pfd[0]);
+	EXPECT_EQ(0, atomic_load(&rundowns));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (wait = 0; wait < 200 && atomic_load(&rundowns) < 2; wait++)
+		usleep(10000);
+	EXPECT_EQ(2, atomic_load(&rundowns));
 }
 
 TEST_F(srv, association_group_spans_connections)
