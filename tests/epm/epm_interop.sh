@@ -23,7 +23,8 @@
 #     lrpc-epmd 127.0.0.1:135  <- rpcclient -c epmlookup, impacket-rpcdump
 #     samba-dcerpcd 127.0.0.1:135 <- lrpc-rpcdump   (as root)
 #
-# Environment: BUILD (default build).  Needs smbtorture, rpcclient,
+# Environment: BUILD (default build), EPM_KEEP (a directory to keep the
+# logs and the capture in).  Needs smbtorture, rpcclient,
 # impacket (Debian's /usr/bin/python3), samba-dcerpcd; each missing one
 # makes its test skip.
 set -u
@@ -49,6 +50,8 @@ cleanup() {
 	for p in "${pids[@]}"; do
 		wait "$p" 2>/dev/null
 	done
+	# EPM_KEEP=DIR keeps the logs and captures for a look afterwards
+	[ -n "${EPM_KEEP:-}" ] && cp -r "$tmp" "$EPM_KEEP"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -91,7 +94,7 @@ for p in "$bin/lrpc-epmd" "$bin/lrpc-rpcdump" "$bin/lrpctest-server" "$helper"; 
 		exit 4
 	fi
 done
-echo "1..19"
+echo "1..20"
 
 # ---- phase A: our endpoint mapper on a free port ----------------------
 LRPC_EPM=epm-test-$$
@@ -170,6 +173,18 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		test "$out $out2" = "EACCES ncacn_ip_tcp:127.0.0.1[$SRV_PORT]"
 else
 	skip "another user's replacing insert is refused" "needs root and setpriv"
+fi
+
+# tshark judges the ept traffic of smbtorture and impacket below
+cap=
+if command -v tshark >/dev/null && [ "$(id -u)" = 0 ]; then
+	tshark -i lo -f "tcp port $EPM_PORT" -w "$tmp/epm.pcapng" \
+		>"$tmp/tshark.out" 2>&1 &
+	cap=$!
+	for i in $(seq 200); do
+		grep -q "Capture started" "$tmp/tshark.out" && break
+		sleep 0.05
+	done
 fi
 
 if command -v smbtorture >/dev/null; then
@@ -276,6 +291,32 @@ if grep -q "^ready ncalrpc:\[$LRPC_EPM\]" "$tmp/epmd.out"; then
 else
 	skip "over ncalrpc: registration, listing and resolution" "no ncalrpc in this runtime"
 	skip "a killed ncalrpc server's entries are gone" "no ncalrpc in this runtime"
+fi
+
+if [ -n "$cap" ]; then
+	sleep 0.5
+	kill -INT "$cap"
+	wait "$cap" 2>/dev/null
+	# Wireshark 4.0 reads ept_entry_t's annotation offset and length as
+	# 4 octets in NDR64 too (as Samba's IDL spells them), so it cannot
+	# judge the NDR64 streams; those are left out.
+	n64=$(tshark -r "$tmp/epm.pcapng" -d "tcp.port==$EPM_PORT,dcerpc" \
+		-Y 'dcerpc.cn_bind_trans_id == 71710533-beba-4937-8319-b5dbef9ccc36' \
+		-T fields -e tcp.stream 2>/dev/null | sort -u |
+		awk '{printf "%s tcp.stream != %s", (NR > 1 ? " &&" : ""), $1}')
+	keep=${n64:-frame}
+	filt="($keep) && (_ws.malformed || _ws.expert.severity >= error || (tcp.len > 0 && !dcerpc))"
+	bad=$(tshark -r "$tmp/epm.pcapng" -d "tcp.port==$EPM_PORT,dcerpc" \
+		-Y "$filt" 2>/dev/null | wc -l)
+	nepm=$(tshark -r "$tmp/epm.pcapng" -d "tcp.port==$EPM_PORT,dcerpc" \
+		-Y "($keep) && epm" 2>/dev/null | wc -l)
+	echo "# tshark: $nepm EPM frames (NDR20), $bad malformed/error/not DCE/RPC; left out: ${n64:-none}"
+	tshark -r "$tmp/epm.pcapng" -d "tcp.port==$EPM_PORT,dcerpc" -Y "$filt" \
+		-V 2>/dev/null | grep -iE "^Frame|malformed|expert" | head -20 | diag
+	check "tshark dissects the ept traffic cleanly" \
+		test "$bad" = 0 -a "$nepm" -gt 20
+else
+	skip "tshark dissects the ept traffic cleanly" "needs tshark and root"
 fi
 
 { kill -9 "$srv"; wait "$srv"; } 2>/dev/null
