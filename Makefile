@@ -93,6 +93,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 BINDIR  ?= $(PREFIX)/bin
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 LRPC_VERSION := 0.1.0
 
 $(BUILD)/lib/lrpc.pc: lib/lrpc.pc.in Makefile
@@ -109,6 +110,8 @@ install: lib tools $(BUILD)/lib/lrpc.pc
 	install -m 644 include/uapi/linux/lrpc.h $(DESTDIR)$(INCDIR)/linux/
 	install -m 644 $(BUILD)/lib/lrpc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	$(if $(TOOLS),install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/)
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 644 dist/lrpc-epmd.service $(DESTDIR)$(UNITDIR)/
 	for d in man/man*; do [ -d "$$d" ] || continue; \
 		install -d $(DESTDIR)$(MANDIR)/$${d#man/}; \
 		install -m 644 $$d/* $(DESTDIR)$(MANDIR)/$${d#man/}/; done
