@@ -111,7 +111,7 @@ install: lib tools $(BUILD)/lib/lrpc.pc
 	install -m 644 $(BUILD)/lib/lrpc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	$(if $(TOOLS),install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/)
 	install -d $(DESTDIR)$(UNITDIR)
-	install -m 644 dist/lrpc-epmd.service $(DESTDIR)$(UNITDIR)/
+	sed "s|/usr/local/bin|$(BINDIR)|" dist/lrpc-epmd.service >$(DESTDIR)$(UNITDIR)/lrpc-epmd.service
 	for d in man/man*; do [ -d "$$d" ] || continue; \
 		install -d $(DESTDIR)$(MANDIR)/$${d#man/}; \
 		install -m 644 $$d/* $(DESTDIR)$(MANDIR)/$${d#man/}/; done
