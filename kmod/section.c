@@ -36,6 +36,7 @@
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -83,7 +84,7 @@ struct lrpc_view {
 	u64 len;
 	bool write;
 	bool received;
-	struct mm_struct *mm;	/* received: who may map it (not pinned) */
+	struct mm_struct *mm;	/* received: who may map it (mmgrab) */
 };
 
 /* Section ids, for netlink; xa_lock also keeps a listed section alive. */
@@ -201,6 +202,8 @@ void lrpc_view_free(struct lrpc_view *view)
 		return;
 	atomic_dec(&view->sec->views);
 	section_put(view->sec);
+	if (view->mm)
+		mmdrop(view->mm);
 	kfree(view);
 }
 
@@ -474,7 +477,10 @@ int lrpc_view_prepare(const struct lrpc_msg *msg, struct lrpc_msg_info *info,
 	if (!view)
 		return -ENOMEM;
 	view->received = true;
+	/* pinned, so that a later mm at the same address is not taken for it */
 	view->mm = current->mm;
+	if (view->mm)
+		mmgrab(view->mm);
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		lrpc_view_free(view);
