@@ -15,14 +15,26 @@
  * length (a received view is mapped whole, from offset 0), and VM_WRITE
  * against the grant; a read-only view loses VM_MAYWRITE so mprotect
  * cannot add it back, and every view mapping is VM_DONTEXPAND so mremap
- * cannot grow it past its window.  The vma then becomes a mapping of the
- * shmem file itself (as dma-buf does), with vm_ops that forward to
- * shmem's and count the mapping against the section.
+ * cannot grow it past its window.
+ *
+ * The vma keeps the view file as its vm_file, and our fault handler
+ * looks the page up in the shmem file (as vgem and udmabuf did).  So the
+ * vma holds the view, the view the section, and the view file the
+ * module: the core calls ->close and only then fputs the file, whose
+ * release runs before the VFS drops the module reference.  No module
+ * code runs after the last module reference is gone, and sections need
+ * no module reference of their own.  Shared writes go through
+ * ->page_mkwrite, which dirties the page before the pte becomes
+ * writable, so shmem never drops a written page as clean.  The price of
+ * a vm_file that is not the shmem file: rmap cannot find these ptes, so
+ * a page stays resident (not swapped, not migrated) while some view maps
+ * it; munmap hands it back to shmem, dirty bit included.
  *
  * Lifetime: a section is referenced by its view fds, by views queued in
- * messages and by its mappings; the last one going frees its pages and
- * its charge.  Each section is charged, size rounded up to pages and one
- * count, to its creator's euid (max_section_bytes, max_sections).
+ * messages and by the view files of its mappings; the last one going
+ * frees its pages and its charge.  Each section is charged, size rounded
+ * up to pages and one count, to its creator's euid (max_section_bytes,
+ * max_sections) for all that time, whoever holds the last reference.
  */
 #include <linux/anon_inodes.h>
 #include <linux/cred.h>
@@ -34,6 +46,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pagemap.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -73,7 +86,6 @@ struct lrpc_section {
 	u64 size;
 	u64 charge;
 	struct file *shmem;
-	const struct vm_operations_struct *shmem_ops;
 	kuid_t owner;
 	struct pid *creator;
 };
@@ -171,8 +183,6 @@ static void section_free(struct kref *ref)
 	sec_uncharge(sec->owner, sec->charge);
 	put_pid(sec->creator);
 	kfree(sec);
-	/* mappings outlive fds: each section holds the module */
-	module_put(THIS_MODULE);
 }
 
 static void section_put(struct lrpc_section *sec)
@@ -207,11 +217,11 @@ void lrpc_view_free(struct lrpc_view *view)
 	kfree(view);
 }
 
+/* The vma's vm_file is a view of the section: it keeps the section. */
 static void section_vm_open(struct vm_area_struct *vma)
 {
 	struct lrpc_section *sec = vma->vm_private_data;
 
-	kref_get(&sec->ref);
 	atomic_inc(&sec->mappings);
 }
 
@@ -220,39 +230,49 @@ static void section_vm_close(struct vm_area_struct *vma)
 	struct lrpc_section *sec = vma->vm_private_data;
 
 	atomic_dec(&sec->mappings);
-	section_put(sec);
 }
 
 static vm_fault_t section_vm_fault(struct vm_fault *vmf)
 {
 	struct lrpc_section *sec = vmf->vma->vm_private_data;
+	struct page *page;
 
-	return sec->shmem_ops->fault(vmf);
+	if (vmf->pgoff >= sec->charge >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	page = shmem_read_mapping_page(sec->shmem->f_mapping, vmf->pgoff);
+	if (IS_ERR(page))
+		return vmf_error(PTR_ERR(page));
+	/* the reference goes to the pte; the core locks the page */
+	vmf->page = page;
+	return 0;
 }
 
-static vm_fault_t section_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
-				       pgoff_t end)
+static vm_fault_t section_vm_page_mkwrite(struct vm_fault *vmf)
 {
 	struct lrpc_section *sec = vmf->vma->vm_private_data;
+	struct page *page = vmf->page;
 
-	if (!sec->shmem_ops->map_pages)
-		return 0;
-	return sec->shmem_ops->map_pages(vmf, start, end);
+	lock_page(page);
+	/* sealed, never truncated: but never dirty a page shmem let go */
+	if (page->mapping != sec->shmem->f_mapping) {
+		unlock_page(page);
+		return VM_FAULT_NOPAGE;
+	}
+	set_page_dirty(page);
+	return VM_FAULT_LOCKED;
 }
 
 static const struct vm_operations_struct section_vm_ops = {
 	.open		= section_vm_open,
 	.close		= section_vm_close,
 	.fault		= section_vm_fault,
-	.map_pages	= section_vm_map_pages,
+	.page_mkwrite	= section_vm_page_mkwrite,
 };
 
 static int view_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct lrpc_view *view = file->private_data;
-	struct lrpc_section *sec = view->sec;
 	unsigned long npages = PAGE_ALIGN(view->len) >> PAGE_SHIFT;
-	int ret;
 
 	if (view->received && view->mm != current->mm)
 		return -EACCES;
@@ -266,17 +286,10 @@ static int view_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_flags &= ~VM_MAYWRITE;
 	}
 	vma->vm_flags |= VM_DONTEXPAND;
+	/* from here on vm_pgoff indexes the shmem file */
 	vma->vm_pgoff += view->off >> PAGE_SHIFT;
-
-	vma_set_file(vma, sec->shmem);
-	ret = call_mmap(sec->shmem, vma);
-	if (ret)
-		return ret;
-	if (WARN_ON_ONCE(!vma->vm_ops || !vma->vm_ops->fault))
-		return -ENODEV;
-	WRITE_ONCE(sec->shmem_ops, vma->vm_ops);
 	vma->vm_ops = &section_vm_ops;
-	vma->vm_private_data = sec;
+	vma->vm_private_data = view->sec;
 	section_vm_open(vma);
 	return 0;
 }
@@ -372,7 +385,6 @@ long lrpc_section_create(void __user *uarg)
 			      &lrpc_section_next, GFP_KERNEL_ACCOUNT);
 	if (ret < 0)
 		goto err_fput;
-	__module_get(THIS_MODULE);
 
 	/* from here on the view owns the section */
 	view = view_new(sec, 0, sec->size, true);

@@ -3,15 +3,18 @@
  * Sections: create, map, attach a view to a call, a reply and a one-way
  * message; the receiver maps it without a copy, read-only unless write
  * was granted; per-user limits; memory goes when the last fd and the
- * last mapping go, including after kill -9.
+ * last mapping go, including after kill -9; a mapping holds the module.
  *
  *   client (parent)                      server (forked child)
  *   section fd --mmap rw                 port fd
  *   comm fd ----CALL + view------------> REPLY_RECV: view_fd --mmap
  *           <---reply (+ view)---------
  */
+#include <dirent.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "sec_util.h"
@@ -412,6 +415,53 @@ TEST_F(pair, received_view_maps_only_in_the_receiver)
 	close(sec);
 }
 
+/*
+ * What a receiver writes through a shared view stays in the section:
+ * read faults first (the ptes start read-only), then writes, munmap and
+ * map again; a private mapping's writes stay private.  The creator has
+ * let go of the section before any of it.
+ */
+TEST_F(pair, written_view_survives_remap)
+{
+	const size_t len = 16 * 4096;
+	struct lrpc_view_attach va;
+	struct lrpc_msg_info info;
+	size_t i, nonzero = 0;
+	volatile char *v;
+	char buf[8], *p;
+	int sec;
+
+	sec = sec_create(self->dev, len - 100, NULL);
+	ASSERT_LE(0, sec);
+	sec_view(&va, sec, 0, 0, LRPC_VIEW_F_WRITE);
+	ASSERT_EQ(0, sec_send(self->comm, "w", 1, &va));
+	close(sec);
+	ASSERT_EQ(0, lrpc_recv_port(self->port, buf, sizeof(buf), 1000 * MS, &info));
+	ASSERT_LE(0, info.view_fd);
+	ASSERT_EQ(LRPC_VIEW_F_WRITE, info.view_flags);
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, info.view_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	v = p;
+	for (i = 0; i < len; i += 4096)
+		nonzero += v[i] != 0;
+	EXPECT_EQ(0, nonzero);
+	sec_fill(p, len, 0xabc);
+	munmap(p, len);
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, info.view_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, sec_check(p, len, 0xabc));
+	memset(p, 0x55, len);
+	munmap(p, len);
+
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, info.view_fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, sec_check(p, len, 0xabc));
+	munmap(p, len);
+	close(info.view_fd);
+}
+
 TEST(create_arguments)
 {
 	struct lrpc_section_create sc;
@@ -576,6 +626,171 @@ TEST_F(limits, kill_9_frees_everything)
 	close(fd);
 	close(pipefd[0]);
 	close(pipefd[1]);
+}
+
+/* "name=value ..." of the module's parameters now, to load it back so. */
+static int module_params(const char *mod, char *out, size_t size)
+{
+	char path[PATH_MAX], val[128];
+	struct dirent *d;
+	size_t used = 0;
+	DIR *dir;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/parameters", mod);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	out[0] = 0;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/module/%s/parameters/%s",
+			 mod, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(val, sizeof(val), f))
+			val[0] = 0;
+		fclose(f);
+		val[strcspn(val, "\n")] = 0;
+		n = snprintf(out + used, size - used, "%s%s=%s",
+			     used ? " " : "", d->d_name, val);
+		if (n < 0 || (size_t)n >= size - used) {
+			closedir(dir);
+			return -1;
+		}
+		used += n;
+	}
+	closedir(dir);
+	return 0;
+}
+
+static long module_refcnt(const char *mod)
+{
+	char path[PATH_MAX];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", mod);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Last (its own fixture, declared last): a mapping of a received view, every lrpc fd closed, still holds
+ * the module (its code serves the faults); after munmap it unloads.  It
+ * is loaded back as it was, for whatever runs next.
+ */
+FIXTURE(unload) {
+};
+
+FIXTURE_SETUP(unload)
+{
+}
+
+FIXTURE_TEARDOWN(unload)
+{
+}
+
+TEST_F(unload, mapped_view_holds_the_module)
+{
+	char ko[PATH_MAX], params[2048], *slash;
+	int dev, port, comm, sconn, sec, fd, i, busy_errno = 0, busy_ret;
+	int unloaded = -1, loaded = -1;
+	const size_t len = 4 * 4096;
+	struct lrpc_view_attach va;
+	struct lrpc_msg_info info;
+	const char *name;
+	long refcnt;
+	char buf[8];
+	char *p, *q;
+	ssize_t n;
+
+	if (!getenv("LRPC_GUEST"))
+		SKIP(return, "only inside the test guest");
+	/* build/selftests/sections/sections_test -> kmod/lrpc.ko */
+	n = readlink("/proc/self/exe", ko, sizeof(ko) - 16);
+	ASSERT_LT(0, n);
+	ko[n] = 0;
+	for (i = 0; i < 4; i++) {
+		slash = strrchr(ko, '/');
+		if (slash)
+			*slash = 0;
+	}
+	strcat(ko, "/kmod/lrpc.ko");
+	if (access(ko, R_OK))
+		SKIP(return, "no %s", ko);
+	if (module_refcnt("lrpc") != 0)
+		SKIP(return, "lrpc is in use by something else");
+	ASSERT_EQ(0, module_params("lrpc", params, sizeof(params)));
+
+	name = lrpc_name("secmod");
+	dev = lrpc_open();
+	ASSERT_LE(0, dev);
+	port = lrpc_port(dev, name, LRPC_MODE_ALL, 0);
+	ASSERT_LE(0, port);
+	comm = sec_connect_pair(dev, port, name, &sconn);
+	ASSERT_LE(0, comm);
+	ASSERT_LE(0, sconn);
+	sec = sec_create(dev, len, NULL);
+	ASSERT_LE(0, sec);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, sec, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	sec_fill(p, len, 0x77);
+	munmap(p, len);
+	sec_view(&va, sec, 0, 0, LRPC_VIEW_F_WRITE);
+	ASSERT_EQ(0, sec_send(comm, "m", 1, &va));
+	ASSERT_EQ(0, lrpc_recv_port(port, buf, sizeof(buf), 1000 * MS, &info));
+	ASSERT_LE(0, info.view_fd);
+	q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, info.view_fd, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	close(info.view_fd);
+	close(sec);
+	close(comm);
+	close(sconn);
+	close(port);
+	close(dev);
+
+	refcnt = module_refcnt("lrpc");
+	busy_ret = syscall(SYS_delete_module, "lrpc", O_NONBLOCK);
+	busy_errno = errno;
+	/* its faults still work: nothing is mapped in yet */
+	EXPECT_EQ(-1, sec_check(q, len, 0x77));
+	sec_fill(q, len, 0x78);
+	munmap(q, len);
+
+	if (busy_ret == 0) {
+		unloaded = 0;
+	} else {
+		for (i = 0; i < 50; i++) {
+			unloaded = syscall(SYS_delete_module, "lrpc", O_NONBLOCK);
+			if (!unloaded)
+				break;
+			usleep(100 * 1000);
+		}
+	}
+	if (!unloaded) {
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		loaded = fd < 0 ? -1 : syscall(SYS_finit_module, fd, params, 0);
+		if (fd >= 0)
+			close(fd);
+	}
+	EXPECT_EQ(1, refcnt);
+	EXPECT_EQ(-1, busy_ret);
+	EXPECT_EQ(EWOULDBLOCK, busy_errno);
+	ASSERT_EQ(0, unloaded);
+	ASSERT_EQ(0, loaded) TH_LOG("finit_module %s \"%s\": %s", ko, params,
+				     strerror(errno));
+	dev = lrpc_open();
+	EXPECT_LE(0, dev);
+	close(dev);
 }
 
 TEST_HARNESS_MAIN

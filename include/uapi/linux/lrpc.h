@@ -187,7 +187,10 @@
  *	view mapping can be grown by mremap.  Sharing: the receiver sees
  *	the sender's later writes and, with a write grant, the sender sees
  *	the receiver's -- [out] data is written in place, then a short
- *	inline reply tells the caller it is there.
+ *	inline reply tells the caller it is there.  A page that any view
+ *	maps stays resident (it is not swapped out) until unmapped.  A
+ *	mapping holds the module, like an open fd: rmmod fails (EAGAIN)
+ *	until every view is unmapped.
  *
  * LRPC_IOC_VIEW_INFO (section fd or view fd)
  *	out: struct lrpc_view_info: section_id, offset of the view in the
