@@ -157,7 +157,12 @@
  *	     any page range within size rounded up to pages; id, the
  *	     section's id as netlink lists it.  The pages read as zero.
  *	The section is charged, size rounded up to pages, to the caller's
- *	euid until its last view fd, queued view and mapping are gone.
+ *	euid until its last view fd, queued view and mapping are gone,
+ *	whoever holds them: a receiver that keeps a view fd or a mapping
+ *	keeps the section, its pages and the creator's charge after the
+ *	creator has closed everything (as an ALPC view keeps its section).
+ *	The creator cannot revoke a view; a receiver should close and
+ *	unmap what it is done with.
  *	errors: -EINVAL size 0, flags, id or reserved not zero; -EFBIG
  *		size > max_section_bytes; -EDQUOT the uid would exceed
  *		max_section_bytes or max_sections; -ENOMEM; -EMFILE.
