@@ -27,6 +27,7 @@
 struct pending {
 	struct pending *next;
 	uint32_t call_id;
+	bool is_bind;		/* waits for bind_ack / alter_context_resp */
 	bool done;
 	bool got_first;
 	int status;		/* < 0: error */
@@ -308,6 +309,14 @@ static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
 	p = find_pending(b, pdu->hdr.call_id);
 	if (!p)
 		goto out;	/* an orphaned call's late answer */
+	/* an answer of the wrong kind for this call id */
+	if (p->is_bind != (pdu->hdr.ptype == RPC_PT_BIND_ACK ||
+			   pdu->hdr.ptype == RPC_PT_BIND_NAK ||
+			   pdu->hdr.ptype == RPC_PT_ALTER_CONTEXT_RESP) &&
+	    pdu->hdr.ptype != RPC_PT_SHUTDOWN) {
+		ret = -rpc_s_protocol_error;
+		goto out;
+	}
 	switch (pdu->hdr.ptype) {
 	case RPC_PT_BIND_ACK:
 	case RPC_PT_BIND_NAK:
@@ -601,6 +610,7 @@ static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *ifac
 	if (ret < 0)
 		goto out;
 	p.call_id = e.call_id;
+	p.is_bind = true;
 	add_pending(b, &p);
 	pthread_mutex_lock(&b->send_lock);
 	ret = send_pdu(b, &buf, deadline);
@@ -685,6 +695,7 @@ static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *ifac
 	ret = result;
 out:
 	free(p.frame);
+	__rpc_buf_free(&p.stub);
 	__rpc_buf_free(&buf);
 	free(pdu);
 	return ret;
