@@ -74,8 +74,12 @@ int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
 	ret = rpc_call_raw(b, &iface->id, (uint16_t)opnum, buf.data, buf.len,
 			   &reply);
 	ndr_buf_release(&buf);
-	if (ret < 0)
-		return set_status(ret);
+	if (ret < 0) {
+		set_status(ret);
+		if (reply.fault && reply.fault != nca_s_fault_cancel)
+			last_status = reply.fault;	/* verbatim */
+		return ret;
+	}
 	if (!cli_arena) {
 		cli_arena = calloc(1, sizeof(*cli_arena));
 		if (!cli_arena) {

@@ -334,7 +334,10 @@ static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
 		p->fault = pdu->response.status ? pdu->response.status
 						: nca_s_fault_unspec;
 		memcpy(p->drep, pdu->hdr.drep, 4);
-		p->status = -(int)p->fault;
+		/* HRESULT-style statuses (>= 0x80000000) do not fit a
+		 * negative int: the exact value is in rpc_reply.fault */
+		p->status = p->fault <= INT32_MAX ? -(int)p->fault
+						  : -rpc_s_call_failed;
 		p->done = true;
 		break;
 	case RPC_PT_RESPONSE:

@@ -124,10 +124,13 @@ void rpc_binding_reset(struct rpc_binding *b);
 /*
  * A raw call: stub data in, stub data out.  The [in] octets must be
  * encoded in the syntax rpc_binding_syntax() returned and in the byte
- * order of the binding (see rpc_binding_big_endian()).  On success *out
- * (malloc()ed) holds the response stub data and drep its label; returns
- * 0.  A fault returns -STATUS where STATUS is the fault status, also
- * stored in *fault when fault != NULL (0 otherwise).
+ * order of the binding (see rpc_binding_big_endian()).  On success
+ * reply->data (malloc()ed) holds the response stub data and reply->drep
+ * its label; returns 0.  A fault returns -STATUS where STATUS is the
+ * fault status (-rpc_s_call_failed for HRESULT-style values >=
+ * 0x80000000), and reply->fault holds it verbatim (0 without a fault);
+ * nca_s_fault_cancel after a cancel returns -rpc_s_call_cancelled.
+ * Statuses below 1700 read like -errno: check reply->fault.
  */
 struct rpc_reply {
 	uint8_t *data;
