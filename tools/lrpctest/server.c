@@ -387,8 +387,10 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (!neps)
+	if (!neps) {
 		eps[neps++] = "ncacn_ip_tcp:127.0.0.1[]";
+		eps[neps++] = "ncalrpc:[]";
+	}
 
 	ret = rpc_server_create(&srv);
 	if (ret < 0) {

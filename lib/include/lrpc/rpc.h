@@ -28,7 +28,32 @@
  *   max_frag=N         max_xmit_frag/max_recv_frag offered (1432..65535)
  *   timeout=MS         per-call time-out (also rpc_binding_set_timeout)
  *   nobtfn             do not offer bind time feature negotiation
+ *   nolocal            ncacn_ip_tcp/ncadg_ip_udp: never route to ncalrpc
+ *                      (see "Local RPC" below; also LRPC_NO_LOCAL=1)
+ *   nokernel           ncalrpc: use the AF_UNIX fallback, not /dev/lrpc
  *
+ * ------------------------------------------------------------------------
+ * Local RPC (ncalrpc)
+ *
+ * "ncalrpc:[E]": E is 1..48 printable ASCII characters without '/'
+ * ("ncalrpc:[]" on a server: a dynamic name, "LRPC-" + 16 hex digits).
+ * A server listens on the abstract AF_UNIX socket "\0lrpc/E" and, when
+ * /dev/lrpc can be opened, also on the kernel connection port
+ * "ncalrpc.E" (any local user may connect to either; a manager that
+ * cares asks rpc_call_ctx_peer_cred()).  A client goes through the
+ * kernel when the port exists -- one LRPC_IOC_CALL per call, large
+ * arguments in sections -- and through the socket otherwise, with the
+ * same semantics: presentation negotiation, faults, cancel, time-outs,
+ * context handles run down when the client goes away, concurrent calls.
+ * LRPC_NO_KERNEL=1 in the environment keeps a process off /dev/lrpc
+ * (a server then creates no kernel port).
+ *
+ * Routing: the first call on a binding to ncacn_ip_tcp (or ncadg_ip_udp)
+ * whose host is this machine (127.0.0.0/8, ::1, a local interface
+ * address, "localhost", the host name) asks the endpoint mapper for an
+ * ncalrpc endpoint of the interface; when there is one with a kernel
+ * port, the binding uses it for good (rpc_binding_reset() decides
+ * again).  The endpoint mapper interface itself is never routed.
  */
 #ifndef LRPC_RPC_H
 #define LRPC_RPC_H
@@ -166,6 +191,14 @@ bool rpc_call_ctx_cancelled(const struct rpc_call_ctx *ctx);
 void rpc_call_ctx_object(const struct rpc_call_ctx *ctx, rpc_uuid_t *obj);
 uint16_t rpc_call_ctx_opnum(const struct rpc_call_ctx *ctx);
 struct rpc_server *rpc_call_ctx_server(const struct rpc_call_ctx *ctx);
+/*
+ * Who is calling, for local callers: through the kernel, the process
+ * (tgid), euid and egid stamped on this request; over the AF_UNIX
+ * fallback, those of the process that connected (SO_PEERCRED).  Any
+ * pointer may be NULL.  -EOPNOTSUPP for a network caller.
+ */
+int rpc_call_ctx_peer_cred(const struct rpc_call_ctx *ctx, pid_t *pid,
+			   uid_t *uid, gid_t *gid);
 
 /* ---- the server ----------------------------------------------------- */
 
