@@ -47,17 +47,22 @@ wait "$tpid" 2>/dev/null
 dissect() { tshark -r "$cap" -2 -d "tcp.port==$port,dcerpc" "$@" 2>/dev/null; }
 total=$(dissect -Y dcerpc | wc -l)
 ok $([ "$total" -gt 100 ]; echo $?) "capture holds $total DCE/RPC frames"
-bad=$(dissect -Y '_ws.malformed || _ws.expert.severity >= error')
+# dumpcap can drop segments of the bulk transfers on a loaded machine;
+# a stream with a hole cannot be dissected past it, so such streams are
+# left out of the strict checks (and said so)
+lost_streams=$(dissect -Y 'tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment' \
+	-T fields -e tcp.stream | sort -un | tr '\n' ' ')
+excl=
+if [ -n "$lost_streams" ]; then
+	echo "# capture lost segments in TCP stream(s) $lost_streams: not judged"
+	excl=" && !(tcp.stream in {$lost_streams})"
+fi
+bad=$(dissect -Y "(_ws.malformed || _ws.expert.severity >= error)$excl")
 ok $([ -z "$bad" ]; echo $?) "no malformed frame, no error-level expert item"
 [ -z "$bad" ] || echo "$bad" | head -20 | sed 's/^/# /'
-lost=$(dissect -Y 'tcp.analysis.lost_segment' | wc -l)
-undis=$(dissect -Y 'tcp.len > 0 && !dcerpc && !tcp.reassembled_in && !tcp.analysis.retransmission')
-if [ "$lost" = 0 ]; then
-	ok $([ -z "$undis" ]; echo $?) "every payload dissects as DCE/RPC"
-	[ -z "$undis" ] || echo "$undis" | head -10 | sed 's/^/# /'
-else
-	skip "every payload dissects as DCE/RPC" "capture lost $lost segments"
-fi
+undis=$(dissect -Y "tcp.len > 0 && !dcerpc && !tcp.reassembled_in && !tcp.analysis.retransmission$excl")
+ok $([ -z "$undis" ]; echo $?) "every payload dissects as DCE/RPC"
+[ -z "$undis" ] || echo "$undis" | head -10 | sed 's/^/# /'
 types=$(dissect -T fields -e dcerpc.pkt_type -Y dcerpc | tr ',' '\n' | sort -un | tr '\n' ' ')
 echo "# PDU types seen: $types"
 for t in 0 2 3 11 12 14 15 18 19; do
