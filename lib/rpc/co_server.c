@@ -3,8 +3,8 @@
  * Connection-oriented server engine.  A pool of threads (leader/follower,
  * up to max_calls) shares one level-triggered epoll set: the leader reads
  * and frames the PDUs of every connection (non-blocking), answers binds
- * inline, and on a complete request passes the leadership on and runs
- * the call itself.  Responses go to a per-connection output queue that
+ * inline, and runs a complete request itself; a standby takes the
+ * leadership over if that call takes long (see "Threads" below).  Responses go to a per-connection output queue that
  * the calling thread flushes, or the leader drains on EPOLLOUT; a
  * connection whose queue is large or that has too many calls running is
  * not read from until it drains, so a slow or hostile client only delays
@@ -687,15 +687,29 @@ static void execute_call(struct rpc_call_ctx *call)
 }
 
 /*
- * Threads: leader/follower.  One thread at a time (the leader) waits in
- * epoll_wait() and reads; when it has a complete request it hands the
- * leadership to an idle thread (or a new one, up to max_threads) and runs
- * the call itself, so a call costs no hand-off between threads on its
- * critical path.  When no thread can take over, the call is queued and
- * the next thread that finishes its call runs it.  The epoll set is
- * level-triggered: events the old leader did not get to are reported to
- * the new one again.
+ * Threads: leader/follower with lazy hand-off.  One thread at a time (the
+ * leader) waits in epoll_wait() and reads; a complete request it runs
+ * itself, at once, and then goes on leading: a short call costs no
+ * thread switch at all.  A standby thread watches: when the leader's
+ * call has run for LEAD_TAKEOVER_NS, the standby takes the leadership
+ * (the epoll set and the reading) and the old leader, once its call is
+ * done, becomes a follower.  So a long or blocking call delays other
+ * connections by about that much, never more.  The standby ticks every
+ * millisecond only within a second of the last call; idle, it sleeps.
+ * The epoll set is level-triggered, so a new leader sees whatever the
+ * old one did not read.  Calls that cannot start at once (more than one
+ * request read in one go) are queued for the followers.
  */
+#define LEAD_TAKEOVER_NS	(2 * 1000000LL)
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static void *srv_thread(void *arg);
 
 /* srv->lock held */
@@ -756,8 +770,9 @@ static void accept_conns(struct rpc_server *srv, struct srv_listener *l);
 static bool conn_read(struct conn *c);
 static void conn_close(struct conn *c);
 
-/* Lead until there is a call to run (returned) or the server stops. */
-static struct rpc_call_ctx *lead(struct rpc_server *srv)
+/* Lead until the server stops (false) or a standby takes the leadership
+ * while this thread runs a call (true). */
+static bool lead(struct rpc_server *srv)
 {
 	struct epoll_event ev[64];
 
@@ -791,32 +806,95 @@ static struct rpc_call_ctx *lead(struct rpc_server *srv)
 		}
 		if (ready_head) {
 			struct rpc_call_ctx *call = ready_head, *more;
-			bool handed = false;
+			unsigned int gen;
+			bool taken;
 
 			more = call->rnext;
 			ready_head = NULL;
-			pthread_mutex_lock(&srv->lock);
-			if (srv->nidle || srv->nthreads < srv->max_threads) {
-				srv->leader = false;
-				if (srv->nidle)
-					pthread_cond_signal(&srv->work_cv);
-				else
-					spawn_locked(srv);
-				handed = true;
-			}
-			pthread_mutex_unlock(&srv->lock);
 			while (more) {
 				struct rpc_call_ctx *m = more;
 
 				more = m->rnext;
 				submit(srv, m);
 			}
-			if (handed)
-				return call;
-			submit(srv, call);	/* nobody to lead: queue it */
+			pthread_mutex_lock(&srv->lock);
+			gen = srv->lead_gen;
+			srv->lead_exec = true;
+			srv->lead_exec_since = mono_ns();
+			srv->last_exec = srv->lead_exec_since;
+			if (srv->standby && srv->standby_idle)
+				pthread_cond_signal(&srv->standby_cv);
+			else if (!srv->standby && srv->nidle)
+				pthread_cond_signal(&srv->work_cv);
+			else if (!srv->standby &&
+				 srv->nthreads < srv->max_threads)
+				spawn_locked(srv);
+			pthread_mutex_unlock(&srv->lock);
+			execute(call);
+			pthread_mutex_lock(&srv->lock);
+			taken = srv->lead_gen != gen;
+			if (!taken)
+				srv->lead_exec = false;
+			pthread_mutex_unlock(&srv->lock);
+			if (taken)
+				return true;
 		}
 	}
-	return NULL;
+	return false;
+}
+
+/* srv->lock held; runs lead() and gives the leadership back when done */
+static void lead_locked(struct rpc_server *srv)
+{
+	bool lost;
+
+	srv->leader = true;
+	pthread_mutex_unlock(&srv->lock);
+	lost = lead(srv);
+	pthread_mutex_lock(&srv->lock);
+	if (!lost) {
+		srv->leader = false;	/* stopping */
+		pthread_cond_broadcast(&srv->idle_cv);
+	}
+}
+
+/* srv->lock held: watch the leader; true when this thread took over */
+static bool standby_locked(struct rpc_server *srv)
+{
+	srv->standby = true;
+	while (!atomic_load(&srv->stop) && !srv->jq_head && srv->leader) {
+		int64_t now = mono_ns();
+
+		if (srv->lead_exec &&
+		    now - srv->lead_exec_since > LEAD_TAKEOVER_NS) {
+			srv->lead_gen++;
+			srv->lead_exec = false;
+			srv->standby = false;
+			/* someone else watches the new leader */
+			if (srv->nidle)
+				pthread_cond_signal(&srv->work_cv);
+			else if (srv->nthreads < srv->max_threads)
+				spawn_locked(srv);
+			return true;
+		}
+		if (now - srv->last_exec > 1000000000LL) {
+			srv->standby_idle = true;
+			pthread_cond_wait(&srv->standby_cv, &srv->lock);
+			srv->standby_idle = false;
+		} else {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&srv->standby_cv, &srv->lock, &ts);
+		}
+	}
+	srv->standby = false;
+	return false;
 }
 
 static void *srv_thread(void *arg)
@@ -841,18 +919,13 @@ static void *srv_thread(void *arg)
 		if (atomic_load(&srv->stop))
 			break;
 		if (!srv->leader) {
-			struct rpc_call_ctx *call;
-
-			srv->leader = true;
-			pthread_mutex_unlock(&srv->lock);
-			call = lead(srv);
-			if (call)
-				execute(call);	/* leadership passed on */
-			pthread_mutex_lock(&srv->lock);
-			if (!call) {
-				srv->leader = false;	/* stopping */
-				pthread_cond_broadcast(&srv->idle_cv);
-			}
+			lead_locked(srv);
+			continue;
+		}
+		if (!srv->standby) {
+			/* the leadership moves without srv->leader changing */
+			if (standby_locked(srv))
+				lead_locked(srv);
 			continue;
 		}
 		{
@@ -1492,6 +1565,7 @@ static void teardown(struct rpc_server *srv)
 
 	pthread_mutex_lock(&srv->lock);
 	pthread_cond_broadcast(&srv->work_cv);	/* followers: run the queue */
+	pthread_cond_broadcast(&srv->standby_cv);
 	while (srv->leader)
 		pthread_cond_wait(&srv->idle_cv, &srv->lock);
 	pthread_mutex_unlock(&srv->lock);
@@ -1526,6 +1600,7 @@ static void teardown(struct rpc_server *srv)
 	}
 	pthread_mutex_lock(&srv->lock);
 	pthread_cond_broadcast(&srv->work_cv);
+	pthread_cond_broadcast(&srv->standby_cv);
 	while (srv->nthreads)
 		pthread_cond_wait(&srv->idle_cv, &srv->lock);
 	pthread_mutex_unlock(&srv->lock);
@@ -1546,6 +1621,7 @@ int rpc_server_create(struct rpc_server **out)
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->work_cv, NULL);
 	pthread_cond_init(&srv->idle_cv, NULL);
+	pthread_cond_init(&srv->standby_cv, NULL);
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	srv->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (srv->epfd < 0 || srv->evfd < 0) {
@@ -1825,6 +1901,7 @@ void rpc_server_free(struct rpc_server *srv)
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->work_cv);
 	pthread_cond_destroy(&srv->idle_cv);
+	pthread_cond_destroy(&srv->standby_cv);
 	free(srv);
 }
 

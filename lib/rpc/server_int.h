@@ -76,7 +76,13 @@ struct rpc_server {
 	pthread_cond_t idle_cv;
 	struct job *jq_head, *jq_tail;
 	unsigned int nthreads, nidle, max_threads, jq_len;
-	bool leader;			/* a thread waits in epoll_wait */
+	bool leader;			/* a thread holds the leadership */
+	bool lead_exec;			/* ... and runs a call, since: */
+	int64_t lead_exec_since;	/* CLOCK_MONOTONIC ns */
+	int64_t last_exec;
+	unsigned int lead_gen;		/* bumped when a standby takes over */
+	bool standby, standby_idle;
+	pthread_cond_t standby_cv;
 	atomic_uint running;		/* calls executing */
 
 	bool loop_started;
