@@ -21,6 +21,28 @@
 #define LPC_MAX_PENDING	64	/* calls rpc_binding_cancel() reaches */
 #define LPC_MAX_OUT	(256u << 20)
 
+/*
+ * Sections for large [in] stub data are pooled per binding: a call takes
+ * a free one at least as large as its stub data (created in powers of two
+ * from LPC_POOL_MIN when none fits), copies the stub data into the
+ * creator's mapping kept with it, attaches it and gives it back when the
+ * reply is in (the server has then let go of it, or keeps only a
+ * read-only mapping it does not read until our next call with that
+ * section).  At most LPC_POOL_MAX sections and LPC_POOL_BYTES octets are
+ * kept; beyond that (concurrent calls, huge arguments) a section is used
+ * once and closed.  __rpc_lpc_close() closes them all.
+ */
+#define LPC_POOL_MAX	4
+#define LPC_POOL_MIN	(128u << 10)
+#define LPC_POOL_BYTES	(64u << 20)
+
+struct lpc_sect {
+	int fd;			/* section fd, -1: slot empty */
+	bool busy;
+	void *addr;		/* writable mapping of the whole section */
+	size_t size;
+};
+
 struct lpc_ctx {
 	struct rpc_syntax_id iface;
 	uint16_t ctx_id;
@@ -39,6 +61,7 @@ struct lpc_client {
 	struct lpc_ctx ctx[LPC_MAX_CTX];
 	unsigned int ncalls;
 	struct lrpc_call *pending[LPC_MAX_PENDING];
+	struct lpc_sect pool[LPC_POOL_MAX];	/* under lock */
 };
 
 bool __rpc_lpc_disabled(void)
@@ -77,6 +100,18 @@ int __rpc_lpc_dev(const struct lrpc_features **feat)
 	return dev_fd;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23
+#endif
+
+/* Fault a fresh writable section mapping in with one call rather than a
+ * trap (and a page_mkwrite) per page; a kernel without it just traps. */
+static void populate_write(void *m, size_t len)
+{
+	if (len > 16 * 4096)
+		madvise(m, len, MADV_POPULATE_WRITE);
+}
+
 /* A section of len octets holding data (mapped, copied, unmapped). */
 int __rpc_lpc_section(const void *data, size_t len)
 {
@@ -95,9 +130,119 @@ int __rpc_lpc_section(const void *data, size_t len)
 		close(sfd);
 		return -ENOMEM;
 	}
+	populate_write(m, len);
 	memcpy(m, data, len);
 	munmap(m, len);
 	return sfd;
+}
+
+static void sect_drop(struct lpc_sect *s)
+{
+	if (s->fd < 0)
+		return;
+	munmap(s->addr, s->size);
+	close(s->fd);
+	s->fd = -1;
+	s->addr = NULL;
+	s->size = 0;
+	s->busy = false;
+}
+
+/* A new mapped section of size octets into *s, or < 0. */
+static int sect_new(struct lpc_sect *s, size_t size)
+{
+	struct lrpc_section_create sc = { .size = size };
+	int fd = __rpc_lpc_dev(NULL), sfd;
+	void *m;
+
+	if (fd < 0 || !(dev_feat.features & LRPC_F_SECTIONS))
+		return -rpc_s_out_of_resources;
+	sfd = ioctl(fd, LRPC_IOC_SECTION_CREATE, &sc);
+	if (sfd < 0)
+		return errno == EFBIG || errno == EDQUOT ?
+		       -rpc_s_out_of_resources : -errno;
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
+	if (m == MAP_FAILED) {
+		close(sfd);
+		return -ENOMEM;
+	}
+	populate_write(m, size);
+	s->fd = sfd;
+	s->addr = m;
+	s->size = size;
+	s->busy = true;
+	return 0;
+}
+
+/*
+ * A section holding at least len octets for one call: a pooled one (the
+ * pointer into l->pool) or *tmp, used once.  NULL with *err set on
+ * failure.
+ */
+static struct lpc_sect *sect_get(struct lpc_client *l, size_t len,
+				 struct lpc_sect *tmp, int *err)
+{
+	struct lpc_sect *best = NULL, *empty = NULL, *victim = NULL;
+	size_t size = LPC_POOL_MIN, total = 0;
+	int i;
+
+	while (size < len && size < ((size_t)1 << 62))
+		size <<= 1;
+	pthread_mutex_lock(&l->lock);
+	for (i = 0; i < LPC_POOL_MAX; i++) {
+		struct lpc_sect *s = &l->pool[i];
+
+		if (s->fd < 0) {
+			if (!empty)
+				empty = s;
+			continue;
+		}
+		total += s->size;
+		if (s->busy)
+			continue;
+		if (s->size >= len && (!best || s->size < best->size))
+			best = s;
+		if (!victim || s->size < victim->size)
+			victim = s;
+	}
+	if (best) {
+		best->busy = true;
+		pthread_mutex_unlock(&l->lock);
+		return best;
+	}
+	/* grow: replace the smallest idle section when the pool is full
+	 * or would exceed its octets */
+	if (victim && (!empty || total + size > LPC_POOL_BYTES)) {
+		total -= victim->size;
+		sect_drop(victim);
+		empty = victim;
+	}
+	if (empty && size <= LPC_POOL_BYTES && total + size <= LPC_POOL_BYTES) {
+		*err = sect_new(empty, size);
+		pthread_mutex_unlock(&l->lock);
+		return *err < 0 ? NULL : empty;
+	}
+	pthread_mutex_unlock(&l->lock);
+	tmp->fd = -1;
+	*err = sect_new(tmp, len);
+	return *err < 0 ? NULL : tmp;
+}
+
+/* Give s back; drop: the call did not complete (the server may still
+ * read it), so it is not reused. */
+static void sect_put(struct lpc_client *l, struct lpc_sect *s,
+		     struct lpc_sect *tmp, bool drop)
+{
+	if (s == tmp) {
+		sect_drop(tmp);
+		return;
+	}
+	pthread_mutex_lock(&l->lock);
+	if (drop)
+		sect_drop(s);
+	else
+		s->busy = false;
+	pthread_mutex_unlock(&l->lock);
 }
 
 /* ---- mapped replies: rpc_reply_release() unmaps them ------------------- */
@@ -145,7 +290,9 @@ static int map_reply(int vfd, uint64_t vlen, uint64_t stub_len,
 	m = malloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	a = mmap(NULL, (size_t)vlen, PROT_READ, MAP_SHARED, vfd, 0);
+	/* populated: one call instead of a trap per page */
+	a = mmap(NULL, (size_t)vlen, PROT_READ, MAP_SHARED | MAP_POPULATE,
+		 vfd, 0);
 	if (a == MAP_FAILED) {
 		free(m);
 		return -ENOMEM;
@@ -337,6 +484,8 @@ int __rpc_lpc_connect(const char *endpoint, const struct lpc_params *p,
 		return -ENOMEM;
 	pthread_mutex_init(&l->lock, NULL);
 	l->fd = -1;
+	for (int i = 0; i < LPC_POOL_MAX; i++)
+		l->pool[i].fd = -1;
 	snprintf(l->endpoint, sizeof(l->endpoint), "%s", endpoint);
 	pthread_mutex_lock(&l->lock);
 	ret = do_connect(l, p, iface);
@@ -359,6 +508,8 @@ void __rpc_lpc_close(struct lpc_client *l)
 		return;
 	if (l->fd >= 0)
 		close(l->fd);
+	for (int i = 0; i < LPC_POOL_MAX; i++)
+		sect_drop(&l->pool[i]);
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }
@@ -514,6 +665,7 @@ int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 {
 	const struct lrpc_features *feat;
 	struct lrpc_view_attach va = { .fd = -1 }, *vap = NULL;
+	struct lpc_sect tmp = { .fd = -1 }, *sect = NULL;
 	struct lpc_hdr *h;
 	struct lpc_ctx ctx;
 	struct lrpc_call c;
@@ -530,12 +682,12 @@ int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		return ret;
 	len = hlen + inlen;
 	if (len > feat->max_inline_size) {
-		/* large [in]: a section the server maps (and may write) */
-		ret = __rpc_lpc_section(in, inlen);
-		if (ret < 0)
+		/* large [in]: a pooled section the server maps read-only */
+		sect = sect_get(l, inlen, &tmp, &ret);
+		if (!sect)
 			return ret;
-		va.fd = ret;
-		va.flags = LRPC_VIEW_F_WRITE;
+		memcpy(sect->addr, in, inlen);
+		va.fd = sect->fd;
 		vap = &va;
 		len = hlen;
 	}
@@ -592,7 +744,7 @@ int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 out:
 	if (got && c.msg.view_fd >= 0 && c.msg.view_len)
 		close(c.msg.view_fd);
-	if (va.fd >= 0)
-		close(va.fd);
+	if (sect)
+		sect_put(l, sect, &tmp, !got);
 	return ret < 0 ? ret : 0;
 }
