@@ -483,7 +483,8 @@ void __ndr_cx_free(struct ndr_cx *c)
 	free(c->stack);
 	free(c->fp);
 	free(c->alias);
-	free(c->caps);
+	if (c->caps != c->caps_small)
+		free(c->caps);
 	c->stack = NULL;
 	c->fp = NULL;
 	c->alias = NULL;

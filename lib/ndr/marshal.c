@@ -431,11 +431,12 @@ ssize_t ndr_marshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 			 void *const *args, enum ndr_syntax syntax,
 			 unsigned int flags, struct ndr_buf *out)
 {
-	struct ndr_cx c = { 0 };
+	struct ndr_cx c;
 	size_t start = out->len;
 	uint32_t i, want = dir == NDR_DIR_IN ? NDR_PF_IN : NDR_PF_OUT;
 	int ret = 0;
 
+	__ndr_cx_zero(&c);
 	if (!proc || (flags & ~NDR_F_ALL) || (out->len & 7) ||
 	    (syntax != NDR_SYNTAX_NDR20 && syntax != NDR_SYNTAX_NDR64) ||
 	    (dir != NDR_DIR_IN && dir != NDR_DIR_OUT))
@@ -467,10 +468,11 @@ ssize_t ndr_marshal_type(const struct ndr_type *t, const void *mem,
 			 enum ndr_syntax syntax, unsigned int flags,
 			 struct ndr_buf *out)
 {
-	struct ndr_cx c = { 0 };
+	struct ndr_cx c;
 	size_t start = out->len;
 	int ret;
 
+	__ndr_cx_zero(&c);
 	if (!t || (flags & ~NDR_F_ALL) || (out->len & 7) ||
 	    (syntax != NDR_SYNTAX_NDR20 && syntax != NDR_SYNTAX_NDR64))
 		return -EINVAL;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <lrpc/ndr.h>
 
@@ -75,11 +76,20 @@ struct ndr_cx {
 	int64_t *caps;		/* unmarshal [out]: a client buffer's capacity
 				   per REF parameter, -1 unknown (ndr.h) */
 
-	struct pending pend[32];
 	unsigned int npend;
-
 	unsigned int depth;
+
+	/* Last: only pend[0..npend) is ever read, so __ndr_cx_zero() leaves
+	 * it alone (zeroing it cost more than a null call's marshalling). */
+	struct pending pend[32];
+	int64_t caps_small[8];	/* caps for up to 8 parameters */
 };
+
+/* Zero a context, all but pend[] (see above). */
+static inline void __ndr_cx_zero(struct ndr_cx *c)
+{
+	memset(c, 0, offsetof(struct ndr_cx, pend));
+}
 
 /* layout.c */
 static inline bool ndr64(const struct ndr_cx *c) { return c->syntax == NDR_SYNTAX_NDR64; }

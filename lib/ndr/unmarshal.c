@@ -586,6 +586,7 @@ static int cx_init(struct ndr_cx *c, enum ndr_syntax syntax, const uint8_t drep[
 {
 	int ret;
 
+	__ndr_cx_zero(c);
 	if ((syntax != NDR_SYNTAX_NDR20 && syntax != NDR_SYNTAX_NDR64) ||
 	    !arena || (!data && len))
 		return -EINVAL;
@@ -676,7 +677,10 @@ static int client_caps(struct ndr_cx *c, void **args)
 	uint32_t i;
 	int ret;
 
-	c->caps = malloc((p->nparams ? p->nparams : 1) * sizeof(*c->caps));
+	if (p->nparams <= sizeof(c->caps_small) / sizeof(c->caps_small[0]))
+		c->caps = c->caps_small;	/* no malloc per call */
+	else
+		c->caps = malloc(p->nparams * sizeof(*c->caps));
 	if (!c->caps)
 		return -ENOMEM;
 	for (i = 0; i < p->nparams; i++) {
@@ -727,7 +731,7 @@ int ndr_unmarshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 		       struct ndr_arena *arena)
 {
 	uint32_t i, want = dir == NDR_DIR_IN ? NDR_PF_IN : NDR_PF_OUT;
-	struct ndr_cx c = { 0 };
+	struct ndr_cx c;
 	int ret;
 
 	if (!proc || !args || (dir != NDR_DIR_IN && dir != NDR_DIR_OUT))
@@ -766,7 +770,7 @@ ssize_t ndr_unmarshal_type(const struct ndr_type *t, void **memp,
 			   const void *data, size_t len,
 			   struct ndr_arena *arena)
 {
-	struct ndr_cx c = { 0 };
+	struct ndr_cx c;
 	int ret;
 
 	if (!t || !memp)
