@@ -6,6 +6,7 @@
  * half-way through an unmarshal frees everything with one release, and a
  * server bounds what one call may make it allocate with one limit.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include "ndr_int.h"
 
@@ -14,9 +15,48 @@
 
 struct ndr_arena_chunk {
 	struct ndr_arena_chunk *next;
-	uint64_t pad;		/* keeps data 16-aligned */
+	uint64_t size;		/* of data; also keeps data 16-aligned */
 	uint8_t data[];
 };
+
+/*
+ * One released regular chunk kept per thread: a server runs every call
+ * with a fresh arena, and a malloc() + free() of 64 KiB per call cost
+ * more than the rest of a null call's unmarshalling.  The thread's exit
+ * frees it (spare_key's destructor).
+ */
+static __thread struct ndr_arena_chunk *spare;
+static __thread bool spare_registered;
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static bool spare_key_ok;
+
+static void spare_exit(void *unused)
+{
+	(void)unused;
+	free(spare);
+	spare = NULL;
+}
+
+static void spare_key_init(void)
+{
+	spare_key_ok = !pthread_key_create(&spare_key, spare_exit);
+}
+
+/* Keep ch as the thread's spare: true when kept. */
+static bool spare_keep(struct ndr_arena_chunk *ch)
+{
+	if (spare || ch->size != CHUNK_SIZE)
+		return false;
+	if (!spare_registered) {
+		pthread_once(&spare_once, spare_key_init);
+		if (!spare_key_ok || pthread_setspecific(spare_key, (void *)1))
+			return false;
+		spare_registered = true;
+	}
+	spare = ch;
+	return true;
+}
 
 void ndr_arena_init(struct ndr_arena *a, size_t limit)
 {
@@ -28,9 +68,16 @@ static struct ndr_arena_chunk *new_chunk(struct ndr_arena *a, size_t size, bool 
 {
 	struct ndr_arena_chunk *ch;
 
-	ch = zero ? calloc(1, sizeof(*ch) + size) : malloc(sizeof(*ch) + size);
-	if (!ch)
-		return NULL;
+	if (!zero && size == CHUNK_SIZE && spare) {
+		ch = spare;
+		spare = NULL;
+	} else {
+		ch = zero ? calloc(1, sizeof(*ch) + size)
+			  : malloc(sizeof(*ch) + size);
+		if (!ch)
+			return NULL;
+	}
+	ch->size = size;
 	ch->next = a->chunks;
 	a->chunks = ch;
 	return ch;
@@ -92,7 +139,8 @@ void ndr_arena_release(struct ndr_arena *a)
 
 	for (ch = a->chunks; ch; ch = next) {
 		next = ch->next;
-		free(ch);
+		if (!spare_keep(ch))
+			free(ch);
 	}
 	ndr_arena_init(a, limit);
 }

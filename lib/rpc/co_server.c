@@ -59,7 +59,8 @@ struct rpc_call_ctx {
 	struct ndr_buf in;
 	atomic_bool cancelled;
 	atomic_bool orphaned;
-	struct ndr_arena *arena;
+	struct ndr_arena *arena;		/* &arena_s once used */
+	struct ndr_arena arena_s;
 	struct rpc_binding *binding;	/* rpc_call_ctx_binding() */
 	bool has_cred;			/* kernel path: cred from the message */
 	struct rpc_peer_cred cred;
@@ -152,9 +153,8 @@ void rpc_server_fault(uint32_t status)
 static struct ndr_arena *call_arena(struct rpc_call_ctx *call)
 {
 	if (!call->arena) {
-		call->arena = calloc(1, sizeof(*call->arena));
-		if (call->arena)
-			ndr_arena_init(call->arena, 0);
+		ndr_arena_init(&call->arena_s, 0);
+		call->arena = &call->arena_s;
 	}
 	return call->arena;
 }
@@ -210,10 +210,8 @@ static void call_free(struct rpc_call_ctx *call)
 {
 	atomic_fetch_sub(&call->conn->rx_bytes, call->in.len);
 	__rpc_buf_free(&call->in);
-	if (call->arena) {
+	if (call->arena)
 		ndr_arena_release(call->arena);
-		free(call->arena);
-	}
 	rpc_binding_free(call->binding);
 	free(call);
 }
