@@ -112,8 +112,9 @@ static void populate_write(void *m, size_t len)
 		madvise(m, len, MADV_POPULATE_WRITE);
 }
 
-/* A section of len octets holding data (mapped, copied, unmapped). */
-int __rpc_lpc_section(const void *data, size_t len)
+/* Create a section of len octets and map it writable at *mp: its fd,
+ * or < 0. */
+static int section_map(size_t len, void **mp)
 {
 	struct lrpc_section_create sc = { .size = len };
 	int fd = __rpc_lpc_dev(NULL), sfd;
@@ -131,6 +132,18 @@ int __rpc_lpc_section(const void *data, size_t len)
 		return -ENOMEM;
 	}
 	populate_write(m, len);
+	*mp = m;
+	return sfd;
+}
+
+/* A section of len octets holding data (mapped, copied, unmapped). */
+int __rpc_lpc_section(const void *data, size_t len)
+{
+	void *m;
+	int sfd = section_map(len, &m);
+
+	if (sfd < 0)
+		return sfd;
 	memcpy(m, data, len);
 	munmap(m, len);
 	return sfd;
@@ -151,22 +164,11 @@ static void sect_drop(struct lpc_sect *s)
 /* A new mapped section of size octets into *s, or < 0. */
 static int sect_new(struct lpc_sect *s, size_t size)
 {
-	struct lrpc_section_create sc = { .size = size };
-	int fd = __rpc_lpc_dev(NULL), sfd;
 	void *m;
+	int sfd = section_map(size, &m);
 
-	if (fd < 0 || !(dev_feat.features & LRPC_F_SECTIONS))
-		return -rpc_s_out_of_resources;
-	sfd = ioctl(fd, LRPC_IOC_SECTION_CREATE, &sc);
 	if (sfd < 0)
-		return errno == EFBIG || errno == EDQUOT ?
-		       -rpc_s_out_of_resources : -errno;
-	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, sfd, 0);
-	if (m == MAP_FAILED) {
-		close(sfd);
-		return -ENOMEM;
-	}
-	populate_write(m, size);
+		return sfd;
 	s->fd = sfd;
 	s->addr = m;
 	s->size = size;
