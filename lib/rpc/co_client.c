@@ -259,24 +259,6 @@ void rpc_reply_release(struct rpc_reply *r)
 
 /* ---- time ------------------------------------------------------------ */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int left(int64_t deadline)
-{
-	int64_t l;
-
-	if (deadline < 0)
-		return -1;
-	l = deadline - now_ms();
-	return l < 0 ? 0 : (int)(l > INT_MAX ? INT_MAX : l);
-}
-
 /* ---- receiving --------------------------------------------------------- */
 
 static struct pending *find_pending(struct rpc_binding *b, uint32_t id)
@@ -385,7 +367,7 @@ out:
  * as the socket has, so back-to-back PDUs cost one recv(). */
 static int read_frame(struct rpc_binding *b, int ms)
 {
-	int64_t deadline = ms < 0 ? -1 : now_ms() + ms;
+	int64_t deadline = ms < 0 ? -1 : __rpc_now_ms() + ms;
 
 	if (!b->rb) {
 		b->rb = malloc(CLI_RBUF);
@@ -415,7 +397,7 @@ static int read_frame(struct rpc_binding *b, int ms)
 			r = recv(b->fd, b->rb + b->rlen, CLI_RBUF - b->rlen, 0);
 		} else {
 			struct pollfd pf = { .fd = b->fd, .events = POLLIN };
-			int pr = poll(&pf, 1, left(deadline));
+			int pr = poll(&pf, 1, __rpc_left_ms(deadline));
 
 			if (pr < 0) {
 				if (errno == EINTR)
@@ -448,7 +430,7 @@ static int wait_pending(struct rpc_binding *b, struct pending *p,
 
 			b->reader = true;
 			pthread_mutex_unlock(&b->lock);
-			r = read_frame(b, left(deadline));
+			r = read_frame(b, __rpc_left_ms(deadline));
 			pthread_mutex_lock(&b->lock);
 			b->reader = false;
 			pthread_cond_broadcast(&b->cv);
@@ -469,7 +451,7 @@ static int wait_pending(struct rpc_binding *b, struct pending *p,
 				close(b->fd);
 				b->fd = -1;
 			}
-			if (r == 0 && !p->done && left(deadline) == 0)
+			if (r == 0 && !p->done && __rpc_left_ms(deadline) == 0)
 				return -ETIMEDOUT;
 			continue;
 		}
@@ -484,7 +466,7 @@ static int wait_pending(struct rpc_binding *b, struct pending *p,
 			pthread_cond_wait(&b->cv, &b->lock);
 		} else {
 			struct timespec ts;
-			int l = left(deadline);
+			int l = __rpc_left_ms(deadline);
 
 			if (!l)
 				return -ETIMEDOUT;
@@ -531,7 +513,7 @@ static int send_pdu(struct rpc_binding *b, const struct ndr_buf *buf,
 	pthread_mutex_unlock(&b->lock);
 	if (fd < 0)
 		return -rpc_s_call_failed;
-	ret = __rpc_write_all(fd, buf->data, buf->len, left(deadline));
+	ret = __rpc_write_all(fd, buf->data, buf->len, __rpc_left_ms(deadline));
 	return ret;
 }
 
@@ -551,7 +533,7 @@ static int send_simple(struct rpc_binding *b, uint8_t ptype, uint32_t call_id)
 	ret = __rpc_co_encode(&buf, &e, &pdu);
 	if (ret > 0) {
 		pthread_mutex_lock(&b->send_lock);
-		ret = send_pdu(b, &buf, now_ms() + 1000);
+		ret = send_pdu(b, &buf, __rpc_now_ms() + 1000);
 		pthread_mutex_unlock(&b->send_lock);
 	}
 	__rpc_buf_free(&buf);
@@ -761,7 +743,7 @@ static int ensure_ctx_once(struct rpc_binding *b,
 		}
 		ret = b->ops->connect(b->sb->netaddr, ep,
 				      (unsigned int)(deadline < 0 ? 0 :
-						     left(deadline) + 1), &fd);
+						     __rpc_left_ms(deadline) + 1), &fd);
 		free(resolved);
 		if (ret < 0)
 			goto out;
@@ -911,7 +893,7 @@ int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
 		return __rpc_lpc_syntax(b->lpc, &p, iface);
 	}
 	ret = ensure_ctx(b, iface, &c, b->timeout_ms ?
-			 now_ms() + b->timeout_ms : -1);
+			 __rpc_now_ms() + b->timeout_ms : -1);
 	return ret < 0 ? ret : c.syntax;
 }
 
@@ -963,7 +945,7 @@ int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	}
 	if (inlen > UINT32_MAX)
 		return -E2BIG;
-	deadline = b->timeout_ms ? now_ms() + b->timeout_ms : -1;
+	deadline = b->timeout_ms ? __rpc_now_ms() + b->timeout_ms : -1;
 	ret = ensure_ctx(b, iface, &ctx, deadline);
 	if (ret < 0)
 		return ret;

@@ -215,4 +215,10 @@ extern const struct rpc_transport_ops __rpc_transport_tcp;
 int __rpc_write_all(int fd, const void *p, size_t n, int ms);
 int __rpc_read_all(int fd, void *p, size_t n, int ms);
 
+/* CLOCK_MONOTONIC in milliseconds, and the milliseconds left until a
+ * deadline in that clock (deadline < 0: -1, no time-out; clamped to
+ * [0, INT_MAX]) for poll(). */
+int64_t __rpc_now_ms(void);
+int __rpc_left_ms(int64_t deadline);
+
 #endif /* LRPC_RPC_INT_H */

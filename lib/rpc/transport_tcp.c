@@ -177,7 +177,7 @@ const struct rpc_transport_ops *__rpc_transport_find(const char *protseq)
 	return NULL;
 }
 
-static int64_t now_ms(void)
+int64_t __rpc_now_ms(void)
 {
 	struct timespec ts;
 
@@ -185,20 +185,20 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int left_ms(int64_t deadline)
+int __rpc_left_ms(int64_t deadline)
 {
 	int64_t l;
 
 	if (deadline < 0)
 		return -1;
-	l = deadline - now_ms();
+	l = deadline - __rpc_now_ms();
 	return l < 0 ? 0 : (int)(l > 0x7fffffff ? 0x7fffffff : l);
 }
 
 int __rpc_write_all(int fd, const void *p, size_t n, int ms)
 {
 	const uint8_t *b = p;
-	int64_t deadline = ms < 0 ? -1 : now_ms() + ms;
+	int64_t deadline = ms < 0 ? -1 : __rpc_now_ms() + ms;
 
 	while (n) {
 		ssize_t r = send(fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -207,7 +207,8 @@ int __rpc_write_all(int fd, const void *p, size_t n, int ms)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {
-				int ret = wait_fd(fd, POLLOUT, left_ms(deadline));
+				int ret = wait_fd(fd, POLLOUT,
+						  __rpc_left_ms(deadline));
 
 				if (ret < 0)
 					return ret;
@@ -224,11 +225,11 @@ int __rpc_write_all(int fd, const void *p, size_t n, int ms)
 int __rpc_read_all(int fd, void *p, size_t n, int ms)
 {
 	uint8_t *b = p;
-	int64_t deadline = ms < 0 ? -1 : now_ms() + ms;
+	int64_t deadline = ms < 0 ? -1 : __rpc_now_ms() + ms;
 
 	while (n) {
 		ssize_t r;
-		int ret = wait_fd(fd, POLLIN, left_ms(deadline));
+		int ret = wait_fd(fd, POLLIN, __rpc_left_ms(deadline));
 
 		if (ret < 0)
 			return ret;
