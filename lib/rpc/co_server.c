@@ -640,6 +640,23 @@ static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *out,
 	return fault;
 }
 
+/* Unlink call from c's list of calls and free it. */
+static void call_unlink_free(struct conn *c, struct rpc_call_ctx *call)
+{
+	struct rpc_call_ctx **pp;
+
+	pthread_mutex_lock(&c->lock);
+	for (pp = &c->calls; *pp; pp = &(*pp)->next)
+		if (*pp == call) {
+			*pp = call->next;
+			c->ncalls--;
+			break;
+		}
+	conn_update_events(c);
+	pthread_mutex_unlock(&c->lock);
+	call_free(call);
+}
+
 static void execute_call(struct rpc_call_ctx *call);
 
 static void execute(struct rpc_call_ctx *call)
@@ -667,20 +684,7 @@ static void execute_call(struct rpc_call_ctx *call)
 	}
 	__rpc_buf_free(&out);
 
-	pthread_mutex_lock(&c->lock);
-	{
-		struct rpc_call_ctx **pp;
-
-		for (pp = &c->calls; *pp; pp = &(*pp)->next)
-			if (*pp == call) {
-				*pp = call->next;
-				c->ncalls--;
-				break;
-			}
-	}
-	conn_update_events(c);
-	pthread_mutex_unlock(&c->lock);
-	call_free(call);
+	call_unlink_free(c, call);
 	conn_put(c);
 }
 
@@ -1306,20 +1310,7 @@ static void handle_cancel(struct conn *c, const struct rpc_pdu *in,
 	pthread_mutex_unlock(&c->lock);
 	if (call && orphan && call->receiving) {
 		/* drop the half-received call */
-		pthread_mutex_lock(&c->lock);
-		{
-			struct rpc_call_ctx **pp;
-
-			for (pp = &c->calls; *pp; pp = &(*pp)->next)
-				if (*pp == call) {
-					*pp = call->next;
-					c->ncalls--;
-					break;
-				}
-		}
-		conn_update_events(c);
-		pthread_mutex_unlock(&c->lock);
-		call_free(call);
+		call_unlink_free(c, call);
 	}
 }
 
