@@ -208,6 +208,8 @@ struct rpc_transport_ops {
 };
 
 const struct rpc_transport_ops *__rpc_transport_find(const char *protseq);
+/* A sec_addr op: the endpoint itself ("" when none). */
+void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size);
 extern const struct rpc_transport_ops __rpc_transport_tcp;
 
 /* Bounded reads/writes with poll() time-outs (client side).  ms < 0: no

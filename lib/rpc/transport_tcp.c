@@ -148,7 +148,7 @@ next:
 	return 0;
 }
 
-static void tcp_sec_addr(const char *endpoint, char *out, size_t size)
+void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size)
 {
 	snprintf(out, size, "%s", endpoint ? endpoint : "");
 }
@@ -157,7 +157,7 @@ const struct rpc_transport_ops __rpc_transport_tcp = {
 	.protseq = "ncacn_ip_tcp",
 	.listen = tcp_listen,
 	.connect = tcp_connect,
-	.sec_addr = tcp_sec_addr,
+	.sec_addr = __rpc_sec_addr_endpoint,
 	.default_netaddr = "127.0.0.1",
 };
 

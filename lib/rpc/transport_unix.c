@@ -133,15 +133,10 @@ static int unix_connect(const char *netaddr, const char *endpoint,
 	return 0;
 }
 
-static void unix_sec_addr(const char *endpoint, char *out, size_t size)
-{
-	snprintf(out, size, "%s", endpoint ? endpoint : "");
-}
-
 const struct rpc_transport_ops __rpc_transport_unix = {
 	.protseq = "ncalrpc",
 	.listen = unix_listen,
 	.connect = unix_connect,
-	.sec_addr = unix_sec_addr,
+	.sec_addr = __rpc_sec_addr_endpoint,
 	.default_netaddr = "",
 };
