@@ -737,9 +737,7 @@ int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 	} else {
 		reply->len = (size_t)h->stub_len;
 		reply->data = malloc(reply->len ? reply->len : 1);
-		if (!reply->data)
-			ret = -ENOMEM;
-		else
+		if (reply->data)
 			memcpy(reply->data, rx + sizeof(*h), reply->len);
 		ret = reply->data ? 0 : -ENOMEM;
 	}
