@@ -500,8 +500,8 @@ static void putback(struct lrpc_port *port, struct lrpc_queue *q,
 }
 
 static int receive(struct lrpc_port *port, struct lrpc_queue *q,
-		   const bool *gone, u64 udata, u32 size, s64 timeout_ns,
-		   struct lrpc_msg_info __user *uinfo)
+		   const bool *gone, int gone_err, u64 udata, u32 size,
+		   s64 timeout_ns, struct lrpc_msg_info __user *uinfo)
 {
 	struct lrpc_msg_info info;
 	struct lrpc_msg *msg;
@@ -509,8 +509,8 @@ static int receive(struct lrpc_port *port, struct lrpc_queue *q,
 	int ret;
 
 	spin_lock(&port->lock);
-	ret = lrpc_queue_take(q, &port->lock, gone, lrpc_timeout(timeout_ns),
-			      size, &msg, &info);
+	ret = lrpc_queue_take(q, &port->lock, gone, gone_err,
+			      lrpc_timeout(timeout_ns), size, &msg, &info);
 	spin_unlock(&port->lock);
 	if (ret == -EMSGSIZE) {
 		if (copy_to_user(uinfo, &info, sizeof(info)))
@@ -553,8 +553,8 @@ long lrpc_reply_recv(struct lrpc_port *port, void __user *uarg)
 		if (ret || (args.flags & LRPC_REPLY_F_NORECV))
 			return ret;
 	}
-	return receive(port, &port->q, NULL, args.data, args.size,
-		       args.timeout_ns, &u->msg);
+	return receive(port, &port->q, &port->shutdown, -ESHUTDOWN, args.data,
+		       args.size, args.timeout_ns, &u->msg);
 }
 
 static long client_call(struct lrpc_conn *conn, void __user *uarg)
@@ -721,8 +721,8 @@ static long client_recv(struct lrpc_conn *conn, void __user *uarg)
 		return -EFAULT;
 	if (args.flags || !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
-	return receive(conn->port, &conn->cq, &conn->server_gone, args.data,
-		       args.size, args.timeout_ns, &u->msg);
+	return receive(conn->port, &conn->cq, &conn->server_gone, -ECONNRESET,
+		       args.data, args.size, args.timeout_ns, &u->msg);
 }
 
 static long client_ioctl(struct file *file, unsigned int cmd,

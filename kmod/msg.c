@@ -171,11 +171,12 @@ long lrpc_timeout(s64 ns)
  * Wait for and dequeue the first message of @q if it fits in @size.
  * Called with @lock held, returns with it held.  Receivers wait
  * exclusively, so one message wakes one thread; a thread that leaves
- * without a message passes its wake-up on.
+ * without a message passes its wake-up on.  Once *@gone is set an empty
+ * queue is @gone_err instead of a wait.
  */
 int lrpc_queue_take(struct lrpc_queue *q, spinlock_t *lock, const bool *gone,
-		    long timeout, u32 size, struct lrpc_msg **msgp,
-		    struct lrpc_msg_info *info)
+		    int gone_err, long timeout, u32 size,
+		    struct lrpc_msg **msgp, struct lrpc_msg_info *info)
 {
 	struct lrpc_msg *msg;
 	DEFINE_WAIT(wait);
@@ -183,8 +184,8 @@ int lrpc_queue_take(struct lrpc_queue *q, spinlock_t *lock, const bool *gone,
 	int ret = 0;
 
 	while (list_empty(&q->msgs)) {
-		if (gone && *gone) {
-			ret = -ECONNRESET;
+		if (*gone) {
+			ret = gone_err;
 			break;
 		}
 		if (!timeout) {

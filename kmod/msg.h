@@ -83,8 +83,8 @@ int lrpc_msg_copy_out(const struct lrpc_msg *msg, u64 udata, u32 size);
 void lrpc_queue_init(struct lrpc_queue *q);
 void lrpc_queue_add(struct lrpc_queue *q, struct lrpc_msg *msg);
 int lrpc_queue_take(struct lrpc_queue *q, spinlock_t *lock, const bool *gone,
-		    long timeout, u32 size, struct lrpc_msg **msgp,
-		    struct lrpc_msg_info *info);
+		    int gone_err, long timeout, u32 size,
+		    struct lrpc_msg **msgp, struct lrpc_msg_info *info);
 
 long lrpc_timeout(s64 ns);
 

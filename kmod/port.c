@@ -227,6 +227,24 @@ static __poll_t port_poll(struct file *file, poll_table *wait)
 	return READ_ONCE(port->q.len) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
+/* Stop (or resume) the receivers: a server's way to end its threads. */
+static long port_shutdown(struct lrpc_port *port, void __user *uarg)
+{
+	struct lrpc_port_shutdown args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if ((args.flags & ~LRPC_SHUTDOWN_F_ALL) ||
+	    !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
+		return -EINVAL;
+	spin_lock(&port->lock);
+	port->shutdown = !(args.flags & LRPC_SHUTDOWN_F_RESUME);
+	if (port->shutdown)
+		wake_up_interruptible_all(&port->q.wq);
+	spin_unlock(&port->lock);
+	return 0;
+}
+
 static long port_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct lrpc_port *port = file->private_data;
@@ -237,6 +255,8 @@ static long port_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return lrpc_reply_recv(port, uarg);
 	case LRPC_IOC_ACCEPT:
 		return lrpc_accept(port, uarg);
+	case LRPC_IOC_PORT_SHUTDOWN:
+		return port_shutdown(port, uarg);
 	case LRPC_IOC_GET_FEATURES:
 		return lrpc_get_features(uarg);
 	default:

@@ -34,6 +34,7 @@ struct lrpc_port {
 	unsigned int backlog;
 	unsigned int nconnecting;
 	bool dead;
+	bool shutdown;			/* receivers do not wait */
 	struct lrpc_port_stats stats;
 
 	/* fixed at creation */

@@ -8,7 +8,10 @@
  * thread -- no hand-off.  When a thread takes a message and no other
  * thread of the port is left waiting, it starts one more (up to the
  * server's max_calls), so slow calls never hold up the port; threads
- * beyond LPC_MIN_THREADS that stay idle exit.
+ * beyond LPC_MIN_THREADS that stay idle exit.  The first LPC_MIN_THREADS
+ * wait without a time-out (no timer armed per call): stopping shuts
+ * the port down (LRPC_IOC_PORT_SHUTDOWN), which wakes them.  A module
+ * without LRPC_F_SHUTDOWN gets LPC_IDLE_NS waits instead.
  *
  * Connections and calls reuse the connection-oriented engine's objects
  * (co_server.c): a kernel connection is a struct conn (its presentation
@@ -30,7 +33,7 @@
 #include "server_int.h"
 
 #define LPC_MIN_THREADS		2
-#define LPC_IDLE_NS		1000000000LL	/* wake-up to notice stop */
+#define LPC_IDLE_NS		1000000000LL	/* wake-up of an extra thread */
 #define LPC_IDLE_EXIT		30		/* idle wake-ups, then exit */
 #define LPC_HASH		256
 #define LPC_MAX_PORTS		SRV_MAX_LISTENERS
@@ -634,17 +637,24 @@ static void *port_thread(void *arg)
 			rr.reply_len = (uint32_t)r.out.len;
 			rr.view = r.view ? (uintptr_t)&r.va : 0;
 		}
-		rr.flags = stop ? LRPC_REPLY_F_NORECV : 0;
+		/* a reply's section fd is closed before this thread waits
+		 * again: the wait may be long, and the kernel holds the view */
+		rr.flags = stop || r.view ? LRPC_REPLY_F_NORECV : 0;
 		rr.data = (uintptr_t)buf;
 		rr.size = (uint32_t)size;
-		rr.timeout_ns = LPC_IDLE_NS;
+		rr.timeout_ns = (feat->features & LRPC_F_SHUTDOWN) &&
+				atomic_load(&p->nthreads) <= LPC_MIN_THREADS ?
+				-1 : LPC_IDLE_NS;
 		ret = ioctl(p->fd, LRPC_IOC_REPLY_RECV, &rr) < 0 ? -errno : 0;
 		if (r.id) {
 			reply_done(&r);
-			if (ret == -ENOENT || ret == -ENOBUFS)
+			if (ret == -ENOENT || ret == -ENOBUFS ||
+			    (!stop && (rr.flags & LRPC_REPLY_F_NORECV)))
 				continue;	/* reply phase: nothing received */
 		}
 		if (stop)
+			break;
+		if (ret == -ESHUTDOWN)
 			break;
 		if (ret == -ETIMEDOUT || ret == -EAGAIN) {
 			if (++idle >= LPC_IDLE_EXIT &&
@@ -706,6 +716,16 @@ static void *port_thread(void *arg)
 	return NULL;
 }
 
+/* Wake (flags 0) or re-arm (LRPC_SHUTDOWN_F_RESUME) the port's waits. */
+static void port_shutdown(struct lpc_port *p, uint32_t flags)
+{
+	struct lrpc_port_shutdown sd = { .flags = flags };
+	const struct lrpc_features *feat;
+
+	if (__rpc_lpc_dev(&feat) >= 0 && (feat->features & LRPC_F_SHUTDOWN))
+		ioctl(p->fd, LRPC_IOC_PORT_SHUTDOWN, &sd);
+}
+
 int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls)
 {
 	struct lpc_srv *ls = lpc_of(srv, false);
@@ -714,6 +734,8 @@ int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls)
 	if (!ls || !ls->nports)
 		return 0;
 	atomic_store(&ls->stop, false);
+	for (i = 0; i < ls->nports; i++)
+		port_shutdown(&ls->ports[i], LRPC_SHUTDOWN_F_RESUME);
 	ls->max_threads = (max_calls ? max_calls : 256) +
 			  (unsigned int)ls->nports * LPC_MIN_THREADS;
 	ls->started = true;
@@ -726,9 +748,13 @@ int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls)
 void __rpc_lpc_stop(struct rpc_server *srv)
 {
 	struct lpc_srv *ls = lpc_of(srv, false);
+	int i;
 
-	if (ls)
-		atomic_store(&ls->stop, true);
+	if (!ls)
+		return;
+	atomic_store(&ls->stop, true);
+	for (i = 0; i < ls->nports; i++)
+		port_shutdown(&ls->ports[i], 0);
 }
 
 void __rpc_lpc_free(struct rpc_server *srv)
@@ -738,7 +764,7 @@ void __rpc_lpc_free(struct rpc_server *srv)
 
 	if (!ls)
 		return;
-	atomic_store(&ls->stop, true);
+	__rpc_lpc_stop(srv);
 	pthread_mutex_lock(&ls->lock);
 	while (ls->nthreads)
 		pthread_cond_wait(&ls->cv, &ls->lock);

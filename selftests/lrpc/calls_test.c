@@ -236,6 +236,92 @@ TEST_F(conn, bad_arguments)
 	EXPECT_EQ(-ENOTTY, sys_ret(ioctl(self->port, LRPC_IOC_SEND, &s)));
 }
 
+static int port_shutdown(int port, __u32 flags)
+{
+	struct lrpc_port_shutdown sd;
+
+	memset(&sd, 0, sizeof(sd));
+	sd.flags = flags;
+	return sys_ret(ioctl(port, LRPC_IOC_PORT_SHUTDOWN, &sd));
+}
+
+struct receiver {
+	pthread_t thread;
+	int port;
+	int ret;
+	long long took_ms;
+};
+
+static void *receive_forever(void *arg)
+{
+	struct receiver *r = arg;
+	struct lrpc_msg_info info;
+	char buf[64];
+	long long t0 = now_ms();
+
+	r->ret = lrpc_recv_port(r->port, buf, sizeof(buf), -1, &info);
+	r->took_ms = now_ms() - t0;
+	return NULL;
+}
+
+TEST_F(conn, shutdown_wakes_receivers)
+{
+	struct lrpc_port_shutdown sd;
+	struct receiver r[3];
+	struct lrpc_msg_info info;
+	struct caller c;
+	char buf[64];
+	int i;
+
+	/* threads waiting for ever all wake, at once, with -ESHUTDOWN */
+	for (i = 0; i < 3; i++) {
+		r[i].port = self->port;
+		pthread_create(&r[i].thread, NULL, receive_forever, &r[i]);
+	}
+	usleep(200 * 1000);
+	ASSERT_EQ(0, port_shutdown(self->port, 0));
+	for (i = 0; i < 3; i++) {
+		pthread_join(r[i].thread, NULL);
+		EXPECT_EQ(-ESHUTDOWN, r[i].ret);
+		EXPECT_GT(2000, r[i].took_ms);
+	}
+	/* later receives do not wait either */
+	EXPECT_EQ(-ESHUTDOWN, lrpc_recv_port(self->port, buf, sizeof(buf), -1,
+					     &info));
+
+	/* what is queued is still delivered, and its reply still goes out */
+	start_call(&c, self->comm, "late", -1);
+	for (i = 0; i < 500; i++) {
+		int ret = lrpc_recv_port(self->port, buf, sizeof(buf), -1, &info);
+
+		if (ret != -ESHUTDOWN) {
+			ASSERT_EQ(0, ret);
+			break;
+		}
+		usleep(10 * 1000);
+	}
+	ASSERT_EQ(LRPC_MSG_REQUEST, info.kind);
+	EXPECT_EQ(0, lrpc_reply(self->port, info.msg_id, "ok", 2));
+	pthread_join(c.thread, NULL);
+	EXPECT_EQ(0, c.ret);
+	EXPECT_EQ(0, memcmp(c.reply, "ok", 2));
+
+	/* resumed, a receive waits again */
+	ASSERT_EQ(0, port_shutdown(self->port, LRPC_SHUTDOWN_F_RESUME));
+	EXPECT_EQ(-ETIMEDOUT, lrpc_recv_port(self->port, buf, sizeof(buf),
+					     50 * MS, &info));
+
+	/* bad arguments, and the wrong kind of fd */
+	EXPECT_EQ(-EINVAL, port_shutdown(self->port, 1U << 7));
+	memset(&sd, 0, sizeof(sd));
+	sd.reserved[1] = 1;
+	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->port, LRPC_IOC_PORT_SHUTDOWN, &sd)));
+	EXPECT_EQ(-EFAULT, sys_ret(ioctl(self->port, LRPC_IOC_PORT_SHUTDOWN, NULL)));
+	memset(&sd, 0, sizeof(sd));
+	EXPECT_EQ(-ENOTTY, sys_ret(ioctl(self->comm, LRPC_IOC_PORT_SHUTDOWN, &sd)));
+	EXPECT_EQ(-ENOTTY, sys_ret(ioctl(self->dev, LRPC_IOC_PORT_SHUTDOWN, &sd)));
+}
+
 TEST_F(conn, timeouts)
 {
 	struct lrpc_msg_info info;

@@ -106,7 +106,19 @@
  *	the reply was delivered.
  *	receive errors: -ETIMEDOUT (-EAGAIN when timeout_ns is 0) nothing
  *		queued; -EINTR; -EMSGSIZE the next message is larger than
- *		size (msg.len, msg.kind, msg.msg_id tell; it stays queued).
+ *		size (msg.len, msg.kind, msg.msg_id tell; it stays queued);
+ *		-ESHUTDOWN nothing queued and the port is shut down.
+ *
+ * LRPC_IOC_PORT_SHUTDOWN (port fd; LRPC_F_SHUTDOWN)
+ *	in:  struct lrpc_port_shutdown: flags 0 to shut the port down,
+ *	     LRPC_SHUTDOWN_F_RESUME to undo that.
+ *	Shut down, every thread waiting in REPLY_RECV wakes, and a receive
+ *	that finds the queue empty returns -ESHUTDOWN instead of waiting;
+ *	what is queued is still delivered and replies still go out.
+ *	Nothing else changes: clients may still connect and call, and the
+ *	port keeps its name until its fd is closed.  This is how a server
+ *	stops its own threads without a time-out on every wait.
+ *	errors: -EINVAL unknown flags or reserved not zero.
  *
  * LRPC_IOC_CALL (communication fd)
  *	in:  struct lrpc_call: data/len the request; reply/reply_size the
@@ -239,8 +251,10 @@
 #define LRPC_F_PORTS		(1ULL << 1)	/* ports, connect, call, send */
 #define LRPC_F_SECTIONS		(1ULL << 2)	/* sections, views on messages */
 #define LRPC_F_NETLINK		(1ULL << 3)	/* generic netlink family "lrpc" */
+#define LRPC_F_SHUTDOWN		(1ULL << 4)	/* LRPC_IOC_PORT_SHUTDOWN */
 #define LRPC_F_ALL		(LRPC_F_GET_FEATURES | LRPC_F_PORTS | \
-				 LRPC_F_SECTIONS | LRPC_F_NETLINK)
+				 LRPC_F_SECTIONS | LRPC_F_NETLINK | \
+				 LRPC_F_SHUTDOWN)
 
 struct lrpc_features {
 	__u64 features;		/* LRPC_F_* */
@@ -418,6 +432,17 @@ struct lrpc_view_info {
 
 #define LRPC_IOC_SECTION_CREATE	_IOWR(LRPC_IOC_MAGIC, 0x09, struct lrpc_section_create)
 #define LRPC_IOC_VIEW_INFO	_IOR(LRPC_IOC_MAGIC, 0x0a, struct lrpc_view_info)
+
+/* Stopping a port's receivers (LRPC_F_SHUTDOWN) */
+#define LRPC_SHUTDOWN_F_RESUME	(1U << 0)	/* undo a shutdown */
+#define LRPC_SHUTDOWN_F_ALL	(LRPC_SHUTDOWN_F_RESUME)
+
+struct lrpc_port_shutdown {
+	__u32 flags;		/* LRPC_SHUTDOWN_F_* */
+	__u32 reserved[3];
+};
+
+#define LRPC_IOC_PORT_SHUTDOWN	_IOW(LRPC_IOC_MAGIC, 0x0b, struct lrpc_port_shutdown)
 
 /*
  * Generic netlink (LRPC_F_NETLINK): family LRPC_GENL_NAME, version
