@@ -6,9 +6,9 @@
  * half-way through an unmarshal frees everything with one release, and a
  * server bounds what one call may make it allocate with one limit.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include "ndr_int.h"
+#include "spare.h"
 
 #define CHUNK_SIZE	(64u << 10)
 #define BIG_ALLOC	(16u << 10)	/* own chunk above this */
@@ -19,43 +19,12 @@ struct ndr_arena_chunk {
 	uint8_t data[];
 };
 
-/*
- * One released regular chunk kept per thread: a server runs every call
- * with a fresh arena, and a malloc() + free() of 64 KiB per call cost
- * more than the rest of a null call's unmarshalling.  The thread's exit
- * frees it (spare_key's destructor).
- */
-static __thread struct ndr_arena_chunk *spare;
-static __thread bool spare_registered;
-static pthread_key_t spare_key;
-static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
-static bool spare_key_ok;
-
-static void spare_exit(void *unused)
-{
-	(void)unused;
-	free(spare);
-	spare = NULL;
-}
-
-static void spare_key_init(void)
-{
-	spare_key_ok = !pthread_key_create(&spare_key, spare_exit);
-}
-
-/* Keep ch as the thread's spare: true when kept. */
+/* A released regular chunk is kept per thread (spare.h): a server runs
+ * every call with a fresh arena. */
 static bool spare_keep(struct ndr_arena_chunk *ch)
 {
-	if (spare || ch->size != CHUNK_SIZE)
-		return false;
-	if (!spare_registered) {
-		pthread_once(&spare_once, spare_key_init);
-		if (!spare_key_ok || pthread_setspecific(spare_key, (void *)1))
-			return false;
-		spare_registered = true;
-	}
-	spare = ch;
-	return true;
+	return ch->size == CHUNK_SIZE &&
+	       __lrpc_spare_keep(LRPC_SPARE_ARENA_CHUNK, ch);
 }
 
 void ndr_arena_init(struct ndr_arena *a, size_t limit)
@@ -68,10 +37,9 @@ static struct ndr_arena_chunk *new_chunk(struct ndr_arena *a, size_t size, bool 
 {
 	struct ndr_arena_chunk *ch;
 
-	if (!zero && size == CHUNK_SIZE && spare) {
-		ch = spare;
-		spare = NULL;
-	} else {
+	ch = !zero && size == CHUNK_SIZE ?
+	     __lrpc_spare_take(LRPC_SPARE_ARENA_CHUNK) : NULL;
+	if (!ch) {
 		ch = zero ? calloc(1, sizeof(*ch) + size)
 			  : malloc(sizeof(*ch) + size);
 		if (!ch)

@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include "server_int.h"
 #include "local_int.h"
+#include "ndr/spare.h"
 
 enum { TAG_LISTENER = 1, TAG_CONN, TAG_EVENT };
 
@@ -206,6 +207,17 @@ handle_t rpc_call_ctx_binding(struct rpc_call_ctx *call)
 	return call->binding;
 }
 
+/* A released call context is kept per thread (spare.h). */
+static struct rpc_call_ctx *call_alloc(void)
+{
+	struct rpc_call_ctx *call = __lrpc_spare_take(LRPC_SPARE_CALL);
+
+	if (!call)
+		return calloc(1, sizeof(*call));
+	memset(call, 0, sizeof(*call));
+	return call;
+}
+
 static void call_free(struct rpc_call_ctx *call)
 {
 	atomic_fetch_sub(&call->conn->rx_bytes, call->in.len);
@@ -213,7 +225,8 @@ static void call_free(struct rpc_call_ctx *call)
 	if (call->arena)
 		ndr_arena_release(call->arena);
 	rpc_binding_free(call->binding);
-	free(call);
+	if (!__lrpc_spare_keep(LRPC_SPARE_CALL, call))
+		free(call);
 }
 
 /* ---- context handles --------------------------------------------------- */
@@ -1219,7 +1232,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 			proto_error(c, in->hdr.call_id, in->big_endian);
 			return;
 		}
-		call = calloc(1, sizeof(*call));
+		call = call_alloc();
 		if (!call) {
 			send_fault(c, in->hdr.call_id, in->request.ctx_id,
 				   nca_s_fault_remote_no_memory, true,
@@ -1947,7 +1960,7 @@ struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
 				    const rpc_uuid_t *object,
 				    const struct rpc_peer_cred *cred)
 {
-	struct rpc_call_ctx *call = calloc(1, sizeof(*call));
+	struct rpc_call_ctx *call = call_alloc();
 	const struct pctx_entry *pc;
 
 	if (!call)
