@@ -21,19 +21,19 @@ struct ndr_arena_chunk {
 
 /* A released regular chunk is kept per thread (spare.h): a server runs
  * every call with a fresh arena. */
-static bool spare_keep(struct ndr_arena_chunk *ch)
+__rpc_hot static bool spare_keep(struct ndr_arena_chunk *ch)
 {
 	return ch->size == CHUNK_SIZE &&
 	       __lrpc_spare_keep(LRPC_SPARE_ARENA_CHUNK, ch);
 }
 
-void ndr_arena_init(struct ndr_arena *a, size_t limit)
+__rpc_hot void ndr_arena_init(struct ndr_arena *a, size_t limit)
 {
 	memset(a, 0, sizeof(*a));
 	a->limit = limit ? limit : NDR_ARENA_DEFAULT_LIMIT;
 }
 
-static struct ndr_arena_chunk *new_chunk(struct ndr_arena *a, size_t size, bool zero)
+__rpc_hot static struct ndr_arena_chunk *new_chunk(struct ndr_arena *a, size_t size, bool zero)
 {
 	struct ndr_arena_chunk *ch;
 
@@ -52,7 +52,7 @@ static struct ndr_arena_chunk *new_chunk(struct ndr_arena *a, size_t size, bool 
 }
 
 /* *err: -ENOMEM when malloc fails, NO_MEMORY when over the limit. */
-void *__ndr_arena_get(struct ndr_arena *a, size_t size, bool zero, int *err)
+__rpc_hot void *__ndr_arena_get(struct ndr_arena *a, size_t size, bool zero, int *err)
 {
 	struct ndr_arena_chunk *ch;
 	size_t rsize = (size + 15) & ~(size_t)15;
@@ -100,7 +100,7 @@ void *ndr_arena_alloc(struct ndr_arena *a, size_t size)
 	return __ndr_arena_get(a, size, true, &err);
 }
 
-void ndr_arena_release(struct ndr_arena *a)
+__rpc_hot void ndr_arena_release(struct ndr_arena *a)
 {
 	struct ndr_arena_chunk *ch, *next;
 	size_t limit = a->limit;
@@ -113,12 +113,12 @@ void ndr_arena_release(struct ndr_arena *a)
 	ndr_arena_init(a, limit);
 }
 
-void ndr_buf_init(struct ndr_buf *b)
+__rpc_hot void ndr_buf_init(struct ndr_buf *b)
 {
 	memset(b, 0, sizeof(*b));
 }
 
-void ndr_buf_release(struct ndr_buf *b)
+__rpc_hot void ndr_buf_release(struct ndr_buf *b)
 {
 	free(b->data);
 	ndr_buf_init(b);

@@ -51,7 +51,7 @@ bool __ndr_is_signed(uint8_t kind)
 	return false;
 }
 
-size_t __ndr_base_mem(uint8_t kind)
+__rpc_hot size_t __ndr_base_mem(uint8_t kind)
 {
 	switch (kind) {
 	case NDR_K_BYTE: case NDR_K_CHAR: case NDR_K_BOOLEAN:
@@ -344,7 +344,7 @@ int __ndr_check_expr(struct ndr_cx *c, const struct ndr_expr *e,
 	return want == got ? 0 : status;
 }
 
-int __ndr_check_pending(struct ndr_cx *c)
+__rpc_hot int __ndr_check_pending(struct ndr_cx *c)
 {
 	unsigned int i;
 	int64_t want;
@@ -465,7 +465,7 @@ int __ndr_fp_alias(struct ndr_cx *c, void **slot, uint64_t id)
  * its count is read), so aliases are set once all the data is read.
  * After a failure they stay NULL.
  */
-void __ndr_fp_resolve(struct ndr_cx *c, bool ok)
+__rpc_hot void __ndr_fp_resolve(struct ndr_cx *c, bool ok)
 {
 	struct fpent *e;
 	bool found;
@@ -478,7 +478,7 @@ void __ndr_fp_resolve(struct ndr_cx *c, bool ok)
 	c->nalias = 0;
 }
 
-void __ndr_cx_free(struct ndr_cx *c)
+__rpc_hot void __ndr_cx_free(struct ndr_cx *c)
 {
 	free(c->stack);
 	free(c->fp);
@@ -498,7 +498,7 @@ void __ndr_cx_free(struct ndr_cx *c)
  * only; the other formats are refused up front with a status that says
  * which conversion we lack, rather than failing on the first char/float.
  */
-int __ndr_parse_drep(const uint8_t drep[4], bool *swap)
+__rpc_hot int __ndr_parse_drep(const uint8_t drep[4], bool *swap)
 {
 	static const uint8_t le[4] = { NDR_DREP_LITTLE_ENDIAN, 0, 0, 0 };
 	bool wire_le;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include "ndr_int.h"
 
-static int reserve(struct ndr_cx *c, size_t n)
+__rpc_hot static int reserve(struct ndr_cx *c, size_t n)
 {
 	struct ndr_buf *b = c->out;
 	size_t limit = b->limit ? b->limit : NDR_BUF_DEFAULT_LIMIT;
@@ -31,7 +31,7 @@ static int reserve(struct ndr_cx *c, size_t n)
 	return 0;
 }
 
-static int put_align(struct ndr_cx *c, size_t a)
+__rpc_hot static int put_align(struct ndr_cx *c, size_t a)
 {
 	size_t pad = (a - (c->out->len & (a - 1))) & (a - 1);
 	int ret;
@@ -47,7 +47,7 @@ static int put_align(struct ndr_cx *c, size_t a)
 }
 
 /* An integer of w octets in wire order, aligned to w. */
-static int put_uint(struct ndr_cx *c, uint64_t v, size_t w)
+__rpc_hot static int put_uint(struct ndr_cx *c, uint64_t v, size_t w)
 {
 	uint8_t *d;
 	size_t i;
@@ -106,7 +106,7 @@ static int m_base(struct ndr_cx *c, uint8_t kind, const void *mem)
 	return put_uint(c, v, __ndr_base_wire(c, kind));
 }
 
-static int m_value(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *mem,
+__rpc_hot static int m_value(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *mem,
 		   const struct sctx *s, bool embedded, bool hoisted);
 
 static int array_count(struct ndr_cx *c, const struct ndr_type *t,
@@ -291,7 +291,7 @@ static int m_union(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *me
 	return arm ? m_value(c, arm, arm_mem, s, true, false) : 0;
 }
 
-static int m_referent(struct ndr_cx *c, const struct ndr_type *t, const void *mem,
+__rpc_hot static int m_referent(struct ndr_cx *c, const struct ndr_type *t, const void *mem,
 		      const struct sctx *s)
 {
 	return m_value(c, t, mem, s, false, false);
@@ -362,7 +362,7 @@ static int m_struct(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *m
 	return ret;
 }
 
-static int m_value(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *mem,
+__rpc_hot static int m_value(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *mem,
 		   const struct sctx *s, bool embedded, bool hoisted)
 {
 	int ret;
@@ -404,7 +404,7 @@ static int m_value(struct ndr_cx *c, const struct ndr_type *t, const uint8_t *me
 	return ret;
 }
 
-int __ndr_marshal_top(struct ndr_cx *c, const struct ndr_type *t,
+__rpc_hot int __ndr_marshal_top(struct ndr_cx *c, const struct ndr_type *t,
 		      const void *mem, bool ref)
 {
 	size_t h = c->n;
@@ -427,7 +427,7 @@ int __ndr_marshal_top(struct ndr_cx *c, const struct ndr_type *t,
 	return ret;
 }
 
-ssize_t ndr_marshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
+__rpc_hot ssize_t ndr_marshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 			 void *const *args, enum ndr_syntax syntax,
 			 unsigned int flags, struct ndr_buf *out)
 {

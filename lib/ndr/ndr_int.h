@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <lrpc/ndr.h>
+#include "compiler.h"
 
 #define BAD_STUB	(-(int)rpc_x_bad_stub_data)
 #define BAD_BOUND	(-(int)nca_s_fault_invalid_bound)

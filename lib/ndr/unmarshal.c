@@ -36,7 +36,7 @@ static int get_align(struct ndr_cx *c, size_t a)
 	return 0;
 }
 
-static int get_uint(struct ndr_cx *c, size_t w, uint64_t *v)
+__rpc_hot static int get_uint(struct ndr_cx *c, size_t w, uint64_t *v)
 {
 	const uint8_t *d;
 	uint64_t x = 0;
@@ -70,7 +70,7 @@ static int64_t as_int(uint64_t v, uint8_t kind, size_t w)
 	return (int64_t)v;
 }
 
-static int u_base(struct ndr_cx *c, const struct ndr_type *t, void *mem)
+__rpc_hot static int u_base(struct ndr_cx *c, const struct ndr_type *t, void *mem)
 {
 	size_t w = __ndr_base_wire(c, t->kind);
 	uint64_t v;
@@ -105,9 +105,9 @@ static int u_base(struct ndr_cx *c, const struct ndr_type *t, void *mem)
 	return 0;
 }
 
-static int u_value(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
+__rpc_hot static int u_value(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 		   const struct sctx *s, bool embedded, int64_t hoisted);
-static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
+__rpc_hot static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 		      const struct sctx *s);
 
 static size_t elem_min(struct ndr_cx *c, const struct ndr_type *et)
@@ -442,7 +442,7 @@ static int u_struct(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 	return ret;
 }
 
-static int u_value(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
+__rpc_hot static int u_value(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 		   const struct sctx *s, bool embedded, int64_t hoisted)
 {
 	int ret;
@@ -498,7 +498,7 @@ static int u_value(struct ndr_cx *c, const struct ndr_type *t, uint8_t *mem,
 }
 
 /* The value a pointer (or a top-level slot) refers to, into *slot. */
-static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
+__rpc_hot static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 		      const struct sctx *s)
 {
 	int ret, err;
@@ -561,7 +561,7 @@ static int u_referent(struct ndr_cx *c, const struct ndr_type *t, void **slot,
 	return u_value(c, t, *slot, s, false, -1);
 }
 
-int __ndr_unmarshal_top(struct ndr_cx *c, const struct ndr_type *t,
+__rpc_hot int __ndr_unmarshal_top(struct ndr_cx *c, const struct ndr_type *t,
 			void **slot, bool ref)
 {
 	size_t h = c->n;
@@ -581,7 +581,7 @@ int __ndr_unmarshal_top(struct ndr_cx *c, const struct ndr_type *t,
 	return ret;
 }
 
-static int cx_init(struct ndr_cx *c, enum ndr_syntax syntax, const uint8_t drep[4],
+__rpc_hot static int cx_init(struct ndr_cx *c, enum ndr_syntax syntax, const uint8_t drep[4],
 		   const void *data, size_t len, struct ndr_arena *arena)
 {
 	int ret;
@@ -725,7 +725,7 @@ static int client_caps(struct ndr_cx *c, void **args)
 	return 0;
 }
 
-int ndr_unmarshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
+__rpc_hot int ndr_unmarshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 		       void **args, enum ndr_syntax syntax,
 		       const uint8_t drep[4], const void *data, size_t len,
 		       struct ndr_arena *arena)

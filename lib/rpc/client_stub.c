@@ -26,7 +26,7 @@ void rpc_ss_release(void)
 	}
 }
 
-static int set_status(int ret)
+__rpc_hot static int set_status(int ret)
 {
 	if (ret >= 0)
 		last_status = 0;
@@ -41,7 +41,7 @@ static int set_status(int ret)
 	return ret;
 }
 
-int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
+__rpc_hot int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
 	     uint32_t opnum, void **args)
 {
 	const struct ndr_proc *proc;

@@ -248,7 +248,7 @@ uint32_t rpc_binding_assoc_group(const struct rpc_binding *b)
 	return b->assoc_group;
 }
 
-void rpc_reply_release(struct rpc_reply *r)
+__rpc_hot void rpc_reply_release(struct rpc_reply *r)
 {
 	if (!r || __rpc_lpc_reply_release(r))
 		return;
@@ -787,7 +787,7 @@ out:
 	return ret;
 }
 
-static void lpc_params_of(const struct rpc_binding *b, struct lpc_params *p)
+__rpc_hot static void lpc_params_of(const struct rpc_binding *b, struct lpc_params *p)
 {
 	p->offer = b->offer;
 	p->be = b->be;
@@ -815,7 +815,7 @@ static bool routable(const struct rpc_binding *b)
  * local ncacn_ip_tcp bindings when the endpoint mapper knows an ncalrpc
  * endpoint for iface.  < 0: an ncalrpc binding that cannot be resolved.
  */
-static int local_select(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+__rpc_hot static int local_select(struct rpc_binding *b, const struct rpc_syntax_id *iface)
 {
 	int state = __atomic_load_n(&b->local, __ATOMIC_ACQUIRE);
 	const rpc_uuid_t *obj = b->has_object ? &b->object : NULL;
@@ -876,7 +876,7 @@ static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	return ret;
 }
 
-int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+__rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
 {
 	struct cli_ctx c;
 	int ret;
@@ -919,7 +919,7 @@ int rpc_binding_cancel(struct rpc_binding *b)
 	return 0;
 }
 
-int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+__rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 		 uint16_t opnum, const void *in, size_t inlen,
 		 struct rpc_reply *reply)
 {

@@ -208,7 +208,7 @@ handle_t rpc_call_ctx_binding(struct rpc_call_ctx *call)
 }
 
 /* A released call context is kept per thread (spare.h). */
-static struct rpc_call_ctx *call_alloc(void)
+__rpc_hot static struct rpc_call_ctx *call_alloc(void)
 {
 	struct rpc_call_ctx *call = __lrpc_spare_take(LRPC_SPARE_CALL);
 
@@ -218,7 +218,7 @@ static struct rpc_call_ctx *call_alloc(void)
 	return call;
 }
 
-static void call_free(struct rpc_call_ctx *call)
+__rpc_hot static void call_free(struct rpc_call_ctx *call)
 {
 	atomic_fetch_sub(&call->conn->rx_bytes, call->in.len);
 	__rpc_buf_free(&call->in);
@@ -526,7 +526,7 @@ static uint32_t to_fault(int ret)
  * returns) give travel verbatim, even small ones that look like errno;
  * only -ENOMEM from a thunk (its runtime helpers) is mapped.
  */
-static int run_thunk(struct rpc_call_ctx *call, struct ndr_buf *out,
+__rpc_hot static int run_thunk(struct rpc_call_ctx *call, struct ndr_buf *out,
 		     uint32_t *fault)
 {
 	const struct rpc_interface *s = call->iface.iface;
@@ -620,7 +620,7 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 
 /* Run the manager of call: 0 or the fault to send (*dnep: it did not
  * execute). */
-static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *out,
+__rpc_hot static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *out,
 			 bool *dnep)
 {
 	const struct rpc_interface *s = call->iface.iface;
@@ -1199,7 +1199,7 @@ static struct rpc_call_ctx *find_call(struct conn *c, uint32_t call_id)
 	return NULL;
 }
 
-static const struct pctx_entry *find_ctx(struct conn *c, uint16_t id)
+__rpc_hot static const struct pctx_entry *find_ctx(struct conn *c, uint16_t id)
 {
 	int i;
 
@@ -1447,7 +1447,7 @@ static bool conn_read(struct conn *c)
 
 /* ---- connections ----------------------------------------------------- */
 
-static void conn_put(struct conn *c)
+__rpc_hot static void conn_put(struct conn *c)
 {
 	struct rpc_server *srv = c->srv;
 
@@ -1931,12 +1931,12 @@ void __rpc_conn_set_fd(struct conn *c, int fd)
 	c->fd = fd;
 }
 
-void __rpc_conn_get(struct conn *c)
+__rpc_hot void __rpc_conn_get(struct conn *c)
 {
 	atomic_fetch_add(&c->refs, 1);
 }
 
-void __rpc_conn_put(struct conn *c)
+__rpc_hot void __rpc_conn_put(struct conn *c)
 {
 	conn_put(c);
 }
@@ -1955,7 +1955,7 @@ int __rpc_conn_bind(struct conn *c, const struct rpc_pdu *in,
 	return ret < 0 ? -rpc_s_protocol_error : 0;
 }
 
-struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
+__rpc_hot struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
 				    uint16_t opnum, const uint8_t drep[4],
 				    const rpc_uuid_t *object,
 				    const struct rpc_peer_cred *cred)
@@ -1988,7 +1988,7 @@ struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
 	return call;
 }
 
-uint32_t __rpc_call_run(struct rpc_call_ctx *call, const void *in,
+__rpc_hot uint32_t __rpc_call_run(struct rpc_call_ctx *call, const void *in,
 			size_t inlen, struct ndr_buf *out, bool *dne)
 {
 	uint32_t fault;
@@ -2005,7 +2005,7 @@ void __rpc_call_cancel(struct rpc_call_ctx *call)
 	atomic_store(&call->cancelled, true);
 }
 
-void __rpc_call_free(struct rpc_call_ctx *call)
+__rpc_hot void __rpc_call_free(struct rpc_call_ctx *call)
 {
 	call_free(call);
 }

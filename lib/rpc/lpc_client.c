@@ -92,7 +92,7 @@ static void dev_open(void)
 }
 
 /* The control fd (-1: no kernel path) and its features. */
-int __rpc_lpc_dev(const struct lrpc_features **feat)
+__rpc_hot int __rpc_lpc_dev(const struct lrpc_features **feat)
 {
 	pthread_once(&dev_once, dev_open);
 	if (feat)
@@ -258,7 +258,7 @@ struct mapped {
 static pthread_mutex_t mapped_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mapped *mapped_list;
 
-bool __rpc_lpc_reply_release(struct rpc_reply *r)
+__rpc_hot bool __rpc_lpc_reply_release(struct rpc_reply *r)
 {
 	struct mapped **pp, *m = NULL;
 
@@ -523,7 +523,7 @@ uint32_t __rpc_lpc_assoc_group(const struct lpc_client *l)
 
 /* One CALL with payload data/len (and an optional view); the reply into
  * rbuf.  Returns the reply length or < 0. */
-static int lpc_ioctl(struct lpc_client *l, int fd, const void *data,
+__rpc_hot static int lpc_ioctl(struct lpc_client *l, int fd, const void *data,
 		     size_t len, const struct lrpc_view_attach *va,
 		     void *rbuf, size_t rsize, int64_t tmo,
 		     struct lrpc_call *c)
@@ -590,7 +590,7 @@ int __rpc_lpc_cancel(struct lpc_client *l)
 }
 
 /* The context of iface (l->lock held), binding it when needed. */
-static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
+__rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 		   const struct rpc_syntax_id *iface, struct lpc_ctx *out,
 		   int *fdp)
 {
@@ -632,7 +632,7 @@ static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	return 0;
 }
 
-int __rpc_lpc_syntax(struct lpc_client *l, const struct lpc_params *p,
+__rpc_hot int __rpc_lpc_syntax(struct lpc_client *l, const struct lpc_params *p,
 		     const struct rpc_syntax_id *iface)
 {
 	struct lpc_ctx c;
@@ -648,7 +648,7 @@ int __rpc_lpc_syntax(struct lpc_client *l, const struct lpc_params *p,
 static __thread uint8_t *tx_buf, *rx_buf;
 static __thread size_t tx_cap, rx_cap;
 
-static void *tls_buf(uint8_t **b, size_t *cap, size_t need)
+__rpc_hot static void *tls_buf(uint8_t **b, size_t *cap, size_t need)
 {
 	if (*cap < need) {
 		uint8_t *n = realloc(*b, need);
@@ -661,7 +661,7 @@ static void *tls_buf(uint8_t **b, size_t *cap, size_t need)
 	return *b;
 }
 
-int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
+__rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		   const struct rpc_syntax_id *iface, uint16_t opnum,
 		   const void *in, size_t inlen, struct rpc_reply *reply)
 {

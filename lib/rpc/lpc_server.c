@@ -164,7 +164,7 @@ int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst)
 
 /* ---- connections ------------------------------------------------------ */
 
-static struct conn *conn_find(struct lpc_srv *ls, uint64_t id, bool unlink)
+__rpc_hot static struct conn *conn_find(struct lpc_srv *ls, uint64_t id, bool unlink)
 {
 	struct lpc_conn **pp, *lc;
 	struct conn *c = NULL;
@@ -408,7 +408,7 @@ struct lpc_reply {
 	bool view;
 };
 
-static void reply_header(struct lpc_reply *r, uint8_t type, uint32_t status,
+__rpc_hot static void reply_header(struct lpc_reply *r, uint8_t type, uint32_t status,
 			 uint8_t flags, const uint8_t drep[4])
 {
 	struct lpc_hdr *h;
@@ -449,7 +449,7 @@ static void on_alter(struct conn *c, const uint8_t *data, size_t len,
 	free(pdu);
 }
 
-static void on_request(struct lpc_port *p, const struct lrpc_msg_info *m,
+__rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info *m,
 		       uint8_t *data, struct lpc_reply *r)
 {
 	struct lpc_srv *ls = p->ls;
@@ -603,7 +603,7 @@ static void spawn(struct lpc_port *p)
 	pthread_attr_destroy(&a);
 }
 
-static void reply_done(struct lpc_reply *r)
+__rpc_hot static void reply_done(struct lpc_reply *r)
 {
 	if (r->view)
 		close(r->va.fd);
@@ -611,7 +611,7 @@ static void reply_done(struct lpc_reply *r)
 	r->id = 0;
 }
 
-static void *port_thread(void *arg)
+__rpc_hot static void *port_thread(void *arg)
 {
 	struct lpc_port *p = arg;
 	struct lpc_srv *ls = p->ls;

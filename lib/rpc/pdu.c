@@ -26,7 +26,7 @@ uint32_t __rpc_get32(const uint8_t *p, bool be)
 		    (uint32_t)p[1] << 8 | p[0];
 }
 
-int __rpc_buf_reserve(struct ndr_buf *b, size_t more)
+__rpc_hot int __rpc_buf_reserve(struct ndr_buf *b, size_t more)
 {
 	size_t need, cap;
 	uint8_t *d;

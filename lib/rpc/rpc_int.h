@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <lrpc/rpc.h>
+#include "compiler.h"
 
 #define SYN_NDR20	(1u << NDR_SYNTAX_NDR20)
 #define SYN_NDR64	(1u << NDR_SYNTAX_NDR64)
