@@ -154,4 +154,38 @@ fi
 run_transport ncalrpc-AF_UNIX unix "ncalrpc:[lrpcbench-u$$]" "" LRPC_NO_KERNEL=1
 run_transport ncacn_ip_tcp tcp "ncacn_ip_tcp:127.0.0.1[]" ",nolocal" LRPC_NO_LOCAL=1
 run_transport ncadg_ip_udp udp "ncadg_ip_udp:127.0.0.1[]" ",nolocal" LRPC_NO_LOCAL=1
+
+# ---- the null call against its baselines, alternately ------------------
+# The host's own load moves every figure above by up to ~1.7x between
+# runs minutes apart, so the null-call target is also measured in
+# ROUNDS short rounds, each a raw AF_UNIX ping-pong, a raw lrpc port and
+# the null RPC through the kernel back to back; the report takes the
+# median of the per-round ratios.  Rows: round,R,MECH,MEDIAN_NS
+null_rounds() {
+	local binding="ncalrpc:[lrpcbench-r$$]" n=1000 r m v i
+	[ "$quick" = 1 ] && n=300
+	: >"$tmp/srv.out"
+	taskset -c "$server_cpu" "$server" -e "$binding" >"$tmp/srv.out" 2>"$tmp/srv.err" &
+	srv_pid=$!
+	for ((i = 0; i < 300; i++)); do
+		grep -q '^ready ' "$tmp/srv.out" && break
+		sleep 0.1
+	done
+	for ((r = 1; r <= ${ROUNDS:-5}; r++)); do
+		for m in unix lrpc; do
+			v=$("$build/bench/kernel/lrpc_bench" -n "$n" -m "$mode" -o "$m" |
+				awk -v m="$m" '$1 == m && $2 ~ /^[0-9]+$/ { print $2 }')
+			[ -n "$v" ] && echo "round,$r,raw-$m,$v"
+		done
+		v=$(taskset -c "$client_cpu" "$client" -b "$binding" -l r -x kernel \
+			-o null -n "$n" -m "$n" -T 0 2>>"$tmp/cli.err" | awk -F, '{ print $6 }')
+		[ -n "$v" ] && echo "round,$r,ncalrpc-kernel,$v"
+	done
+	kill -TERM "$srv_pid" 2>/dev/null
+	wait "$srv_pid" 2>/dev/null
+	srv_pid=
+}
+if [ -e /dev/lrpc ] && [ -z "$only" ]; then
+	null_rounds
+fi
 exit 0
