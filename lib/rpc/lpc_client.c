@@ -521,32 +521,31 @@ uint32_t __rpc_lpc_assoc_group(const struct lpc_client *l)
 	return l->assoc_group;
 }
 
-/* One CALL with payload data/len (and an optional view); the reply into
- * rbuf.  Returns the reply length or < 0. */
-__rpc_hot static int lpc_ioctl(struct lpc_client *l, int fd, const void *data,
-		     size_t len, const struct lrpc_view_attach *va,
-		     void *rbuf, size_t rsize, int64_t tmo,
-		     struct lrpc_call *c)
+/*
+ * A call in flight on l->fd, counted and findable by __rpc_lpc_cancel,
+ * from the moment the fd was read under l->lock: while any is counted
+ * the fd is neither closed nor replaced (lpc_ctx reconnects only at 0),
+ * so a call never lands on a newer connection with a stale context id.
+ * c must be zeroed.  Called with l->lock held; returns the cancel slot
+ * (-1: none free, the call just cannot be cancelled).
+ */
+__rpc_hot static int pending_add(struct lpc_client *l, struct lrpc_call *c)
 {
-	int slot = -1, ret, i;
+	int i;
 
-	memset(c, 0, sizeof(*c));
-	c->data = (uintptr_t)data;
-	c->len = (uint32_t)len;
-	c->reply = (uintptr_t)rbuf;
-	c->reply_size = (uint32_t)rsize;
-	c->timeout_ns = tmo;
-	c->view = (uintptr_t)va;
-	pthread_mutex_lock(&l->lock);
 	l->ncalls++;
 	for (i = 0; i < LPC_MAX_PENDING; i++)
 		if (!l->pending[i]) {
 			l->pending[i] = c;
-			slot = i;
-			break;
+			return i;
 		}
-	pthread_mutex_unlock(&l->lock);
-	ret = ioctl(fd, LRPC_IOC_CALL, c) < 0 ? -errno : (int)c->reply_len;
+	return -1;
+}
+
+/* The call pending_add() counted is over with ret, a reply length or
+ * -errno: ret as a status. */
+__rpc_hot static int pending_done(struct lpc_client *l, int slot, int ret)
+{
 	pthread_mutex_lock(&l->lock);
 	if (slot >= 0)
 		l->pending[slot] = NULL;
@@ -567,6 +566,38 @@ __rpc_hot static int lpc_ioctl(struct lpc_client *l, int fd, const void *data,
 	case -ENOBUFS:
 		return -rpc_s_out_of_resources;
 	}
+	return ret;
+}
+
+/* Fill all but msg_id (which a canceller may be reading). */
+__rpc_hot static void call_fill(struct lrpc_call *c, const void *data,
+				size_t len, const struct lrpc_view_attach *va,
+				void *rbuf, size_t rsize, int64_t tmo)
+{
+	c->data = (uintptr_t)data;
+	c->len = (uint32_t)len;
+	c->reply = (uintptr_t)rbuf;
+	c->reply_size = (uint32_t)rsize;
+	c->timeout_ns = tmo;
+	c->view = (uintptr_t)va;
+}
+
+/* One CALL on l->fd with payload data/len, the reply into rbuf; l->lock
+ * is held on entry and on return, not during the call.  Returns the
+ * reply length or < 0. */
+static int lpc_ioctl_locked(struct lpc_client *l, const void *data,
+			    size_t len, void *rbuf, size_t rsize, int64_t tmo,
+			    struct lrpc_call *c)
+{
+	int fd = l->fd, slot, ret;
+
+	memset(c, 0, sizeof(*c));
+	call_fill(c, data, len, NULL, rbuf, rsize, tmo);
+	slot = pending_add(l, c);
+	pthread_mutex_unlock(&l->lock);
+	ret = ioctl(fd, LRPC_IOC_CALL, c) < 0 ? -errno : (int)c->reply_len;
+	ret = pending_done(l, slot, ret);
+	pthread_mutex_lock(&l->lock);
 	return ret;
 }
 
@@ -618,10 +649,8 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	ret = enc_bind(l, p, iface, true, &b, ids, &nids);
 	if (ret < 0)
 		return ret;
-	pthread_mutex_unlock(&l->lock);
-	ret = lpc_ioctl(l, *fdp, b.data, b.len, NULL, ack, sizeof(ack),
-			timeout_ns(p), &c);
-	pthread_mutex_lock(&l->lock);
+	ret = lpc_ioctl_locked(l, b.data, b.len, ack, sizeof(ack),
+			       timeout_ns(p), &c);
 	__rpc_buf_free(&b);
 	if (ret < 0)
 		return ret;
@@ -674,14 +703,9 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 	size_t hlen = sizeof(*h) + (p->has_object ? 16 : 0), len, rsize;
 	uint8_t *tx, *rx;
 	bool got = false;
-	int fd, ret;
+	int fd, slot, ret;
 
 	__rpc_lpc_dev(&feat);
-	pthread_mutex_lock(&l->lock);
-	ret = lpc_ctx(l, p, iface, &ctx, &fd);
-	pthread_mutex_unlock(&l->lock);
-	if (ret < 0)
-		return ret;
 	len = hlen + inlen;
 	if (len > feat->max_inline_size) {
 		/* large [in]: a pooled section the server maps read-only */
@@ -700,6 +724,15 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		ret = -ENOMEM;
 		goto out;
 	}
+	/* the context, the fd and the call's count in one critical section */
+	memset(&c, 0, sizeof(c));
+	pthread_mutex_lock(&l->lock);
+	ret = lpc_ctx(l, p, iface, &ctx, &fd);
+	if (ret >= 0)
+		slot = pending_add(l, &c);
+	pthread_mutex_unlock(&l->lock);
+	if (ret < 0)
+		goto out;
 	h = (struct lpc_hdr *)tx;
 	memset(h, 0, sizeof(*h));
 	h->magic = LPC_MAGIC;
@@ -713,7 +746,9 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		memcpy(tx + sizeof(*h), &p->object, 16);
 	if (!vap && inlen)
 		memcpy(tx + hlen, in, inlen);
-	ret = lpc_ioctl(l, fd, tx, len, vap, rx, rsize, timeout_ns(p), &c);
+	call_fill(&c, tx, len, vap, rx, rsize, timeout_ns(p));
+	ret = ioctl(fd, LRPC_IOC_CALL, &c) < 0 ? -errno : (int)c.reply_len;
+	ret = pending_done(l, slot, ret);
 	if (ret < 0)
 		goto out;
 	got = true;
