@@ -158,28 +158,40 @@ run_transport ncadg_ip_udp udp "ncadg_ip_udp:127.0.0.1[]" ",nolocal" LRPC_NO_LOC
 # ---- the null call against its baselines, alternately ------------------
 # The host's own load moves every figure above by up to ~1.7x between
 # runs minutes apart, so the null-call target is also measured in
-# ROUNDS short rounds, each a raw AF_UNIX ping-pong, a raw lrpc port and
-# the null RPC through the kernel back to back; the report takes the
-# median of the per-round ratios.  Rows: round,R,MECH,MEDIAN_NS
+# ROUNDS short rounds, each a raw AF_UNIX ping-pong, a raw lrpc port, the
+# null RPC through the kernel and over ncacn_ip_tcp back to back; the
+# report takes the median of the per-round ratios.
+# Rows: round,R,MECH,MEDIAN_NS
 null_rounds() {
-	local binding="ncalrpc:[lrpcbench-r$$]" n=1000 r m v i
+	local n=1000 r m v i kern tcp
 	[ "$quick" = 1 ] && n=300
 	: >"$tmp/srv.out"
-	taskset -c "$server_cpu" "$server" -e "$binding" >"$tmp/srv.out" 2>"$tmp/srv.err" &
+	# one server on both: the kernel port and loopback TCP
+	taskset -c "$server_cpu" "$server" \
+		-e "ncalrpc:[lrpcbench-r$$]" -e "ncacn_ip_tcp:127.0.0.1[]" \
+		>"$tmp/srv.out" 2>"$tmp/srv.err" &
 	srv_pid=$!
 	for ((i = 0; i < 300; i++)); do
-		grep -q '^ready ' "$tmp/srv.out" && break
+		[ "$(grep -c '^ready ' "$tmp/srv.out")" -ge 2 ] && break
 		sleep 0.1
 	done
+	kern=$(sed -n 's/^ready \(ncalrpc:.*\)/\1/p' "$tmp/srv.out" | head -1)
+	tcp=$(sed -n 's/^ready \(ncacn_ip_tcp:.*\)/\1/p' "$tmp/srv.out" | head -1)
+	[ -n "$tcp" ] && tcp="${tcp%]},nolocal]"
 	for ((r = 1; r <= ${ROUNDS:-5}; r++)); do
 		for m in unix lrpc; do
 			v=$("$build/bench/kernel/lrpc_bench" -n "$n" -m "$mode" -o "$m" |
 				awk -v m="$m" '$1 == m && $2 ~ /^[0-9]+$/ { print $2 }')
 			[ -n "$v" ] && echo "round,$r,raw-$m,$v"
 		done
-		v=$(taskset -c "$client_cpu" "$client" -b "$binding" -l r -x kernel \
-			-o null -n "$n" -m "$n" -T 0 2>>"$tmp/cli.err" | awk -F, '{ print $6 }')
-		[ -n "$v" ] && echo "round,$r,ncalrpc-kernel,$v"
+		for m in ncalrpc-kernel:kernel:$kern ncacn_ip_tcp:tcp:$tcp; do
+			IFS=: read -r label path binding <<<"$m"
+			[ -n "$binding" ] || continue
+			v=$(LRPC_NO_LOCAL=1 taskset -c "$client_cpu" "$client" -b "$binding" -l r \
+				-x "$path" -o null -n "$n" -m "$n" -T 0 2>>"$tmp/cli.err" |
+				awk -F, '{ print $6 }')
+			[ -n "$v" ] && echo "round,$r,$label,$v"
+		done
 	done
 	kill -TERM "$srv_pid" 2>/dev/null
 	wait "$srv_pid" 2>/dev/null
