@@ -1,7 +1,10 @@
 # lrpc top-level build.
 #
 #   make            module (kbuild, KDIR overridable), liblrpc.a/.so, tools
-#   make check      native unit tests, then the kselftests inside a guest
+#   make check      native unit tests, then the kselftests inside a guest,
+#                   on Debian's kernel and on the debug kernel
+#   make module-debug  lrpc.ko against the debug kernel (KASAN, lockdep,
+#                   gcov; tools/guest/debug-kernel), in build/kmod-debug
 #   make demo       boot the guest, load the module, show it answering
 #   make clean
 #
@@ -39,7 +42,7 @@ GUEST_TESTS := $(GUEST_SRCS:%.c=$(BUILD)/%)
 TOOLS       :=
 EXTRA_CHECK :=
 
-.PHONY: all module lib tools tests check check-unit check-guest demo clean deps load unload install
+.PHONY: all module module-debug lib tools tests check check-unit check-guest demo clean deps load unload install
 
 all: module lib tools tests
 
@@ -53,6 +56,18 @@ deps:
 
 module: deps
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The debug kernel's build of kmod/ lives apart from the stock one (kbuild
+# builds in the source folder): a mirror of kmod/ under build/kmod-debug,
+# whose gcov notes (.gcno) stay there for the coverage report.
+KMOD_DEBUG := $(BUILD)/kmod-debug
+module-debug: deps
+	$(Q)kdir=$$(tools/guest/debug-kernel/build) && \
+	mkdir -p $(KMOD_DEBUG)/kmod && \
+	cp -p kmod/Kbuild $$(ls kmod/*.c kmod/*.h | grep -v "\.mod\.c$$") $(KMOD_DEBUG)/kmod/ && \
+	echo 'obj-m += kmod/' >$(KMOD_DEBUG)/Kbuild && \
+	ln -sfn $(CURDIR)/include $(KMOD_DEBUG)/include && \
+	$(MAKE) -C $$kdir/tree M=$(CURDIR)/$(KMOD_DEBUG) modules
 
 lib: $(LIB_A) $(LIB_SO)
 tools: $(TOOLS)
