@@ -64,8 +64,11 @@ KMOD_DEBUG := $(BUILD)/kmod-debug
 module-debug: deps
 	$(Q)kdir=$$(tools/guest/debug-kernel/build) && \
 	mkdir -p $(KMOD_DEBUG)/kmod && \
+	mkdir -p $(KMOD_DEBUG)/rig && \
 	cp -p kmod/Kbuild $$(ls kmod/*.c kmod/*.h | grep -v "\.mod\.c$$") $(KMOD_DEBUG)/kmod/ && \
-	echo 'obj-m += kmod/' >$(KMOD_DEBUG)/Kbuild && \
+	cp -p selftests/rig/Kbuild selftests/rig/*.c $(KMOD_DEBUG)/rig/ && \
+	rm -f $(KMOD_DEBUG)/rig/*.mod.c && \
+	printf 'obj-m += kmod/\nobj-m += rig/\n' >$(KMOD_DEBUG)/Kbuild && \
 	ln -sfn $(CURDIR)/include $(KMOD_DEBUG)/include && \
 	$(MAKE) -C $$kdir/tree M=$(CURDIR)/$(KMOD_DEBUG) modules
 
@@ -95,7 +98,8 @@ $(KSFT_HDR):
 	$(Q)tools/setup-deps
 	$(Q)tools/kselftest-headers $(KSFT_DIR)
 
-check: all
+# the debug kernel's modules too, unless its run is turned off
+check: all $(if $(filter 1,$(LRPC_NO_DEBUG_GUEST)),,module-debug)
 	$(Q)tools/run-checks --unit "$(UNIT_TESTS) $(EXTRA_CHECK)" --guest "$(GUEST_TESTS)"
 
 check-unit: lib tests

@@ -16,7 +16,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
-echo "1..8"
+drig=$top/build/kmod-debug/rig/lrpc_rigtest.ko
+echo "1..$((8 + 4))"
 # expect NAME WANT-RC(fail|N) WHY -- lrpc-guest args
 # WHY: a regular expression lrpc-guest's stderr must match ("" = empty).
 expect() {
@@ -53,8 +54,24 @@ expect "module whose init fails" fail "module load failed" -- --module "$rig:mod
 expect "WARN in dmesg fails a passing command" fail "dmesg shows a kernel problem" -- --module "$rig:mode=warn" -- true
 expect "panic fails the run" fail "without a status" -- --module "$rig:mode=panic" -- true
 expect "hang is killed at the time-out" fail "guest hung" -- --timeout 10 -- sleep 600
+# The debug kernel's checkers must each fail a run (make module-debug
+# builds the rig module against it).
+if [ -f "$drig" ]; then
+	expect "debug kernel: healthy module passes" 0 "" -- --debug --module "$drig" -- true
+	expect "debug kernel: KASAN use-after-free fails the run" fail "KASAN: use-after-free" -- \
+		--debug --module "$drig:mode=uaf" -- true
+	expect "debug kernel: a leak found by kmemleak after unload fails the run" fail \
+		"kmemleak reports leaks" -- --debug --module "$drig:mode=leak" -- true
+	expect "debug kernel: a lockdep lock-order cycle fails the run" fail \
+		"circular locking dependency" -- --debug --module "$drig:mode=lockorder" -- true
+else
+	for c in "healthy module passes" "KASAN use-after-free" "kmemleak leak" "lockdep cycle"; do
+		n=$((n + 1))
+		echo "ok $n debug kernel: $c # SKIP no $drig (make module-debug)"
+	done
+fi
 n=$((n + 1))
-if "$top/tools/run-checks" --guest "selftests/rig/always_fails" >"$tmp/out" 2>&1; then
+if "$top/tools/run-checks" --no-debug --guest "selftests/rig/always_fails" >"$tmp/out" 2>&1; then
 	echo "not ok $n a failing guest test fails run-checks"; bad=1
 elif tail -1 "$tmp/out" | grep -qx '1 passed, 1 failed, 0 skipped'; then
 	echo "ok $n a failing guest test fails run-checks"
