@@ -241,4 +241,39 @@ static inline const char *lrpc_name(const char *tag)
 	return buf;
 }
 
+/*
+ * The lrpc.ko the guest runner loaded (it exports LRPC_GUEST_MODULES), for
+ * a test that unloads and reloads it: on the debug kernel that is not
+ * kmod/'s build.  Else kmod/lrpc.ko, @up folders above /proc/self/exe.
+ */
+static inline int lrpc_module_path(char *ko, size_t size, int up)
+{
+	const char *mods = getenv("LRPC_GUEST_MODULES"), *s, *e;
+	char *slash;
+	ssize_t n;
+
+	for (s = mods; s && *s; s = e) {
+		while (*s == ' ')
+			s++;
+		e = strchrnul(s, ' ');
+		if (e - s >= 8 && !strncmp(e - 8, "/lrpc.ko", 8) &&
+		    (size_t)(e - s) < size) {
+			memcpy(ko, s, e - s);
+			ko[e - s] = 0;
+			return 0;
+		}
+	}
+	n = readlink("/proc/self/exe", ko, size - 16);
+	if (n <= 0)
+		return -errno;
+	ko[n] = 0;
+	while (up-- > 0) {
+		slash = strrchr(ko, '/');
+		if (slash)
+			*slash = 0;
+	}
+	strcat(ko, "/kmod/lrpc.ko");
+	return 0;
+}
+
 #endif /* LRPC_UTIL_H */

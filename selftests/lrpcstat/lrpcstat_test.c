@@ -413,29 +413,15 @@ TEST_F(stat, strict_policy)
 /* Last: takes the module out and puts it back. */
 TEST_F(stat, zz_not_loaded_message)
 {
-	char ko[4200], cmd[4300], *out, *slash, *mods, *tok;
+	char ko[4200], cmd[4300], *out;
 	int st, dev;
 
 	if (!getenv("LRPC_GUEST"))
 		SKIP(return, "only inside the test guest");
 	close(self->dev);
 	self->dev = -1;
-	/* the module the runner loaded (the debug kernel's is not kmod/'s) */
-	ko[0] = 0;
-	mods = getenv("LRPC_GUEST_MODULES");
-	for (tok = mods ? strtok(strdup(mods), " ") : NULL; tok; tok = strtok(NULL, " "))
-		if (strlen(tok) >= 8 && !strcmp(tok + strlen(tok) - 8, "/lrpc.ko"))
-			snprintf(ko, sizeof(ko), "%s", tok);
-	if (!ko[0]) {
-		/* build/bin/lrpcstat -> kmod/lrpc.ko */
-		snprintf(ko, sizeof(ko), "%s", lrpcstat);
-		for (int i = 0; i < 3; i++) {
-			slash = strrchr(ko, '/');
-			if (slash)
-				*slash = 0;
-		}
-		strcat(ko, "/kmod/lrpc.ko");
-	}
+	/* build/bin/lrpcstat's test -> kmod/lrpc.ko */
+	ASSERT_EQ(0, lrpc_module_path(ko, sizeof(ko), 4));
 	if (access(ko, R_OK))
 		SKIP(return, "no kmod/lrpc.ko");
 	if (system("rmmod lrpc 2>/dev/null"))

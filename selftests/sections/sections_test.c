@@ -701,7 +701,7 @@ FIXTURE_TEARDOWN(unload)
 
 TEST_F(unload, mapped_view_holds_the_module)
 {
-	char ko[PATH_MAX], params[2048], *slash;
+	char ko[PATH_MAX], params[2048];
 	int dev, port, comm, sconn, sec, fd, i, busy_errno = 0, busy_ret;
 	int unloaded = -1, loaded = -1;
 	const size_t len = 4 * 4096;
@@ -711,20 +711,11 @@ TEST_F(unload, mapped_view_holds_the_module)
 	long refcnt;
 	char buf[8];
 	char *p, *q;
-	ssize_t n;
 
 	if (!getenv("LRPC_GUEST"))
 		SKIP(return, "only inside the test guest");
 	/* build/selftests/sections/sections_test -> kmod/lrpc.ko */
-	n = readlink("/proc/self/exe", ko, sizeof(ko) - 16);
-	ASSERT_LT(0, n);
-	ko[n] = 0;
-	for (i = 0; i < 4; i++) {
-		slash = strrchr(ko, '/');
-		if (slash)
-			*slash = 0;
-	}
-	strcat(ko, "/kmod/lrpc.ko");
+	ASSERT_EQ(0, lrpc_module_path(ko, sizeof(ko), 4));
 	if (access(ko, R_OK))
 		SKIP(return, "no %s", ko);
 	if (module_refcnt("lrpc") != 0)
