@@ -104,6 +104,8 @@ void lrpc_conn_reset(struct lrpc_conn *conn, struct list_head *gc)
 		port->q.len--;
 	}
 	wake_up_interruptible_all(&conn->cq.wq);
+	/* the server's connection fd polls EPOLLHUP from now on */
+	wake_up_interruptible_all(&conn->swq);
 }
 
 static int client_release(struct inode *inode, struct file *file)
@@ -352,7 +354,7 @@ long lrpc_accept(struct lrpc_port *port, void __user *uarg)
 {
 	struct lrpc_accept args;
 	struct lrpc_pending *p;
-	struct lrpc_conn *conn;
+	struct lrpc_conn *conn, *pos;
 	struct lrpc_msg *reply;
 	struct file *file;
 	LIST_HEAD(gc);
@@ -415,7 +417,11 @@ long lrpc_accept(struct lrpc_port *port, void __user *uarg)
 		return -ENOENT;
 	}
 	conn->connected = true;
-	list_add_tail(&conn->port_node, &port->conns);
+	/* in id order (accepts may come out of order): netlink resumes by id */
+	list_for_each_entry_reverse(pos, &port->conns, port_node)
+		if (pos->id < conn->id)
+			break;
+	list_add(&conn->port_node, &pos->port_node);
 	p->reply = reply;
 	lrpc_pending_complete(port, p, 0, &gc);
 	spin_unlock(&port->lock);
@@ -622,8 +628,12 @@ static long client_call(struct lrpc_conn *conn, void __user *uarg)
 	args.msg_id = p.id;
 	if (!ret && args.reply_len > args.reply_size)
 		ret = -EMSGSIZE;
-	if (!ret || ret == -EMSGSIZE)
-		ret = lrpc_view_prepare(p.reply, &args.msg, &vfile) ?: ret;
+	/*
+	 * On -EMSGSIZE the call is over and its view goes with the reply:
+	 * the caller, told view_fd -1, would never close an fd made here.
+	 */
+	if (!ret)
+		ret = lrpc_view_prepare(p.reply, &args.msg, &vfile);
 	if (lrpc_msg_copy_out(p.reply, args.reply, args.reply_size) ||
 	    copy_to_user(&u->reply_len, &args.reply_len, sizeof(args.reply_len)) ||
 	    copy_to_user(&u->msg, &args.msg, sizeof(args.msg))) {

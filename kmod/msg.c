@@ -51,7 +51,8 @@ struct lrpc_msg *lrpc_msg_new(struct lrpc_user *user, u32 kind, u64 udata,
 	ret = lrpc_user_charge(user, size);
 	if (ret)
 		return ERR_PTR(ret);
-	msg = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	/* the size is the sender's: failing is its -ENOMEM, not a splat */
+	msg = kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!msg) {
 		ret = -ENOMEM;
 		goto err_uncharge;
@@ -212,8 +213,11 @@ int lrpc_queue_take(struct lrpc_queue *q, spinlock_t *lock, const bool *gone,
 
 	msg = list_first_entry(&q->msgs, struct lrpc_msg, node);
 	lrpc_msg_info(msg, info);
-	if (msg->len > size)
+	if (msg->len > size) {
+		/* it stays queued: a receiver with room must not sleep on */
+		wake_up_interruptible(&q->wq);
 		return -EMSGSIZE;
+	}
 	list_del_init(&msg->node);
 	q->len--;
 	if (msg->call) {

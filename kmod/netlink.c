@@ -6,7 +6,8 @@
  *
  * Each dump walks an xarray by id and resumes from cb->args[0], so a
  * dump that spans several skbs neither repeats nor skips an object that
- * stays; connections resume by position inside their port (cb->args[1]).
+ * stays; connections resume by id inside their port (cb->args[1]), which
+ * keeps them in id order.
  */
 #include <linux/cred.h>
 #include <linux/pid.h>
@@ -23,8 +24,8 @@ static struct genl_family lrpc_genl_family;
 
 /*
  * What the dumper may see, decided once when the dump starts, kept in
- * cb->args (a union with cb->ctx): [0] next id, [1] next connection in
- * that port, [2] euid, [3] sees all, [4] port filter.
+ * cb->args (a union with cb->ctx): [0] next id, [1] id of the next
+ * connection in that port, [2] euid, [3] sees all, [4] port filter.
  */
 struct dump_ctx {
 	kuid_t uid;
@@ -165,14 +166,20 @@ static int fill_conns(struct lrpc_port *port, void *arg)
 	struct user_namespace *ns = current_user_ns();
 	struct dump_state *st = arg;
 	struct lrpc_conn *conn;
-	long idx = 0;
 	void *hdr;
 	int err;
 
 	if (st->ctx->port_filter && st->ctx->port_filter != port->id)
 		return 0;
+	/*
+	 * By id, not by position: a connection that went away since the
+	 * last part must not make us skip one.  And a resume point in a
+	 * port that went away means nothing in the next.
+	 */
+	if (port->id != st->cb->args[0])
+		st->cb->args[1] = 0;
 	list_for_each_entry(conn, &port->conns, port_node) {
-		if (idx++ < st->cb->args[1])
+		if (conn->id < st->cb->args[1])
 			continue;
 		if (!st->ctx->all && !uid_eq(port->owner, st->ctx->uid) &&
 		    !uid_eq(conn->peer_uid, st->ctx->uid))
@@ -193,7 +200,7 @@ static int fill_conns(struct lrpc_port *port, void *arg)
 		      nla_put_u32(st->skb, LRPC_CONN_A_STATE, conn_state(conn));
 		if (msg_end(st, hdr, err))
 			return -EMSGSIZE;
-		st->cb->args[1] = idx;
+		st->cb->args[1] = conn->id + 1;
 	}
 	st->cb->args[1] = 0;
 	return 0;

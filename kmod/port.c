@@ -19,6 +19,7 @@
 #include <linux/fs.h>
 #include <linux/ipc_namespace.h>
 #include <linux/module.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/poll.h>
@@ -40,7 +41,8 @@ static u32 lrpc_port_next;
 
 /*
  * Call @fill, under port->lock, for each live port from id *@pos on
- * until it returns non-zero; *@pos is where to go on.
+ * until it returns non-zero; *@pos is where to go on: the id of the
+ * port it stopped in, so that a fill may resume inside it.
  */
 int lrpc_port_dump(unsigned long *pos,
 		   int (*fill)(struct lrpc_port *port, void *arg), void *arg)
@@ -54,8 +56,10 @@ int lrpc_port_dump(unsigned long *pos,
 		spin_lock(&port->lock);
 		ret = fill(port, arg);
 		spin_unlock(&port->lock);
-		if (ret)
+		if (ret) {
+			*pos = id;
 			break;
+		}
 		*pos = id + 1;
 	}
 	xa_unlock(&lrpc_ports);
@@ -92,15 +96,25 @@ static u32 name_hash(const void *ns, const char *name)
 	return full_name_hash(ns, name, strlen(name));
 }
 
-/* Called with lrpc_names_lock held. */
-static struct lrpc_port *name_find(const void *ns, unsigned int inum,
+/*
+ * A port's name lives in its creator's ipc namespace, which a module
+ * cannot pin (put_ipc_ns() is not exported).  The namespace's address
+ * and inode number are both reused as soon as it is freed, so a port
+ * that outlived its namespace would hold its name in the next namespace
+ * made.  Its internal mqueue mount can be pinned: while a port holds it
+ * no other namespace has it, so it tells them apart (without
+ * CONFIG_POSIX_MQUEUE it is NULL, and only address and inode remain).
+ *
+ * Called with lrpc_names_lock held.
+ */
+static struct lrpc_port *name_find(const struct ipc_namespace *ns,
 				   const char *name)
 {
 	struct lrpc_port *port;
 
 	hash_for_each_possible(lrpc_names, port, name_node, name_hash(ns, name))
-		if (port->ns == ns && port->ns_inum == inum &&
-		    !strcmp(port->name, name))
+		if (port->ns == ns && port->ns_inum == ns->ns.inum &&
+		    port->ns_mnt == ns->mq_mnt && !strcmp(port->name, name))
 			return port;
 	return NULL;
 }
@@ -111,7 +125,7 @@ struct lrpc_port *lrpc_port_lookup(const char *name)
 	struct lrpc_port *port;
 
 	mutex_lock(&lrpc_names_lock);
-	port = name_find(ns, ns->ns.inum, name);
+	port = name_find(ns, name);
 	if (port)
 		kref_get(&port->ref);
 	mutex_unlock(&lrpc_names_lock);
@@ -125,6 +139,7 @@ static void port_free(struct kref *ref)
 	WARN_ON_ONCE(!list_empty(&port->conns) || port->q.len);
 	lrpc_user_uncharge(port->user, sizeof(*port));
 	lrpc_user_put(port->user);
+	mntput(port->ns_mnt);
 	kfree(port);
 }
 
@@ -309,6 +324,7 @@ long lrpc_port_create(void __user *uarg)
 	port->backlog = min(args.backlog ?: U32_MAX, lrpc_max_backlog());
 	port->ns = ns;
 	port->ns_inum = ns->ns.inum;
+	port->ns_mnt = mntget(ns->mq_mnt);
 	port->owner = current_euid();
 	port->group = current_egid();
 	port->mode = args.mode;
@@ -327,7 +343,7 @@ long lrpc_port_create(void __user *uarg)
 	}
 
 	mutex_lock(&lrpc_names_lock);
-	if (name_find(ns, port->ns_inum, port->name)) {
+	if (name_find(ns, port->name)) {
 		mutex_unlock(&lrpc_names_lock);
 		/* the file owns the port now; its release unhashes nothing */
 		INIT_HLIST_NODE(&port->name_node);
@@ -356,6 +372,7 @@ err_uncharge:
 err_put_user:
 	lrpc_user_put(port->user);
 err_free:
+	mntput(port->ns_mnt);
 	kfree(port);
 	return ret;
 }

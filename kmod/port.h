@@ -11,6 +11,7 @@
 #include "msg.h"
 
 struct lrpc_user;
+struct vfsmount;
 
 #define LRPC_PENDING_HASH_BITS	6
 
@@ -28,7 +29,7 @@ struct lrpc_port {
 	struct kref ref;
 	spinlock_t lock;		/* all of the port and its connections */
 	struct lrpc_queue q;		/* everything for the server */
-	struct list_head conns;		/* accepted connections */
+	struct list_head conns;		/* accepted connections, by id */
 	DECLARE_HASHTABLE(pending, LRPC_PENDING_HASH_BITS);
 	u64 next_id;
 	unsigned int backlog;
@@ -42,6 +43,7 @@ struct lrpc_port {
 	struct hlist_node name_node;
 	const void *ns;
 	unsigned int ns_inum;
+	struct vfsmount *ns_mnt;	/* pinned: see name_find() */
 	kuid_t owner;
 	kgid_t group;
 	u32 mode;

@@ -378,6 +378,12 @@ long lrpc_section_create(void __user *uarg)
 	sec->shmem = shmem_file_setup("lrpc-section", sec->charge, VM_NORESERVE);
 	if (IS_ERR(sec->shmem)) {
 		ret = PTR_ERR(sec->shmem);
+		/*
+		 * shmem's internal mount has no size or inode limit: its
+		 * -ENOSPC is an inode it could not allocate.
+		 */
+		if (ret == -ENOSPC)
+			ret = -ENOMEM;
 		goto err_uncharge;
 	}
 	section_seal(sec->shmem);

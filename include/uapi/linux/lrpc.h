@@ -221,7 +221,7 @@
  * poll/epoll.  Port fd: EPOLLIN while a message is queued.
  * Communication fd: EPOLLOUT while connected, EPOLLIN while a message is
  * queued, EPOLLHUP once the server end is gone.  Connection fd: EPOLLOUT
- * while the client is there, EPOLLHUP once it is gone.
+ * while the client is there, EPOLLHUP once it is gone or the port closed.
  *
  * Close.  The client's communication fd going away (close, exit, kill)
  * queues PORT_CLOSED for its connection on the port, after any message it

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the random-operation stressor: a seeded PRNG, sets of
+ * errnos an operation may return, and a small generic netlink client for
+ * the "lrpc" family's dumps.
+ */
+#ifndef LRPC_STRESS_UTIL_H
+#define LRPC_STRESS_UTIL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/lrpc.h>
+
+/* ---- PRNG: splitmix64 to derive streams, xorshift64* to run them ---- */
+
+static inline uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The stream of worker @slot, generation @gen, thread @thread. */
+static inline uint64_t rng_seed(uint64_t seed, unsigned int slot,
+				unsigned int gen, unsigned int thread)
+{
+	uint64_t s = splitmix64(seed);
+
+	s = splitmix64(s ^ ((uint64_t)slot << 40 | (uint64_t)gen << 8 | thread));
+	return s ? s : 1;
+}
+
+static inline uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* Uniform in [0, n); n > 0. */
+static inline uint32_t rng_below(uint64_t *s, uint32_t n)
+{
+	return (uint32_t)(((rng_next(s) >> 32) * (uint64_t)n) >> 32);
+}
+
+static inline bool rng_pct(uint64_t *s, unsigned int pct)
+{
+	return rng_below(s, 100) < pct;
+}
+
+static inline long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* ---- sets of errnos ---- */
+
+#define ERRNO_MAX	134	/* errno values the kernel may hand out: 1..133 */
+
+struct errset {
+	uint64_t w[3];
+};
+
+static inline void es_add(struct errset *s, int e)
+{
+	if (e > 0 && e < 192)
+		s->w[e / 64] |= 1ULL << (e % 64);
+}
+
+static inline bool es_has(const struct errset *s, int e)
+{
+	return e > 0 && e < 192 && (s->w[e / 64] >> (e % 64)) & 1;
+}
+
+static inline void es_union(struct errset *s, const struct errset *o)
+{
+	for (int i = 0; i < 3; i++)
+		s->w[i] |= o->w[i];
+}
+
+/* A set from a list of errnos ending in 0. */
+static inline struct errset es_of(int e, ...)
+{
+	struct errset s = { { 0 } };
+	va_list ap;
+
+	va_start(ap, e);
+	for (; e; e = va_arg(ap, int))
+		es_add(&s, e);
+	va_end(ap);
+	return s;
+}
+
+/* ---- generic netlink: dumps of the lrpc family ---- */
+
+/* One dumped object, whatever its command. */
+struct nl_obj {
+	int cmd;
+	uint64_t id;
+	uint32_t port_id;
+	char name[LRPC_NAME_MAX];
+	uint32_t conns, connecting, queued, waiters;
+	uint32_t mappings, views;
+	uint64_t size;
+};
+
+typedef void (*nl_cb)(const struct nl_obj *obj, void *arg);
+
+static inline int nl_open(void)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+struct nl_req {
+	struct nlmsghdr n;
+	struct genlmsghdr g;
+	char buf[64];
+};
+
+static inline int nl_send(int fd, struct nl_req *req)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	if (sendto(fd, req, req->n.nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The family id of "lrpc", or -errno. */
+static inline int nl_family(int fd)
+{
+	struct nl_req req;
+	struct nlattr *na;
+	char resp[4096];
+	struct nlmsghdr *h;
+	int len, family = -ENOENT;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_type = GENL_ID_CTRL;
+	req.n.nlmsg_flags = NLM_F_REQUEST;
+	req.n.nlmsg_seq = 1;
+	req.g.cmd = CTRL_CMD_GETFAMILY;
+	req.g.version = 1;
+	na = (struct nlattr *)req.buf;
+	na->nla_type = CTRL_ATTR_FAMILY_NAME;
+	na->nla_len = NLA_HDRLEN + sizeof(LRPC_GENL_NAME);
+	strcpy((char *)na + NLA_HDRLEN, LRPC_GENL_NAME);
+	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(na->nla_len);
+	if (nl_send(fd, &req))
+		return -errno;
+	len = recv(fd, resp, sizeof(resp), 0);
+	if (len < (int)NLMSG_HDRLEN)
+		return len < 0 ? -errno : -EIO;
+	h = (struct nlmsghdr *)resp;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(h))->error ?: -EIO;
+	for (na = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+	     (char *)na + NLA_HDRLEN <= resp + h->nlmsg_len && na->nla_len >= NLA_HDRLEN;
+	     na = (struct nlattr *)((char *)na + NLA_ALIGN(na->nla_len)))
+		if (na->nla_type == CTRL_ATTR_FAMILY_ID)
+			family = *(uint16_t *)((char *)na + NLA_HDRLEN);
+	return family;
+}
+
+static inline uint64_t nla_uint(const struct nlattr *na)
+{
+	const void *p = (const char *)na + NLA_HDRLEN;
+	uint64_t v64;
+	uint32_t v32;
+
+	if (na->nla_len - NLA_HDRLEN >= 8) {
+		memcpy(&v64, p, 8);
+		return v64;
+	}
+	if (na->nla_len - NLA_HDRLEN >= 4) {
+		memcpy(&v32, p, 4);
+		return v32;
+	}
+	return 0;
+}
+
+/* Fill @o from one dumped message; -EPROTO when it is malformed. */
+static inline int nl_parse(const struct nlmsghdr *h, int cmd, struct nl_obj *o)
+{
+	const char *end = (const char *)h + h->nlmsg_len;
+	const struct nlattr *na;
+	bool have_id = false;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = cmd;
+	for (na = (const struct nlattr *)((const char *)NLMSG_DATA(h) + GENL_HDRLEN);
+	     (const char *)na + NLA_HDRLEN <= end;
+	     na = (const struct nlattr *)((const char *)na + NLA_ALIGN(na->nla_len))) {
+		int t = na->nla_type & NLA_TYPE_MASK;
+		int plen = na->nla_len - NLA_HDRLEN;
+
+		if (na->nla_len < NLA_HDRLEN || (const char *)na + na->nla_len > end)
+			return -EPROTO;
+		switch (cmd * 100 + t) {
+		case LRPC_CMD_GET_PORT * 100 + LRPC_PORT_A_ID:
+		case LRPC_CMD_GET_CONN * 100 + LRPC_CONN_A_ID:
+		case LRPC_CMD_GET_SECTION * 100 + LRPC_SECTION_A_ID:
+			o->id = nla_uint(na);
+			have_id = true;
+			break;
+		case LRPC_CMD_GET_PORT * 100 + LRPC_PORT_A_NAME:
+		case LRPC_CMD_GET_CONN * 100 + LRPC_CONN_A_PORT_NAME:
+			if (plen < 1 || plen > LRPC_NAME_MAX ||
+			    ((const char *)na + NLA_HDRLEN)[plen - 1])
+				return -EPROTO;
+			memcpy(o->name, (const char *)na + NLA_HDRLEN, plen);
+			break;
+		case LRPC_CMD_GET_PORT * 100 + LRPC_PORT_A_CONNS:
+			o->conns = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_PORT * 100 + LRPC_PORT_A_CONNECTING:
+			o->connecting = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_PORT * 100 + LRPC_PORT_A_QUEUED:
+			o->queued = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_PORT * 100 + LRPC_PORT_A_WAITERS:
+			o->waiters = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_CONN * 100 + LRPC_CONN_A_PORT_ID:
+			o->port_id = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_CONN * 100 + LRPC_CONN_A_QUEUED:
+			o->queued = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_CONN * 100 + LRPC_CONN_A_PENDING:
+			o->waiters = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_SECTION * 100 + LRPC_SECTION_A_SIZE:
+			o->size = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_SECTION * 100 + LRPC_SECTION_A_MAPPINGS:
+			o->mappings = nla_uint(na);
+			break;
+		case LRPC_CMD_GET_SECTION * 100 + LRPC_SECTION_A_VIEWS:
+			o->views = nla_uint(na);
+			break;
+		default:
+			break;
+		}
+	}
+	return have_id && o->id ? 0 : -EPROTO;
+}
+
+/*
+ * Dump @cmd (with one optional attribute @atype of @alen octets, or a
+ * request without NLM_F_DUMP when @nodump) and call @cb for each object.
+ * Returns the number of objects, or -errno: the kernel's error, or
+ * -EPROTO for a malformed answer.
+ */
+static inline int nl_dump(int fd, int family, int cmd, int atype,
+			  const void *aval, int alen, bool nodump,
+			  nl_cb cb, void *arg)
+{
+	static __thread uint32_t seq = 100;
+	static __thread char resp[32768];
+	struct nl_req req;
+	int n = 0, len, ret;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_type = family;
+	req.n.nlmsg_flags = NLM_F_REQUEST | (nodump ? NLM_F_ACK : NLM_F_DUMP);
+	req.n.nlmsg_seq = ++seq;
+	req.g.cmd = cmd;
+	req.g.version = LRPC_GENL_VERSION;
+	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	if (atype) {
+		struct nlattr *na = (struct nlattr *)req.buf;
+
+		na->nla_type = atype;
+		na->nla_len = NLA_HDRLEN + alen;
+		memcpy((char *)na + NLA_HDRLEN, aval, alen);
+		req.n.nlmsg_len += NLA_ALIGN(na->nla_len);
+	}
+	ret = nl_send(fd, &req);
+	if (ret)
+		return ret;
+	for (;;) {
+		struct nlmsghdr *h;
+
+		len = recv(fd, resp, sizeof(resp), 0);
+		if (len < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)resp; NLMSG_OK(h, (unsigned int)len);
+		     h = NLMSG_NEXT(h, len)) {
+			struct nl_obj o;
+
+			if (h->nlmsg_seq != seq)
+				continue;	/* a late answer to an earlier request */
+			if (h->nlmsg_type == NLMSG_DONE)
+				return n;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				ret = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				return ret ? ret : n;
+			}
+			if (h->nlmsg_type != family)
+				return -EPROTO;
+			if (nl_parse(h, cmd, &o))
+				return -EPROTO;
+			if (++n > 1000000)
+				return -ELOOP;	/* a dump that never ends */
+			if (cb)
+				cb(&o, arg);
+		}
+	}
+}
+
+#endif /* LRPC_STRESS_UTIL_H */
