@@ -42,7 +42,7 @@ GUEST_TESTS := $(GUEST_SRCS:%.c=$(BUILD)/%)
 TOOLS       :=
 EXTRA_CHECK :=
 
-.PHONY: all module module-debug lib tools tests check check-unit check-guest demo clean deps load unload install
+.PHONY: all module module-debug stress-debug lib tools tests check check-unit check-guest demo clean deps load unload install
 
 all: module lib tools tests
 
@@ -97,6 +97,19 @@ $(BUILD)/selftests/%: $(BUILD)/selftests/%.o $(LIB_A)
 $(KSFT_HDR):
 	$(Q)tools/setup-deps
 	$(Q)tools/kselftest-headers $(KSFT_DIR)
+
+# The random-operation stressor's long run on the debug kernel: 10^6
+# operations, a fifth of the valid ones with an allocation failed
+# (fail-nth), then rmmod, kmemleak and dmesg judge.  About 35 minutes
+# under TCG.  STRESS_SEED=N reruns a seed the stressor printed.
+STRESS_OPS  ?= 1000000
+STRESS_SEED ?=
+stress-debug: module-debug tests
+	$(Q)LRPC_GUEST_GCOV=$(BUILD)/coverage/gcda-stress tools/guest/lrpc-guest --debug \
+		--module $(KMOD_DEBUG)/kmod/lrpc.ko --smp 2 --timeout 7200 -- \
+		env LRPC_STRESS_OPS=$(STRESS_OPS) LRPC_STRESS_SECONDS=6600 \
+		LRPC_STRESS_FAULT_PCT=20 $(if $(STRESS_SEED),LRPC_STRESS_SEED=$(STRESS_SEED)) \
+		$(CURDIR)/$(BUILD)/selftests/stressor/random_ops_test
 
 # the debug kernel's modules too, unless its run is turned off
 check: all $(if $(filter 1,$(LRPC_NO_DEBUG_GUEST)),,module-debug)
