@@ -1,128 +1,13 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+// SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers for the random-operation stressor: a seeded PRNG, sets of
- * errnos an operation may return, and a small generic netlink client for
- * the "lrpc" family's dumps.
+ * A small generic netlink client for the "lrpc" family: open a socket,
+ * find the family, send a request, and dump one command's objects (all
+ * ports, connections or sections), each parsed into a struct nl_obj and
+ * handed to a callback; a malformed answer is an error of its own.
  */
-#ifndef LRPC_STRESS_UTIL_H
-#define LRPC_STRESS_UTIL_H
+#include "stressor.h"
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <sys/socket.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
-#include <linux/lrpc.h>
-
-/* ---- PRNG: splitmix64 to derive streams, xorshift64* to run them ---- */
-
-static inline uint64_t splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-/* The stream of worker @slot, generation @gen, thread @thread. */
-static inline uint64_t rng_seed(uint64_t seed, unsigned int slot,
-				unsigned int gen, unsigned int thread)
-{
-	uint64_t s = splitmix64(seed);
-
-	s = splitmix64(s ^ ((uint64_t)slot << 40 | (uint64_t)gen << 8 | thread));
-	return s ? s : 1;
-}
-
-static inline uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-/* Uniform in [0, n); n > 0. */
-static inline uint32_t rng_below(uint64_t *s, uint32_t n)
-{
-	return (uint32_t)(((rng_next(s) >> 32) * (uint64_t)n) >> 32);
-}
-
-static inline bool rng_pct(uint64_t *s, unsigned int pct)
-{
-	return rng_below(s, 100) < pct;
-}
-
-static inline long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* ---- sets of errnos ---- */
-
-#define ERRNO_MAX	134	/* errno values the kernel may hand out: 1..133 */
-
-struct errset {
-	uint64_t w[3];
-};
-
-static inline void es_add(struct errset *s, int e)
-{
-	if (e > 0 && e < 192)
-		s->w[e / 64] |= 1ULL << (e % 64);
-}
-
-static inline bool es_has(const struct errset *s, int e)
-{
-	return e > 0 && e < 192 && (s->w[e / 64] >> (e % 64)) & 1;
-}
-
-static inline void es_union(struct errset *s, const struct errset *o)
-{
-	for (int i = 0; i < 3; i++)
-		s->w[i] |= o->w[i];
-}
-
-/* A set from a list of errnos ending in 0. */
-static inline struct errset es_of(int e, ...)
-{
-	struct errset s = { { 0 } };
-	va_list ap;
-
-	va_start(ap, e);
-	for (; e; e = va_arg(ap, int))
-		es_add(&s, e);
-	va_end(ap);
-	return s;
-}
-
-/* ---- generic netlink: dumps of the lrpc family ---- */
-
-/* One dumped object, whatever its command. */
-struct nl_obj {
-	int cmd;
-	uint64_t id;
-	uint32_t port_id;
-	char name[LRPC_NAME_MAX];
-	uint32_t conns, connecting, queued, waiters;
-	uint32_t mappings, views;
-	uint64_t size;
-};
-
-typedef void (*nl_cb)(const struct nl_obj *obj, void *arg);
-
-static inline int nl_open(void)
+int nl_open(void)
 {
 	struct timeval tv = { .tv_sec = 5 };
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -132,13 +17,7 @@ static inline int nl_open(void)
 	return fd;
 }
 
-struct nl_req {
-	struct nlmsghdr n;
-	struct genlmsghdr g;
-	char buf[64];
-};
-
-static inline int nl_send(int fd, struct nl_req *req)
+int nl_send(int fd, struct nl_req *req)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 
@@ -148,7 +27,7 @@ static inline int nl_send(int fd, struct nl_req *req)
 }
 
 /* The family id of "lrpc", or -errno. */
-static inline int nl_family(int fd)
+int nl_family(int fd)
 {
 	struct nl_req req;
 	struct nlattr *na;
@@ -183,7 +62,7 @@ static inline int nl_family(int fd)
 	return family;
 }
 
-static inline uint64_t nla_uint(const struct nlattr *na)
+static uint64_t nla_uint(const struct nlattr *na)
 {
 	const void *p = (const char *)na + NLA_HDRLEN;
 	uint64_t v64;
@@ -201,7 +80,7 @@ static inline uint64_t nla_uint(const struct nlattr *na)
 }
 
 /* Fill @o from one dumped message; -EPROTO when it is malformed. */
-static inline int nl_parse(const struct nlmsghdr *h, int cmd, struct nl_obj *o)
+int nl_parse(const struct nlmsghdr *h, int cmd, struct nl_obj *o)
 {
 	const char *end = (const char *)h + h->nlmsg_len;
 	const struct nlattr *na;
@@ -274,9 +153,8 @@ static inline int nl_parse(const struct nlmsghdr *h, int cmd, struct nl_obj *o)
  * Returns the number of objects, or -errno: the kernel's error, or
  * -EPROTO for a malformed answer.
  */
-static inline int nl_dump(int fd, int family, int cmd, int atype,
-			  const void *aval, int alen, bool nodump,
-			  nl_cb cb, void *arg)
+int nl_dump(int fd, int family, int cmd, int atype, const void *aval,
+	    int alen, bool nodump, nl_cb cb, void *arg)
 {
 	static __thread uint32_t seq = 100;
 	static __thread char resp[32768];
@@ -330,5 +208,3 @@ static inline int nl_dump(int fd, int family, int cmd, int atype,
 		}
 	}
 }
-
-#endif /* LRPC_STRESS_UTIL_H */
