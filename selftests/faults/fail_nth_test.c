@@ -688,7 +688,7 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 	nl_fd = nl_socket();
-	nl_family = nl_fd < 0 ? nl_fd : nl_resolve(nl_fd);
+	nl_family = nl_fd < 0 ? nl_fd : lrpc_genl_family(nl_fd);
 	if (nl_family < 0 || snap_take(&snap_base)) {
 		ksft_print_header();
 		ksft_exit_fail_msg("the lrpc netlink family: %s\n",

@@ -97,7 +97,6 @@ extern int nl_fd;		/* the checks' socket */
 typedef void (*nl_fn)(struct nlattr **tb, void *arg);
 
 int nl_socket(void);
-int nl_resolve(int fd);
 __u32 nla_u32(const struct nlattr *a);
 __u64 nla_u64(const struct nlattr *a);
 int nl_dump(int fd, int cmd, __u32 port_id, char *buf, size_t size,

@@ -29,44 +29,6 @@ int nl_socket(void)
 	return fd;
 }
 
-int nl_resolve(int fd)
-{
-	struct {
-		struct nlmsghdr n;
-		struct genlmsghdr g;
-		char buf[64];
-	} req;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char resp[4096];
-	struct nlmsghdr *h = (struct nlmsghdr *)resp;
-	struct nlattr *na;
-	ssize_t len;
-
-	memset(&req, 0, sizeof(req));
-	req.n.nlmsg_type = GENL_ID_CTRL;
-	req.n.nlmsg_flags = NLM_F_REQUEST;
-	req.g.cmd = CTRL_CMD_GETFAMILY;
-	req.g.version = 1;
-	na = (struct nlattr *)req.buf;
-	na->nla_type = CTRL_ATTR_FAMILY_NAME;
-	na->nla_len = NLA_HDRLEN + sizeof(LRPC_GENL_NAME);
-	strcpy((char *)na + NLA_HDRLEN, LRPC_GENL_NAME);
-	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(na->nla_len);
-	if (sendto(fd, &req, req.n.nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	len = recv(fd, resp, sizeof(resp), 0);
-	if (len < 0)
-		return -errno;
-	if (h->nlmsg_type != GENL_ID_CTRL)
-		return -ENOENT;
-	for (na = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
-	     (char *)na < resp + h->nlmsg_len;
-	     na = (struct nlattr *)((char *)na + NLA_ALIGN(na->nla_len)))
-		if (na->nla_type == CTRL_ATTR_FAMILY_ID)
-			return *(__u16 *)((char *)na + NLA_HDRLEN);
-	return -ENOENT;
-}
-
 #define NL_MAXATTR	16
 
 __u32 nla_u32(const struct nlattr *a)

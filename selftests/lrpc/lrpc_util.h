@@ -16,6 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <linux/lrpc.h>
 
 /* The harness's EXPECT_EQ(3, u32_field) is fine: do not warn about it. */
@@ -239,6 +242,50 @@ static inline const char *lrpc_name(const char *tag)
 
 	snprintf(buf, sizeof(buf), "t.%s.%d", tag, getpid());
 	return buf;
+}
+
+/*
+ * The id of the generic netlink family "lrpc" (CTRL_CMD_GETFAMILY on a
+ * NETLINK_GENERIC socket @fd), or -errno.
+ */
+static inline int lrpc_genl_family(int fd)
+{
+	struct {
+		struct nlmsghdr n;
+		struct genlmsghdr g;
+		char buf[64];
+	} req;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nlattr *na;
+	char resp[4096];
+	struct nlmsghdr *h;
+	int len, family = -ENOENT;
+
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_type = GENL_ID_CTRL;
+	req.n.nlmsg_flags = NLM_F_REQUEST;
+	req.n.nlmsg_seq = 1;
+	req.g.cmd = CTRL_CMD_GETFAMILY;
+	req.g.version = 1;
+	na = (struct nlattr *)req.buf;
+	na->nla_type = CTRL_ATTR_FAMILY_NAME;
+	na->nla_len = NLA_HDRLEN + sizeof(LRPC_GENL_NAME);
+	strcpy((char *)na + NLA_HDRLEN, LRPC_GENL_NAME);
+	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(na->nla_len);
+	if (sendto(fd, &req, req.n.nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	len = recv(fd, resp, sizeof(resp), 0);
+	if (len < (int)NLMSG_HDRLEN)
+		return len < 0 ? -errno : -EIO;
+	h = (struct nlmsghdr *)resp;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(h))->error ?: -EIO;
+	for (na = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+	     (char *)na + NLA_HDRLEN <= resp + h->nlmsg_len && na->nla_len >= NLA_HDRLEN;
+	     na = (struct nlattr *)((char *)na + NLA_ALIGN(na->nla_len)))
+		if (na->nla_type == CTRL_ATTR_FAMILY_ID)
+			family = *(__u16 *)((char *)na + NLA_HDRLEN);
+	return family;
 }
 
 /*

@@ -17,7 +17,7 @@ void op_netlink(struct thr *t)
 
 	if (t->nlfd < 0) {
 		t->nlfd = nl_open();
-		t->nlfam = t->nlfd < 0 ? -1 : nl_family(t->nlfd);
+		t->nlfam = t->nlfd < 0 ? -1 : lrpc_genl_family(t->nlfd);
 		if (t->nlfam < 0) {
 			fail(t, "no generic netlink family %s: %d", LRPC_GENL_NAME, t->nlfam);
 			return;
@@ -129,7 +129,7 @@ int census_new(const struct census *before, const struct census *now,
 /* The netlink thread: dumps all along; a dump never lists an id twice. */
 void *nl_thread(void *arg)
 {
-	int fd = nl_open(), fam = fd < 0 ? -1 : nl_family(fd), cmd = 0;
+	int fd = nl_open(), fam = fd < 0 ? -1 : lrpc_genl_family(fd), cmd = 0;
 	struct census *c = malloc(sizeof(*c));
 
 	(void)arg;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A small generic netlink client for the "lrpc" family: open a socket,
- * find the family, send a request, and dump one command's objects (all
+ * A small generic netlink client for the "lrpc" family: open a socket
+ * (lrpc_genl_family() finds the family), send a request, and dump one command's objects (all
  * ports, connections or sections), each parsed into a struct nl_obj and
  * handed to a callback; a malformed answer is an error of its own.
  */
@@ -24,42 +24,6 @@ int nl_send(int fd, struct nl_req *req)
 	if (sendto(fd, req, req->n.nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	return 0;
-}
-
-/* The family id of "lrpc", or -errno. */
-int nl_family(int fd)
-{
-	struct nl_req req;
-	struct nlattr *na;
-	char resp[4096];
-	struct nlmsghdr *h;
-	int len, family = -ENOENT;
-
-	memset(&req, 0, sizeof(req));
-	req.n.nlmsg_type = GENL_ID_CTRL;
-	req.n.nlmsg_flags = NLM_F_REQUEST;
-	req.n.nlmsg_seq = 1;
-	req.g.cmd = CTRL_CMD_GETFAMILY;
-	req.g.version = 1;
-	na = (struct nlattr *)req.buf;
-	na->nla_type = CTRL_ATTR_FAMILY_NAME;
-	na->nla_len = NLA_HDRLEN + sizeof(LRPC_GENL_NAME);
-	strcpy((char *)na + NLA_HDRLEN, LRPC_GENL_NAME);
-	req.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(na->nla_len);
-	if (nl_send(fd, &req))
-		return -errno;
-	len = recv(fd, resp, sizeof(resp), 0);
-	if (len < (int)NLMSG_HDRLEN)
-		return len < 0 ? -errno : -EIO;
-	h = (struct nlmsghdr *)resp;
-	if (h->nlmsg_type == NLMSG_ERROR)
-		return ((struct nlmsgerr *)NLMSG_DATA(h))->error ?: -EIO;
-	for (na = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
-	     (char *)na + NLA_HDRLEN <= resp + h->nlmsg_len && na->nla_len >= NLA_HDRLEN;
-	     na = (struct nlattr *)((char *)na + NLA_ALIGN(na->nla_len)))
-		if (na->nla_type == CTRL_ATTR_FAMILY_ID)
-			family = *(uint16_t *)((char *)na + NLA_HDRLEN);
-	return family;
 }
 
 static uint64_t nla_uint(const struct nlattr *na)

@@ -55,7 +55,7 @@ static void waiters_cb(const struct nl_obj *o, void *arg)
 static int port_waiters(const char *name)
 {
 	struct waiters_arg w = { .name = name, .waiters = -1 };
-	int fd = nl_open(), fam = fd < 0 ? -1 : nl_family(fd);
+	int fd = nl_open(), fam = fd < 0 ? -1 : lrpc_genl_family(fd);
 
 	if (fam > 0)
 		nl_dump(fd, fam, LRPC_CMD_GET_PORT, 0, NULL, 0, false, waiters_cb, &w);
@@ -325,7 +325,7 @@ TEST(conn_dump_skips_none_when_one_goes)
 	}
 	fd = nl_open();
 	ASSERT_LE(0, fd);
-	fam = nl_family(fd);
+	fam = lrpc_genl_family(fd);
 	ASSERT_LT(0, fam);
 	w = (struct waiters_arg){ .name = name, .waiters = -1 };
 	ASSERT_LT(0, nl_dump(fd, fam, LRPC_CMD_GET_PORT, 0, NULL, 0, false, port_id_cb, &w));
@@ -514,7 +514,7 @@ TEST_F_TIMEOUT(stress, random_ops, 300)
 		       NSLOTS, NTHREADS, shared->fault ? "on" : "not in this kernel");
 	fd = nl_open();
 	ASSERT_LE(0, fd);
-	fam = nl_family(fd);
+	fam = lrpc_genl_family(fd);
 	ASSERT_LT(0, fam) TH_LOG("no generic netlink family %s", LRPC_GENL_NAME);
 	ASSERT_EQ(0, take_census(fd, fam, before));
 

@@ -228,7 +228,6 @@ struct census {
 /* nl_client.c: dumps of the lrpc generic netlink family */
 int nl_open(void);
 int nl_send(int fd, struct nl_req *req);
-int nl_family(int fd);
 int nl_parse(const struct nlmsghdr *h, int cmd, struct nl_obj *o);
 int nl_dump(int fd, int family, int cmd, int atype, const void *aval,
 	    int alen, bool nodump, nl_cb cb, void *arg);
