@@ -252,9 +252,16 @@
 #define LRPC_F_SECTIONS		(1ULL << 2)	/* sections, views on messages */
 #define LRPC_F_NETLINK		(1ULL << 3)	/* generic netlink family "lrpc" */
 #define LRPC_F_SHUTDOWN		(1ULL << 4)	/* LRPC_IOC_PORT_SHUTDOWN */
+#define LRPC_F_USER_NAMES	(1ULL << 5)	/* names scoped by owner uid */
+#define LRPC_F_CALL_RESTART	(1ULL << 6)	/* calls survive signals */
+#define LRPC_F_SEAL		(1ULL << 7)	/* LRPC_VIEW_F_SEAL; shmem vmas */
+#define LRPC_F_RECV_VIEWS	(1ULL << 8)	/* views only when asked for */
+#define LRPC_F_CONN_QUOTA	(1ULL << 9)	/* per-connection queues */
 #define LRPC_F_ALL		(LRPC_F_GET_FEATURES | LRPC_F_PORTS | \
 				 LRPC_F_SECTIONS | LRPC_F_NETLINK | \
-				 LRPC_F_SHUTDOWN)
+				 LRPC_F_SHUTDOWN | LRPC_F_USER_NAMES | \
+				 LRPC_F_CALL_RESTART | LRPC_F_SEAL | \
+				 LRPC_F_RECV_VIEWS | LRPC_F_CONN_QUOTA)
 
 struct lrpc_features {
 	__u64 features;		/* LRPC_F_* */
@@ -339,7 +346,8 @@ struct lrpc_accept {
 };
 
 #define LRPC_REPLY_F_NORECV	(1U << 0)	/* reply only, receive nothing */
-#define LRPC_REPLY_F_ALL	(LRPC_REPLY_F_NORECV)
+#define LRPC_REPLY_F_VIEWS	(1U << 1)	/* install a received view */
+#define LRPC_REPLY_F_ALL	(LRPC_REPLY_F_NORECV | LRPC_REPLY_F_VIEWS)
 
 struct lrpc_reply_recv {
 	__u64 reply_id;		/* 0: receive only */
@@ -355,10 +363,13 @@ struct lrpc_reply_recv {
 	__u64 reserved[1];
 };
 
+#define LRPC_CALL_F_VIEWS	(1U << 0)	/* install the reply's view */
+#define LRPC_CALL_F_ALL		(LRPC_CALL_F_VIEWS)
+
 struct lrpc_call {
 	__u64 data;		/* request */
 	__u32 len;
-	__u32 flags;		/* zero */
+	__u32 flags;		/* LRPC_CALL_F_* */
 	__u64 reply;		/* reply buffer */
 	__u32 reply_size;
 	__u32 reply_len;	/* out */
@@ -383,10 +394,13 @@ struct lrpc_send {
 	__u64 reserved[1];
 };
 
+#define LRPC_RECV_F_VIEWS	(1U << 0)	/* install a received view */
+#define LRPC_RECV_F_ALL		(LRPC_RECV_F_VIEWS)
+
 struct lrpc_recv {
 	__u64 data;
 	__u32 size;
-	__u32 flags;		/* zero */
+	__u32 flags;		/* LRPC_RECV_F_* */
 	__s64 timeout_ns;
 	struct lrpc_msg_info msg;	/* out */
 	__u64 reserved[2];
@@ -411,7 +425,9 @@ struct lrpc_section_create {
 };
 
 #define LRPC_VIEW_F_WRITE	(1U << 0)	/* the receiver may write */
-#define LRPC_VIEW_F_ALL		(LRPC_VIEW_F_WRITE)
+#define LRPC_VIEW_F_SEAL	(1U << 1)	/* nobody writes while it lives */
+#define LRPC_VIEW_F_ALL		(LRPC_VIEW_F_WRITE | LRPC_VIEW_F_SEAL)
+#define LRPC_VIEW_F_DROPPED	(1U << 2)	/* out: attached, not installed */
 
 /* Pointed to by the view field of lrpc_call, lrpc_send, lrpc_reply_recv. */
 struct lrpc_view_attach {
