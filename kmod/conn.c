@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "call.h"
 #include "conn.h"
 #include "limits.h"
 #include "main.h"
@@ -67,6 +68,7 @@ static struct lrpc_conn *conn_new(struct lrpc_port *port,
 	conn->port = port;
 	INIT_LIST_HEAD(&conn->port_node);
 	INIT_LIST_HEAD(&conn->calls);
+	INIT_LIST_HEAD(&conn->parked);
 	lrpc_queue_init(&conn->cq);
 	init_waitqueue_head(&conn->swq);
 	conn->user = lrpc_user_get(user);
@@ -113,10 +115,13 @@ static int client_release(struct inode *inode, struct file *file)
 	struct lrpc_conn *conn = file->private_data;
 	struct lrpc_port *port = conn->port;
 	struct lrpc_msg *closed = NULL;
+	LIST_HEAD(parked);
 	LIST_HEAD(gc);
 
 	spin_lock(&port->lock);
 	conn->client_gone = true;
+	/* calls parked by threads that never came back: PORT_CLOSED follows */
+	lrpc_call_unpark_all(conn, &parked, &gc);
 	if (conn->connected && !conn->server_gone) {
 		/* after everything this client sent, never refused */
 		closed = conn->closed;
@@ -131,6 +136,7 @@ static int client_release(struct inode *inode, struct file *file)
 	spin_unlock(&port->lock);
 
 	lrpc_msg_free_list(&gc);
+	lrpc_call_free_parked(&parked);
 	conn_put(conn);
 	return 0;
 }
@@ -151,69 +157,8 @@ static int server_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * Give up a pending request that is not DONE: withdraw it if it is
- * still queued, else tell the server with a CANCEL message.  Called
- * under port->lock; @cancel is a ready message, consumed if used.
- */
-static void pending_abort(struct lrpc_port *port, struct lrpc_pending *p,
-			  int error, struct lrpc_msg **cancel,
-			  struct list_head *gc)
-{
-	bool delivered = p->state != LRPC_PENDING_QUEUED;
 
-	if (error == -ECANCELED)
-		port->stats.cancels++;
-	else if (error == -ETIMEDOUT)
-		port->stats.timeouts++;
-	lrpc_pending_complete(port, p, error, gc);
-	if (delivered && p->kind == LRPC_PENDING_CALL && *cancel &&
-	    !p->conn->server_gone) {
-		(*cancel)->id = p->id;
-		(*cancel)->conn_id = p->conn->id;
-		lrpc_port_enqueue(port, *cancel);
-		*cancel = NULL;
-	}
-}
-
-/*
- * Wait until @p is DONE; on a time-out or a signal give it up.  Returns
- * the pending request's error (0: answered).
- */
-static int pending_wait(struct lrpc_port *port, struct lrpc_pending *p,
-			long timeout)
-{
-	struct lrpc_msg *cancel = NULL;
-	LIST_HEAD(gc);
-	long left;
-	int ret;
-
-	left = wait_event_interruptible_timeout(p->wq,
-						READ_ONCE(p->state) == LRPC_PENDING_DONE,
-						timeout);
-	spin_lock(&port->lock);
-	if (p->state == LRPC_PENDING_DONE) {
-		/* the waker woke us under this lock: it is done with p */
-		spin_unlock(&port->lock);
-		return p->error;
-	}
-	spin_unlock(&port->lock);
-
-	ret = left < 0 ? -EINTR : -ETIMEDOUT;
-	if (p->kind == LRPC_PENDING_CALL)
-		cancel = lrpc_msg_note(LRPC_MSG_CANCEL,
-				       GFP_KERNEL | __GFP_NOFAIL);
-	spin_lock(&port->lock);
-	if (p->state != LRPC_PENDING_DONE)
-		pending_abort(port, p, ret, &cancel, &gc);
-	spin_unlock(&port->lock);
-
-	lrpc_msg_free(cancel);
-	lrpc_msg_free_list(&gc);
-	return p->error;
-}
-
-static int check_peer(struct lrpc_port *port, const struct lrpc_connect *args)
+static int check_peer(struct lrpc_port *port)
 {
 	const struct cred *cred = current_cred();
 	u32 bit;
@@ -226,9 +171,6 @@ static int check_peer(struct lrpc_port *port, const struct lrpc_connect *args)
 		bit = LRPC_MODE_OTHER;
 	if (!(port->mode & bit))
 		return -EACCES;
-	if ((args->flags & LRPC_CONNECT_F_SERVER_UID) &&
-	    !uid_eq(make_kuid(current_user_ns(), args->server_uid), port->owner))
-		return -EPERM;
 	return 0;
 }
 
@@ -244,6 +186,7 @@ long lrpc_connect(void __user *uarg)
 	struct lrpc_conn *conn;
 	struct lrpc_msg *req;
 	struct file *file;
+	kuid_t owner = INVALID_UID;
 	LIST_HEAD(gc);
 	int fd, ret;
 
@@ -255,6 +198,11 @@ long lrpc_connect(void __user *uarg)
 	ret = lrpc_port_check_name(args.name);
 	if (ret)
 		return ret;
+	if (args.flags & LRPC_CONNECT_F_SERVER_UID) {
+		owner = make_kuid(current_user_ns(), args.server_uid);
+		if (!uid_valid(owner))
+			return -EINVAL;
+	}
 
 	user = lrpc_user_get_current();
 	if (!user)
@@ -265,12 +213,14 @@ long lrpc_connect(void __user *uarg)
 		ret = PTR_ERR(req);
 		goto err_put_user;
 	}
-	port = lrpc_port_lookup(args.name);
+	port = lrpc_port_lookup(args.name,
+				(args.flags & LRPC_CONNECT_F_SERVER_UID) ?
+				&owner : NULL);
 	if (!port) {
 		ret = -ENOENT;
 		goto err_free_req;
 	}
-	ret = check_peer(port, &args);
+	ret = check_peer(port);
 	if (ret)
 		goto err_put_port;
 	conn = conn_new(port, user);
@@ -314,7 +264,7 @@ long lrpc_connect(void __user *uarg)
 	if (ret)
 		goto err_fput;
 
-	ret = pending_wait(port, &p, lrpc_timeout(args.timeout_ns));
+	ret = lrpc_pending_wait(port, &p, lrpc_timeout(args.timeout_ns));
 	if (p.reply) {
 		args.reply_len = p.reply->len;
 		if (lrpc_msg_copy_out(p.reply, args.reply, args.reply_size))
@@ -468,6 +418,14 @@ static int reply(struct lrpc_port *port, const struct lrpc_reply_recv *args)
 		lrpc_msg_free(msg);
 		return -ENOENT;
 	}
+	/* the caller holds the reply: charge it, not the server */
+	ret = lrpc_msg_recharge(msg, p->conn->user);
+	if (ret) {
+		lrpc_pending_complete(port, p, ret, NULL);
+		spin_unlock(&port->lock);
+		lrpc_msg_free(msg);
+		return ret;
+	}
 	msg->id = p->id;
 	msg->conn_id = p->conn->id;
 	p->reply = msg;
@@ -563,116 +521,6 @@ long lrpc_reply_recv(struct lrpc_port *port, void __user *uarg)
 		       args.size, args.timeout_ns, &u->msg);
 }
 
-static long client_call(struct lrpc_conn *conn, void __user *uarg)
-{
-	struct lrpc_call __user *u = uarg;
-	struct lrpc_port *port = conn->port;
-	struct lrpc_pending p = { .kind = LRPC_PENDING_CALL };
-	struct lrpc_call args;
-	struct lrpc_msg *req;
-	struct file *vfile = NULL;
-	int ret = 0;
-
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.flags || !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
-		return -EINVAL;
-	req = lrpc_msg_new(conn->user, LRPC_MSG_REQUEST, args.data, args.len,
-			   lrpc_max_msg_size());
-	if (IS_ERR(req))
-		return PTR_ERR(req);
-	if (args.view) {
-		ret = lrpc_view_attach(req, args.view);
-		if (ret) {
-			lrpc_msg_free(req);
-			return ret;
-		}
-	}
-
-	init_waitqueue_head(&p.wq);
-	spin_lock(&port->lock);
-	if (conn->server_gone)
-		ret = -ECONNRESET;
-	else if (port->q.len >= lrpc_max_queue())
-		ret = -EAGAIN;
-	else if (conn->ncalls >= lrpc_max_pending())
-		ret = -EBUSY;
-	if (ret) {
-		port->stats.errors++;
-		spin_unlock(&port->lock);
-		lrpc_msg_free(req);
-		return ret;
-	}
-	lrpc_port_count(port, req);
-	p.id = lrpc_port_next_id(port);
-	p.conn = conn;
-	p.req = req;
-	req->id = p.id;
-	req->conn_id = conn->id;
-	req->call = &p;
-	lrpc_port_add_pending(port, &p);
-	list_add_tail(&p.cnode, &conn->calls);
-	conn->ncalls++;
-	lrpc_port_enqueue(port, req);
-	spin_unlock(&port->lock);
-
-	/* a failure here is reported after the wait: the call is under way */
-	if (put_user(p.id, &u->msg_id))
-		ret = -EFAULT;
-
-	ret = pending_wait(port, &p, lrpc_timeout(args.timeout_ns)) ?: ret;
-	if (!p.reply)
-		return ret;
-	args.reply_len = p.reply->len;
-	lrpc_msg_info(p.reply, &args.msg);
-	args.msg_id = p.id;
-	if (!ret && args.reply_len > args.reply_size)
-		ret = -EMSGSIZE;
-	/*
-	 * On -EMSGSIZE the call is over and its view goes with the reply:
-	 * the caller, told view_fd -1, would never close an fd made here.
-	 */
-	if (!ret)
-		ret = lrpc_view_prepare(p.reply, &args.msg, &vfile);
-	if (lrpc_msg_copy_out(p.reply, args.reply, args.reply_size) ||
-	    copy_to_user(&u->reply_len, &args.reply_len, sizeof(args.reply_len)) ||
-	    copy_to_user(&u->msg, &args.msg, sizeof(args.msg))) {
-		lrpc_view_abort(&args.msg, vfile);
-		vfile = NULL;
-		ret = -EFAULT;
-	}
-	lrpc_view_commit(&args.msg, vfile);
-	lrpc_msg_free(p.reply);
-	return ret;
-}
-
-static long client_cancel(struct lrpc_conn *conn, void __user *uarg)
-{
-	struct lrpc_port *port = conn->port;
-	struct lrpc_cancel args;
-	struct lrpc_pending *p;
-	struct lrpc_msg *cancel;
-	LIST_HEAD(gc);
-	int ret = 0;
-
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (!lrpc_zeroed(args.reserved, sizeof(args.reserved)))
-		return -EINVAL;
-	cancel = lrpc_msg_note(LRPC_MSG_CANCEL, GFP_KERNEL_ACCOUNT);
-	if (!cancel)
-		return -ENOMEM;
-	spin_lock(&port->lock);
-	p = lrpc_port_find_pending(port, args.msg_id);
-	if (p && p->kind == LRPC_PENDING_CALL && p->conn == conn)
-		pending_abort(port, p, -ECANCELED, &cancel, &gc);
-	else
-		ret = -ENOENT;
-	spin_unlock(&port->lock);
-	lrpc_msg_free(cancel);
-	lrpc_msg_free_list(&gc);
-	return ret;
-}
 
 static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
 {
@@ -687,8 +535,8 @@ static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
 		return -EFAULT;
 	if (args.flags || !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
-	msg = lrpc_msg_new(to_server ? conn->user : port->user,
-			   LRPC_MSG_ONEWAY, args.data, args.len,
+	/* either way the client holds it (see lrpc_msg_recharge) */
+	msg = lrpc_msg_new(conn->user, LRPC_MSG_ONEWAY, args.data, args.len,
 			   lrpc_max_msg_size());
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -703,7 +551,7 @@ static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
 	spin_lock(&port->lock);
 	if (conn->server_gone || (!to_server && conn->client_gone))
 		ret = -ECONNRESET;
-	else if ((to_server ? port->q.len : conn->cq.len) >= lrpc_max_queue())
+	else if ((to_server ? conn->nsent : conn->cq.len) >= lrpc_max_queue())
 		ret = -EAGAIN;
 	if (ret) {
 		port->stats.errors++;
@@ -712,6 +560,11 @@ static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
 		id = lrpc_port_next_id(port);
 		msg->id = id;
 		msg->conn_id = conn->id;
+		if (to_server) {
+			/* per connection: one client cannot fill the port */
+			conn->nsent++;
+			msg->nqueued = &conn->nsent;
+		}
 		lrpc_queue_add(to_server ? &port->q : &conn->cq, msg);
 		msg = NULL;
 	}
@@ -743,13 +596,13 @@ static long client_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case LRPC_IOC_CALL:
-		return client_call(conn, uarg);
+		return lrpc_call(conn, uarg);
 	case LRPC_IOC_SEND:
 		return do_send(conn, uarg, true);
 	case LRPC_IOC_RECV:
 		return client_recv(conn, uarg);
 	case LRPC_IOC_CANCEL:
-		return client_cancel(conn, uarg);
+		return lrpc_call_cancel(conn, uarg);
 	case LRPC_IOC_GET_FEATURES:
 		return lrpc_get_features(uarg);
 	default:

@@ -23,7 +23,9 @@ struct lrpc_conn {
 	u64 id;
 	struct list_head port_node;	/* port->conns, once accepted */
 	struct list_head calls;		/* pending calls */
+	struct list_head parked;	/* calls interrupted by a signal */
 	unsigned int ncalls;
+	unsigned int nsent;		/* one-way messages in the port queue */
 	struct lrpc_queue cq;		/* server to client */
 	wait_queue_head_t swq;		/* server fd pollers */
 	struct lrpc_msg *closed;	/* PORT_CLOSED, kept ready */

@@ -32,6 +32,7 @@ static void msg_stamp(struct lrpc_msg *msg, u32 kind)
 	msg->conn_id = 0;
 	msg->kind = kind;
 	msg->view = NULL;
+	msg->nqueued = NULL;
 	msg->tgid = get_pid(task_tgid(current));
 	msg->pid = get_pid(task_pid(current));
 	msg->uid = current_euid();
@@ -84,6 +85,25 @@ struct lrpc_msg *lrpc_msg_note(u32 kind, gfp_t gfp)
 	msg->user = NULL;
 	msg_stamp(msg, kind);
 	return msg;
+}
+
+/*
+ * Charge @msg to @user from now on, instead of its sender: memory a
+ * peer holds counts against the holder, so a client that never reads
+ * cannot drain its server's quota.  Callable under a spinlock.
+ */
+int lrpc_msg_recharge(struct lrpc_msg *msg, struct lrpc_user *user)
+{
+	size_t size = struct_size_t(struct lrpc_msg, data, msg->len);
+
+	if (msg->user == user)
+		return 0;
+	if (lrpc_user_charge(user, size))
+		return -ENOBUFS;
+	lrpc_user_uncharge(msg->user, size);
+	lrpc_user_put(msg->user);
+	msg->user = lrpc_user_get(user);
+	return 0;
 }
 
 void lrpc_msg_free(struct lrpc_msg *msg)
@@ -220,6 +240,10 @@ int lrpc_queue_take(struct lrpc_queue *q, spinlock_t *lock, const bool *gone,
 	}
 	list_del_init(&msg->node);
 	q->len--;
+	if (msg->nqueued) {
+		(*msg->nqueued)--;
+		msg->nqueued = NULL;
+	}
 	if (msg->call) {
 		msg->call->state = LRPC_PENDING_DELIVERED;
 		msg->call->req = NULL;

@@ -67,7 +67,8 @@ struct lrpc_msg {
 	struct pid *pid;
 	kuid_t uid;
 	kgid_t gid;
-	struct lrpc_user *user;		/* charged, if any */
+	struct lrpc_user *user;		/* charged, if any: its holder */
+	unsigned int *nqueued;		/* the sender's count, while queued */
 	struct lrpc_view *view;		/* attached, if any: section.c */
 	u8 data[];
 };
@@ -75,6 +76,7 @@ struct lrpc_msg {
 struct lrpc_msg *lrpc_msg_new(struct lrpc_user *user, u32 kind, u64 udata,
 			      u32 len, u32 max);
 struct lrpc_msg *lrpc_msg_note(u32 kind, gfp_t gfp);
+int lrpc_msg_recharge(struct lrpc_msg *msg, struct lrpc_user *user);
 void lrpc_msg_free(struct lrpc_msg *msg);
 void lrpc_msg_free_list(struct list_head *list);
 void lrpc_msg_info(const struct lrpc_msg *msg, struct lrpc_msg_info *info);

@@ -10,6 +10,8 @@
  * keeps them in id order.
  */
 #include <linux/cred.h>
+#include <linux/ipc_namespace.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/user_namespace.h>
 #include <net/genetlink.h>
@@ -27,11 +29,33 @@ static struct genl_family lrpc_genl_family;
  * cb->args (a union with cb->ctx): [0] next id, [1] id of the next
  * connection in that port, [2] euid, [3] sees all, [4] port filter.
  */
+enum lrpc_sees {
+	LRPC_SEES_OWN,		/* its euid's, in its ipc namespace */
+	LRPC_SEES_NS,		/* everything in its ipc namespace */
+	LRPC_SEES_ALL,		/* CAP_SYS_ADMIN in the initial namespace */
+};
+
 struct dump_ctx {
 	kuid_t uid;
-	bool all;
+	enum lrpc_sees sees;
 	u32 port_filter;
 };
+
+/*
+ * A port is shown to a dumper in its own ipc namespace (the only one
+ * where its name means anything) that owns it or administers that
+ * namespace's user namespace; only the initial namespace's admin sees
+ * every namespace's ports.
+ */
+static bool port_visible(const struct dump_ctx *ctx,
+			 const struct lrpc_port *port)
+{
+	if (ctx->sees == LRPC_SEES_ALL)
+		return true;
+	if (!lrpc_port_in_ns(port, current->nsproxy->ipc_ns))
+		return false;
+	return ctx->sees == LRPC_SEES_NS || uid_eq(port->owner, ctx->uid);
+}
 
 struct dump_state {
 	struct sk_buff *skb;
@@ -47,7 +71,14 @@ static int dump_start(struct netlink_callback *cb)
 	cb->args[0] = 0;
 	cb->args[1] = 0;
 	cb->args[2] = __kuid_val(current_euid());
-	cb->args[3] = netlink_capable(cb->skb, CAP_SYS_ADMIN);
+	if (netlink_capable(cb->skb, CAP_SYS_ADMIN))
+		cb->args[3] = LRPC_SEES_ALL;
+	else if (netlink_ns_capable(cb->skb,
+				    current->nsproxy->ipc_ns->user_ns,
+				    CAP_SYS_ADMIN))
+		cb->args[3] = LRPC_SEES_NS;
+	else
+		cb->args[3] = LRPC_SEES_OWN;
 	cb->args[4] = 0;
 	/* attrs is sized by the op's own policy: only GET_CONN has one */
 	if (info->op.cmd == LRPC_CMD_GET_CONN && info->attrs &&
@@ -62,7 +93,7 @@ static void state_init(struct dump_state *st, struct sk_buff *skb,
 	st->skb = skb;
 	st->cb = cb;
 	st->c.uid = KUIDT_INIT(cb->args[2]);
-	st->c.all = cb->args[3];
+	st->c.sees = cb->args[3];
 	st->c.port_filter = cb->args[4];
 	st->ctx = &st->c;
 }
@@ -113,7 +144,7 @@ static int fill_port(struct lrpc_port *port, void *arg)
 	void *hdr;
 	int err;
 
-	if (!st->ctx->all && !uid_eq(port->owner, st->ctx->uid))
+	if (!port_visible(st->ctx, port))
 		return 0;
 	list_for_each_entry(conn, &port->conns, port_node)
 		nconns++;
@@ -181,7 +212,8 @@ static int fill_conns(struct lrpc_port *port, void *arg)
 	list_for_each_entry(conn, &port->conns, port_node) {
 		if (conn->id < st->cb->args[1])
 			continue;
-		if (!st->ctx->all && !uid_eq(port->owner, st->ctx->uid) &&
+		/* a client sees its own connections wherever they lead */
+		if (!port_visible(st->ctx, port) &&
 		    !uid_eq(conn->peer_uid, st->ctx->uid))
 			continue;
 		hdr = msg_start(st, LRPC_CMD_GET_CONN);
@@ -228,7 +260,7 @@ static int fill_section(const struct lrpc_section_info *s, void *arg)
 	void *hdr;
 	int err;
 
-	if (!st->ctx->all && !uid_eq(s->owner, st->ctx->uid))
+	if (st->ctx->sees != LRPC_SEES_ALL && !uid_eq(s->owner, st->ctx->uid))
 		return 0;
 	hdr = msg_start(st, LRPC_CMD_GET_SECTION);
 	if (!hdr)

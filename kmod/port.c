@@ -91,9 +91,10 @@ int lrpc_port_check_name(const char *name)
 	return 0;
 }
 
-static u32 name_hash(const void *ns, const char *name)
+static u32 name_hash(const void *ns, kuid_t owner, const char *name)
 {
-	return full_name_hash(ns, name, strlen(name));
+	return full_name_hash(ns, name, strlen(name)) ^
+	       hash_32(__kuid_val(owner), 32);
 }
 
 /*
@@ -105,27 +106,53 @@ static u32 name_hash(const void *ns, const char *name)
  * no other namespace has it, so it tells them apart (without
  * CONFIG_POSIX_MQUEUE it is NULL, and only address and inode remain).
  *
+ * Names are scoped by owner: the key is (namespace, owner euid, name),
+ * so a name one uid uses can never be taken by another, before, while
+ * or after its port exists.
+ *
  * Called with lrpc_names_lock held.
  */
+/* Is @port's name in @ns?  See above for why three fields. */
+bool lrpc_port_in_ns(const struct lrpc_port *port,
+		     const struct ipc_namespace *ns)
+{
+	return port->ns == ns && port->ns_inum == ns->ns.inum &&
+	       port->ns_mnt == ns->mq_mnt;
+}
+
 static struct lrpc_port *name_find(const struct ipc_namespace *ns,
-				   const char *name)
+				   kuid_t owner, const char *name)
 {
 	struct lrpc_port *port;
 
-	hash_for_each_possible(lrpc_names, port, name_node, name_hash(ns, name))
-		if (port->ns == ns && port->ns_inum == ns->ns.inum &&
-		    port->ns_mnt == ns->mq_mnt && !strcmp(port->name, name))
+	hash_for_each_possible(lrpc_names, port, name_node,
+			       name_hash(ns, owner, name))
+		if (lrpc_port_in_ns(port, ns) && uid_eq(port->owner, owner) &&
+		    !strcmp(port->name, name))
 			return port;
 	return NULL;
 }
 
-struct lrpc_port *lrpc_port_lookup(const char *name)
+/*
+ * The port @name of @owner, or with no owner given, the caller's own
+ * (euid) else root's -- uid 0 of the user namespace that owns the ipc
+ * namespace, where system services such as the endpoint mapper live.
+ * Never another uid's unless the caller names it.
+ */
+struct lrpc_port *lrpc_port_lookup(const char *name, const kuid_t *owner)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	kuid_t root = make_kuid(ns->user_ns, 0);
 	struct lrpc_port *port;
 
 	mutex_lock(&lrpc_names_lock);
-	port = name_find(ns, name);
+	if (owner) {
+		port = name_find(ns, *owner, name);
+	} else {
+		port = name_find(ns, current_euid(), name);
+		if (!port && uid_valid(root))
+			port = name_find(ns, root, name);
+	}
 	if (port)
 		kref_get(&port->ref);
 	mutex_unlock(&lrpc_names_lock);
@@ -343,7 +370,7 @@ long lrpc_port_create(void __user *uarg)
 	}
 
 	mutex_lock(&lrpc_names_lock);
-	if (name_find(ns, port->name)) {
+	if (name_find(ns, port->owner, port->name)) {
 		mutex_unlock(&lrpc_names_lock);
 		/* the file owns the port now; its release unhashes nothing */
 		INIT_HLIST_NODE(&port->name_node);
@@ -351,7 +378,8 @@ long lrpc_port_create(void __user *uarg)
 		put_unused_fd(fd);
 		return -EADDRINUSE;
 	}
-	hash_add(lrpc_names, &port->name_node, name_hash(ns, port->name));
+	hash_add(lrpc_names, &port->name_node,
+		 name_hash(ns, port->owner, port->name));
 	mutex_unlock(&lrpc_names_lock);
 
 	ret = xa_alloc_cyclic(&lrpc_ports, &port->id, port, xa_limit_31b,

@@ -10,6 +10,7 @@
 
 #include "msg.h"
 
+struct ipc_namespace;
 struct lrpc_user;
 struct vfsmount;
 
@@ -55,9 +56,11 @@ long lrpc_port_create(void __user *uarg);
 int lrpc_port_dump(unsigned long *pos,
 		   int (*fill)(struct lrpc_port *port, void *arg), void *arg);
 void lrpc_port_count(struct lrpc_port *port, const struct lrpc_msg *msg);
-struct lrpc_port *lrpc_port_lookup(const char *name);
+struct lrpc_port *lrpc_port_lookup(const char *name, const kuid_t *owner);
 void lrpc_port_put(struct lrpc_port *port);
 int lrpc_port_check_name(const char *name);
+bool lrpc_port_in_ns(const struct lrpc_port *port,
+		     const struct ipc_namespace *ns);
 
 u64 lrpc_port_next_id(struct lrpc_port *port);
 struct lrpc_pending *lrpc_port_find_pending(struct lrpc_port *port, u64 id);
