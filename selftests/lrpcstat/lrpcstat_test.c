@@ -6,6 +6,7 @@
  * zero after close and after kill -9; an unprivileged user sees only its
  * own objects; a clear message and exit status 2 without the module.
  */
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -330,6 +331,58 @@ TEST_F(stat, unprivileged_sees_only_its_own)
 	EXPECT_EQ(0, WEXITSTATUS(st));
 	close(sec);
 	close(port);
+}
+
+/*
+ * A user in a namespace of its own (a sandbox: new user and ipc
+ * namespaces, made unprivileged) sees its own namespace's ports, not the
+ * ones its uid holds outside: those names mean nothing there.
+ */
+TEST_F(stat, namespaced_sees_only_its_namespace)
+{
+	char outer[LRPC_NAME_MAX], inner[LRPC_NAME_MAX];
+	int st;
+	pid_t pid;
+	FILE *f;
+
+	/* Debian's switch for unprivileged user namespaces: on for this */
+	f = fopen("/proc/sys/kernel/unprivileged_userns_clone", "w");
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	snprintf(outer, sizeof(outer), "t.outer.%d", getpid());
+	snprintf(inner, sizeof(inner), "t.inner.%d", getpid());
+	pid = fork();
+	if (pid == 0) {
+		char *out;
+		int p1, p2, dev;
+
+		if (setgroups(0, NULL) || setresgid(4322, 4322, 4322) ||
+		    setresuid(4322, 4322, 4322))
+			_exit(10);
+		dev = lrpc_open();
+		p1 = lrpc_port(dev, outer, LRPC_MODE_ALL, 0);
+		if (p1 < 0)
+			_exit(11);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWIPC))
+			_exit(4);	/* no user namespaces for users here */
+		p2 = lrpc_port(dev, inner, LRPC_MODE_ALL, 0);
+		if (p2 < 0)
+			_exit(12);
+		out = run_stat("-j", &st);
+		if (st)
+			_exit(13);
+		if (!port_obj(out, inner))
+			_exit(14);
+		if (port_obj(out, outer))
+			_exit(15);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	if (WEXITSTATUS(st) == 4)
+		SKIP(return, "unprivileged user namespaces are off");
+	EXPECT_EQ(0, WEXITSTATUS(st));
 }
 
 /* Strict attribute policies: an attribute a request does not take fails. */

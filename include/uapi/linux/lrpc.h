@@ -28,22 +28,40 @@
  *
  * Time-outs.  Every blocking ioctl takes timeout_ns, relative: < 0 waits
  * for ever, 0 does not wait, > 0 waits that long (jiffy granularity).
- * A signal ends a wait with -EINTR, never -ERESTARTSYS: restarting
- * would send the request a second time.
+ *
+ * Signals (LRPC_F_CALL_RESTART).  Only a fatal signal, LRPC_IOC_CANCEL
+ * or the time-out ends a CALL.  Any other signal (a handler, SIGSTOP and
+ * SIGCONT, the freezer) parks the call in the kernel and the ioctl is
+ * restarted after the handler, whatever SA_RESTART says; the restarted
+ * ioctl finds the call by its msg_id (written to the caller's struct
+ * before the wait) and by its thread, and waits on for the time that was
+ * left.  The request is never sent twice and the server sees no CANCEL.
+ * A call parked by a thread that never comes back (it left its handler
+ * with longjmp, or exited) ends when the communication fd goes.  The
+ * other waits (CONNECT, REPLY_RECV, RECV) end with -EINTR: for them
+ * nothing is lost.
  *
  * Limits (module parameters, /sys/module/lrpc/parameters/; read the
  * current values with GET_FEATURES):
  *	max_msg_size	largest inline payload (default 64 KiB, at most
  *			1 MiB); larger is -EMSGSIZE.
- *	max_queue	messages queued on one port, or on one client's
+ *	max_queue	one-way messages one connection has queued on its
+ *			port, or that are queued on one client's
  *			communication fd (default 4096); more is -EAGAIN.
+ *			Per connection (LRPC_F_CONN_QUOTA): one client
+ *			cannot make a port refuse the others.
  *			Notifications (PORT_CLOSED, CANCEL) are never refused.
  *	max_pending	calls waiting for replies on one connection
  *			(default 1024); more is -EBUSY.
  *	max_backlog	upper bound of a port's backlog (default 128).
  *	max_user_bytes	octets of queued messages, ports and connections
- *			charged to one uid (default 64 MiB, charged to the
- *			fd opener's euid); more is -ENOBUFS.
+ *			charged to one uid (default 64 MiB); more is
+ *			-ENOBUFS.  A port is charged to its creator, a
+ *			connection and every message on it to the client
+ *			(the euid that connected), whichever way the
+ *			message goes: what a client holds and does not
+ *			read counts against the client, never against its
+ *			server (LRPC_F_CONN_QUOTA).
  *
  * LRPC_IOC_GET_FEATURES (any lrpc fd)
  *	out: struct lrpc_features: features (LRPC_F_* the module supports),
@@ -56,28 +74,28 @@
  *	     mode (LRPC_MODE_*: who may connect), backlog (pending connect
  *	     requests; 0 = max_backlog; clamped to max_backlog), flags 0.
  *	out: returns the port fd.  The port's owner is the caller's euid and
- *	     egid; its name lives in the caller's ipc namespace until the
- *	     port fd is closed (last reference).
+ *	     egid; its name lives in the caller's ipc namespace, in the
+ *	     owner's scope (see Names), until the port fd is closed (last
+ *	     reference).
  *	errors: -EINVAL bad name, mode, flags or reserved field;
- *		-EADDRINUSE a live port has this name in this ipc namespace,
- *		whoever owns it (so no user can take over a name another
- *		uid holds); -ENOBUFS user over max_user_bytes; -ENOMEM;
- *		-EMFILE/-ENFILE.
+ *		-EADDRINUSE a live port of the same owner has this name in
+ *		this ipc namespace; -ENOBUFS user over max_user_bytes;
+ *		-ENOMEM; -EMFILE/-ENFILE.
  *
  * LRPC_IOC_CONNECT (control fd)
  *	in:  struct lrpc_connect: name; data/len the connect payload
  *	     (len <= LRPC_CONNECT_DATA_MAX); reply/reply_size a buffer for
  *	     the server's accept or reject payload; timeout_ns; flags:
- *	     LRPC_CONNECT_F_SERVER_UID: fail unless the port's owner is
- *	     server_uid (the caller's user namespace) -- the way a client
- *	     makes sure it talks to the real server, not a squatter.
+ *	     LRPC_CONNECT_F_SERVER_UID: the port of server_uid (in the
+ *	     caller's user namespace) and no other; without it the
+ *	     caller's own port of that name, else root's (see Names).
  *	out: returns the communication fd; conn_id, reply_len (the server's
  *	     payload, copied to reply, truncated to reply_size).
- *	errors: -ENOENT no such port in the caller's ipc namespace;
+ *	errors: -ENOENT no such port in the caller's ipc namespace and
+ *		the scopes searched; -EINVAL server_uid not mapped;
  *		-EACCES mode bits refuse the caller (compared like a file's:
  *		owner euid, else owner egid or supplementary groups, else
- *		other; no capability overrides them); -EPERM owner is not
- *		server_uid; -EAGAIN backlog full; -ECONNREFUSED the server
+ *		other; no capability overrides them); -EAGAIN backlog full; -ECONNREFUSED the server
  *		rejected (reply_len and reply filled); -ECONNRESET the port
  *		closed before answering; -ETIMEDOUT; -EINTR; -EMSGSIZE len
  *		too large; -EINVAL; -ENOBUFS; -ENOMEM; -EMFILE.
@@ -102,7 +120,8 @@
  *	The reply phase comes first: when it fails nothing is received and
  *	the error is returned (-ENOENT: no such delivered request -- the
  *	caller gave up, the reply is dropped; -EMSGSIZE reply_len >
- *	max_msg_size; -ENOBUFS).  Any later error (the receive phase) means
+ *	max_msg_size; -ENOBUFS: the caller's uid is over max_user_bytes,
+ *	the call ends with -ENOBUFS too).  Any later error (the receive phase) means
  *	the reply was delivered.
  *	receive errors: -ETIMEDOUT (-EAGAIN when timeout_ns is 0) nothing
  *		queued; -EINTR; -EMSGSIZE the next message is larger than
@@ -127,12 +146,14 @@
  *	     thread may then LRPC_IOC_CANCEL it); reply_len and msg (the
  *	     replier's credentials) on success.
  *	errors: -ECONNRESET the server end is gone (pending calls fail at
- *		once when it goes); -ETIMEDOUT; -EINTR a signal; -ECANCELED
+ *		once when it goes); -ETIMEDOUT; -EINTR a fatal signal, or
+ *		a signal when the kernel had no memory to park the call
+ *		(see Signals); -ECANCELED
  *		LRPC_IOC_CANCEL; -EMSGSIZE len > max_msg_size, or the reply
  *		was larger than reply_size (reply_len tells the full length;
  *		its first reply_size octets are copied; the call is over);
- *		-EAGAIN port queue full; -EBUSY max_pending;
- *		-ENOBUFS; -ENOMEM.  On -ETIMEDOUT, -EINTR and -ECANCELED a
+ *		-EBUSY max_pending; -ENOBUFS (also: the server's reply
+ *		did not fit the caller's max_user_bytes); -ENOMEM.  On -ETIMEDOUT, -EINTR and -ECANCELED a
  *		request the server has not yet received is withdrawn; one it
  *		has received is followed by a CANCEL message with its id, and
  *		the server's reply is dropped (REPLY_RECV says -ENOENT).
@@ -230,10 +251,24 @@
  * fail with -ECONNRESET, the client's fd polls EPOLLHUP.  A port going
  * away also fails its pending connects with -ECONNRESET.
  *
- * Names.  The name table is keyed by the identity of the ipc namespace
- * (the module cannot pin a namespace: a port outliving its namespace
- * keeps a name nobody can reach).  pidfds are not offered: Linux 6.1 does
- * not export a way to create one from a module.
+ * Names (LRPC_F_USER_NAMES).  A name lives in the ipc namespace of the
+ * port's creator and in the scope of its owner (euid): the key is
+ * (ipc namespace, owner, name), so two uids may each hold a port called
+ * "x" and no uid can ever take, reserve or intercept a name another uid
+ * uses, before its service starts, while it runs or after it stops.  A
+ * client reaches another uid's port only by naming that uid
+ * (LRPC_CONNECT_F_SERVER_UID); without it, CONNECT finds the caller's
+ * own port, else root's -- uid 0 of the user namespace that owns the
+ * ipc namespace, where system services such as the endpoint mapper
+ * run.  A service run by its own uid (systemd User=, DynamicUser=) is
+ * reached by clients that name that uid (liblrpc: the binding option
+ * server_uid).  A namespace's identity is its address, inode number and
+ * internal mqueue mount, which each port pins (the module cannot pin
+ * the namespace itself: put_ipc_ns() is not exported), so a name never
+ * passes to a namespace made after the first one died; a port that
+ * outlives its namespace (its fd passed out) keeps a name that nobody
+ * can reach.  pidfds are not offered: Linux 6.1 does not export a way
+ * to create one from a module.
  *
  * Any other ioctl number: -ENOTTY.
  */
@@ -477,9 +512,11 @@ struct lrpc_port_shutdown {
  *
  * Who sees what: a caller with CAP_SYS_ADMIN in the initial user
  * namespace (checked on the netlink socket's opener and the caller,
- * netlink_capable()) sees every object.  Anybody else sees the ports
- * whose owner is its euid, the connections of those ports and the
- * connections it opened (client euid), and the sections it created.
+ * netlink_capable()) sees every object.  Anybody else sees only ports
+ * of its own ipc namespace: all of them if it has CAP_SYS_ADMIN in the
+ * user namespace that owns that ipc namespace, else those whose owner
+ * is its euid; the connections of the ports it sees and the
+ * connections it opened (client euid); and the sections it created.
  * Uids and pids are given in the caller's namespaces.
  * Errors: -EINVAL an attribute the request does not take (strict
  * validation), -EOPNOTSUPP a command without NLM_F_DUMP.
