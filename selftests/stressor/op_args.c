@@ -276,7 +276,7 @@ int view_arg(struct thr *t, struct lrpc_view_attach *va, bool bad,
 		*err = EINVAL;
 		break;
 	case 1:
-		va->flags |= 2;
+		va->flags |= 1U << (3 + rng_below(&t->rng, 29));
 		*err = EINVAL;
 		break;
 	case 2:

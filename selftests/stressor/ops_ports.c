@@ -165,8 +165,9 @@ void op_connect(struct thr *t)
 			  .errs = es_of(ENOENT, EACCES, EAGAIN, ECONNREFUSED,
 					ECONNRESET, ETIMEDOUT, ENOBUFS, ENOMEM,
 					EMFILE, 0) };
+	/* names are scoped by owner: a server_uid unmapped here is EINVAL */
 	if (c.flags)
-		es_add(&e.errs, EPERM);
+		es_add(&e.errs, EINVAL);
 	i = dev_pick(t);
 	if (i < 0)
 		return;
@@ -223,6 +224,9 @@ void op_connect(struct thr *t)
 			e = exp_err(ENOTTY);
 			break;
 		}
+		/* checked before the payload: an unmapped server_uid */
+		if (c.flags & LRPC_CONNECT_F_SERVER_UID)
+			es_add(&e.errs, EINVAL);
 	}
 	if (c.data == (uintptr_t)data)
 		pay_fill(t, data, c.len <= LRPC_CONNECT_DATA_MAX ? c.len : 0, false);
