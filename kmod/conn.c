@@ -157,7 +157,6 @@ static int server_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-
 static int check_peer(struct lrpc_port *port)
 {
 	const struct cred *cred = current_cred();
@@ -520,7 +519,6 @@ long lrpc_reply_recv(struct lrpc_port *port, void __user *uarg)
 	return receive(port, &port->q, &port->shutdown, -ESHUTDOWN, args.data,
 		       args.size, args.timeout_ns, &u->msg);
 }
-
 
 static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
 {

@@ -153,8 +153,9 @@
  *		was larger than reply_size (reply_len tells the full length;
  *		its first reply_size octets are copied; the call is over);
  *		-EBUSY max_pending; -ENOBUFS (also: the server's reply
- *		did not fit the caller's max_user_bytes); -ENOMEM.  On -ETIMEDOUT, -EINTR and -ECANCELED a
- *		request the server has not yet received is withdrawn; one it
+ *		did not fit the caller's max_user_bytes); -ENOMEM.  On
+ *		-ETIMEDOUT, -EINTR and -ECANCELED a request the server
+ *		has not yet received is withdrawn; one it
  *		has received is followed by a CANCEL message with its id, and
  *		the server's reply is dropped (REPLY_RECV says -ENOENT).
  *
