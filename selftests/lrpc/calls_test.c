@@ -207,7 +207,7 @@ TEST_F(conn, bad_arguments)
 	rr.pad = 1;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->port, LRPC_IOC_REPLY_RECV, &rr)));
 	rr.pad = 0;
-	rr.flags = 2;
+	rr.flags = 1U << 31;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->port, LRPC_IOC_REPLY_RECV, &rr)));
 	rr.flags = LRPC_REPLY_F_NORECV;		/* needs a reply_id */
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->port, LRPC_IOC_REPLY_RECV, &rr)));

@@ -11,6 +11,10 @@
 
 enum { CH_CALL, CH_RECV, CH_CONNECT, CH_MMAP, NCH };
 
+static void on_usr1(int sig)
+{
+}
+
 static void __attribute__((noreturn)) child_run(struct thr *t, int what, int fd,
 						pid_t parent, size_t len,
 						struct lrpc_connect *cn)
@@ -80,6 +84,11 @@ void op_fork(struct thr *t)
 	     (const char *[]){ "CALL", "REPLY_RECV", "CONNECT", "mmap" }[what],
 	     kind_names[worker.obj[i].kind]);
 
+	/*
+	 * Handled, not restarting, and inherited by the child before it
+	 * can be signalled: a call must still never see EINTR.
+	 */
+	sigaction(SIGUSR1, &(struct sigaction){ .sa_handler = on_usr1 }, NULL);
 	pthread_rwlock_wrlock(&worker.forklock);
 	pid = fork();
 	if (pid == 0)
@@ -92,6 +101,15 @@ void op_fork(struct thr *t)
 	}
 	/* kill it mid-call, cancel its call, or let it finish */
 	waited = rng_below(&t->rng, 4) ? (int)rng_below(&t->rng, 4000) : 200000;
+	if (what == CH_CALL && rng_below(&t->rng, 3) == 0) {
+		/* stop it, go on, and interrupt it with a handled signal */
+		usleep(rng_below(&t->rng, 2000));
+		kill(pid, SIGSTOP);
+		usleep(rng_below(&t->rng, 2000));
+		kill(pid, SIGCONT);
+		kill(pid, SIGUSR1);
+		atomic_fetch_add(&shared->stops, 1);
+	}
 	if (what == CH_CALL && rng_below(&t->rng, 3) == 0) {
 		uint64_t id = 0;
 		int n;

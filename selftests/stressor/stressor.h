@@ -80,7 +80,7 @@ struct shared {
 	atomic_long okc[NOPS];
 	atomic_long errs[ERRNO_MAX + 1];	/* [0] success, [ERRNO_MAX] unclean */
 	atomic_long faults_set, faults_hit;
-	atomic_long kills, spawns, nl_dumps, hops;
+	atomic_long kills, spawns, nl_dumps, hops, stops;
 	struct {
 		pid_t pid, inner;
 		unsigned int gen;

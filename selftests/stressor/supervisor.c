@@ -151,10 +151,10 @@ void print_summary(long long ms)
 	long ops = atomic_load(&shared->ops), done = ops < shared->max_ops ? ops : shared->max_ops;
 	int op, e, v;
 
-	ksft_print_msg("%ld operations in %lld ms: %.0f ops/s; %ld kill -9 (%ld respawns), %ld netlink dumps, %ld ipc ns hops\n",
+	ksft_print_msg("%ld operations in %lld ms: %.0f ops/s; %ld kill -9 (%ld respawns), %ld netlink dumps, %ld ipc ns hops, %ld calls stopped and signalled\n",
 		       done, ms, ms ? done * 1000.0 / ms : 0.0, atomic_load(&shared->kills),
 		       atomic_load(&shared->spawns) - NSLOTS, atomic_load(&shared->nl_dumps),
-		       atomic_load(&shared->hops));
+		       atomic_load(&shared->hops), atomic_load(&shared->stops));
 	if (shared->fault)
 		ksft_print_msg("fail-nth set on %ld valid calls, an allocation failed in %ld\n",
 			       atomic_load(&shared->faults_set), atomic_load(&shared->faults_hit));
