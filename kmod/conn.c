@@ -507,7 +507,7 @@ static void putback(struct lrpc_port *port, struct lrpc_queue *q,
 
 static int receive(struct lrpc_port *port, struct lrpc_queue *q,
 		   const bool *gone, int gone_err, u64 udata, u32 size,
-		   s64 timeout_ns, struct lrpc_msg_info __user *uinfo)
+		   s64 timeout_ns, struct lrpc_msg_info __user *uinfo, bool views)
 {
 	struct lrpc_msg_info info;
 	struct lrpc_msg *msg;
@@ -525,7 +525,7 @@ static int receive(struct lrpc_port *port, struct lrpc_queue *q,
 	}
 	if (ret)
 		return ret;
-	ret = lrpc_view_prepare(msg, &info, &vfile);
+	ret = lrpc_view_prepare(msg, &info, &vfile, views);
 	if (ret) {
 		putback(port, q, msg);
 		return ret;
@@ -560,7 +560,8 @@ long lrpc_reply_recv(struct lrpc_port *port, void __user *uarg)
 			return ret;
 	}
 	return receive(port, &port->q, &port->shutdown, -ESHUTDOWN, args.data,
-		       args.size, args.timeout_ns, &u->msg);
+		       args.size, args.timeout_ns, &u->msg,
+		       args.flags & LRPC_REPLY_F_VIEWS);
 }
 
 static long client_call(struct lrpc_conn *conn, void __user *uarg)
@@ -575,7 +576,8 @@ static long client_call(struct lrpc_conn *conn, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags || !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
+	if ((args.flags & ~LRPC_CALL_F_ALL) ||
+	    !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
 	req = lrpc_msg_new(conn->user, LRPC_MSG_REQUEST, args.data, args.len,
 			   lrpc_max_msg_size());
@@ -633,7 +635,8 @@ static long client_call(struct lrpc_conn *conn, void __user *uarg)
 	 * the caller, told view_fd -1, would never close an fd made here.
 	 */
 	if (!ret)
-		ret = lrpc_view_prepare(p.reply, &args.msg, &vfile);
+		ret = lrpc_view_prepare(p.reply, &args.msg, &vfile,
+					args.flags & LRPC_CALL_F_VIEWS);
 	if (lrpc_msg_copy_out(p.reply, args.reply, args.reply_size) ||
 	    copy_to_user(&u->reply_len, &args.reply_len, sizeof(args.reply_len)) ||
 	    copy_to_user(&u->msg, &args.msg, sizeof(args.msg))) {
@@ -729,10 +732,12 @@ static long client_recv(struct lrpc_conn *conn, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags || !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
+	if ((args.flags & ~LRPC_RECV_F_ALL) ||
+	    !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
 	return receive(conn->port, &conn->cq, &conn->server_gone, -ECONNRESET,
-		       args.data, args.size, args.timeout_ns, &u->msg);
+		       args.data, args.size, args.timeout_ns, &u->msg,
+		       args.flags & LRPC_RECV_F_VIEWS);
 }
 
 static long client_ioctl(struct file *file, unsigned int cmd,
