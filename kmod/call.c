@@ -240,7 +240,8 @@ static long call_finish(struct lrpc_call __user *u, struct lrpc_call *args,
 	 * the caller, told view_fd -1, would never close an fd made here.
 	 */
 	if (!ret)
-		ret = lrpc_view_prepare(p->reply, &args->msg, &vfile);
+		ret = lrpc_view_prepare(p->reply, &args->msg, &vfile,
+					args->flags & LRPC_CALL_F_VIEWS);
 	if (lrpc_msg_copy_out(p->reply, args->reply, args->reply_size) ||
 	    copy_to_user(&u->reply_len, &args->reply_len,
 			 sizeof(args->reply_len)) ||
@@ -282,7 +283,8 @@ long lrpc_call(struct lrpc_conn *conn, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags || !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
+	if ((args.flags & ~LRPC_CALL_F_ALL) ||
+	    !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
 	if (args.msg_id) {
 		park = parked_take(conn, args.msg_id);

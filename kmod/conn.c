@@ -464,7 +464,7 @@ static void putback(struct lrpc_port *port, struct lrpc_queue *q,
 
 static int receive(struct lrpc_port *port, struct lrpc_queue *q,
 		   const bool *gone, int gone_err, u64 udata, u32 size,
-		   s64 timeout_ns, struct lrpc_msg_info __user *uinfo)
+		   s64 timeout_ns, struct lrpc_msg_info __user *uinfo, bool views)
 {
 	struct lrpc_msg_info info;
 	struct lrpc_msg *msg;
@@ -482,7 +482,7 @@ static int receive(struct lrpc_port *port, struct lrpc_queue *q,
 	}
 	if (ret)
 		return ret;
-	ret = lrpc_view_prepare(msg, &info, &vfile);
+	ret = lrpc_view_prepare(msg, &info, &vfile, views);
 	if (ret) {
 		putback(port, q, msg);
 		return ret;
@@ -517,7 +517,8 @@ long lrpc_reply_recv(struct lrpc_port *port, void __user *uarg)
 			return ret;
 	}
 	return receive(port, &port->q, &port->shutdown, -ESHUTDOWN, args.data,
-		       args.size, args.timeout_ns, &u->msg);
+		       args.size, args.timeout_ns, &u->msg,
+		       args.flags & LRPC_REPLY_F_VIEWS);
 }
 
 static long do_send(struct lrpc_conn *conn, void __user *uarg, bool to_server)
@@ -580,10 +581,12 @@ static long client_recv(struct lrpc_conn *conn, void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags || !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
+	if ((args.flags & ~LRPC_RECV_F_ALL) ||
+	    !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
 	return receive(conn->port, &conn->cq, &conn->server_gone, -ECONNRESET,
-		       args.data, args.size, args.timeout_ns, &u->msg);
+		       args.data, args.size, args.timeout_ns, &u->msg,
+		       args.flags & LRPC_RECV_F_VIEWS);
 }
 
 static long client_ioctl(struct file *file, unsigned int cmd,

@@ -15,20 +15,21 @@
  * length (a received view is mapped whole, from offset 0), and VM_WRITE
  * against the grant; a read-only view loses VM_MAYWRITE so mprotect
  * cannot add it back, and every view mapping is VM_DONTEXPAND so mremap
- * cannot grow it past its window.
+ * cannot grow it past its window.  A window ends on a page boundary or
+ * at the section's end, so a mapping shows no byte outside its view.
  *
- * The vma keeps the view file as its vm_file, and our fault handler
- * looks the page up in the shmem file (as vgem and udmabuf did).  So the
- * vma holds the view, the view the section, and the view file the
- * module: the core calls ->close and only then fputs the file, whose
- * release runs before the VFS drops the module reference.  No module
- * code runs after the last module reference is gone, and sections need
- * no module reference of their own.  Shared writes go through
- * ->page_mkwrite, which dirties the page before the pte becomes
- * writable, so shmem never drops a written page as clean.  The price of
- * a vm_file that is not the shmem file: rmap cannot find these ptes, so
- * a page stays resident (not swapped, not migrated) while some view maps
- * it; munmap hands it back to shmem, dirty bit included.
+ * The vma's vm_file is the section's *map file*: a second file on the
+ * shmem inode (so the vma sits in the shmem mapping's i_mmap, and rmap
+ * can unmap, migrate and swap its pages like any shmem page, charged to
+ * the memcg that faulted them) whose file_operations have no ->mmap, so
+ * remap_file_pages() cannot remap the vma at another offset of the
+ * section.  The vm_ops are shmem's, wrapped: ->page_mkwrite (which makes
+ * every shared write notify us: seal.c) and ->mprotect are ours.  The
+ * vma holds a reference to the view file it was made from: so a mapping
+ * keeps the view, the view its section, and the view file the module;
+ * the last fput runs after ->close has returned, and the VFS drops the
+ * module reference after ->release.  No module code runs after the last
+ * module reference is gone.
  *
  * Lifetime: a section is referenced by its view fds, by views queued in
  * messages and by the view files of its mappings; the last one going
@@ -58,6 +59,7 @@
 
 #include "main.h"
 #include "msg.h"
+#include "seal.h"
 #include "section.h"
 
 static unsigned long max_section_bytes = 256UL << 20;
@@ -86,6 +88,8 @@ struct lrpc_section {
 	u64 size;
 	u64 charge;
 	struct file *shmem;
+	struct file *mapfile;	/* every vma's vm_file: see above */
+	struct lrpc_seal seal;
 	kuid_t owner;
 	struct pid *creator;
 };
@@ -95,9 +99,13 @@ struct lrpc_view {
 	u64 off;
 	u64 len;
 	bool write;
+	bool seal;		/* holds a count of sec->seal */
 	bool received;
 	struct mm_struct *mm;	/* received: who may map it (mmgrab) */
 };
+
+/* shmem's vm_operations_struct, the same for every shmem file */
+static const struct vm_operations_struct *shmem_vm_ops;
 
 /* Section ids, for netlink; xa_lock also keeps a listed section alive. */
 static DEFINE_XARRAY_ALLOC1(lrpc_sections);
@@ -179,6 +187,7 @@ static void section_free(struct kref *ref)
 	struct lrpc_section *sec = container_of(ref, struct lrpc_section, ref);
 
 	xa_erase(&lrpc_sections, sec->id);
+	fput(sec->mapfile);
 	fput(sec->shmem);
 	sec_uncharge(sec->owner, sec->charge);
 	put_pid(sec->creator);
@@ -190,8 +199,9 @@ static void section_put(struct lrpc_section *sec)
 	kref_put(&sec->ref, section_free);
 }
 
+/* With @seal, the new view takes over a seal count the caller holds. */
 static struct lrpc_view *view_new(struct lrpc_section *sec, u64 off, u64 len,
-				  bool write)
+				  bool write, bool seal)
 {
 	struct lrpc_view *view = kzalloc(sizeof(*view), GFP_KERNEL_ACCOUNT);
 
@@ -203,6 +213,7 @@ static struct lrpc_view *view_new(struct lrpc_section *sec, u64 off, u64 len,
 	view->off = off;
 	view->len = len;
 	view->write = write;
+	view->seal = seal;
 	return view;
 }
 
@@ -211,68 +222,75 @@ void lrpc_view_free(struct lrpc_view *view)
 	if (!view)
 		return;
 	atomic_dec(&view->sec->views);
+	if (view->seal)
+		lrpc_seal_put(&view->sec->seal);
 	section_put(view->sec);
 	if (view->mm)
 		mmdrop(view->mm);
 	kfree(view);
 }
 
-/* The vma's vm_file is a view of the section: it keeps the section. */
+static struct lrpc_view *vma_view(struct vm_area_struct *vma)
+{
+	struct file *vfile = vma->vm_private_data;
+
+	return vfile->private_data;
+}
+
+/* Each vma holds its view file: see the head comment. */
 static void section_vm_open(struct vm_area_struct *vma)
 {
-	struct lrpc_section *sec = vma->vm_private_data;
-
-	atomic_inc(&sec->mappings);
+	get_file(vma->vm_private_data);
+	atomic_inc(&vma_view(vma)->sec->mappings);
 }
 
 static void section_vm_close(struct vm_area_struct *vma)
 {
-	struct lrpc_section *sec = vma->vm_private_data;
-
-	atomic_dec(&sec->mappings);
+	atomic_dec(&vma_view(vma)->sec->mappings);
+	fput(vma->vm_private_data);
 }
 
 static vm_fault_t section_vm_fault(struct vm_fault *vmf)
 {
-	struct lrpc_section *sec = vmf->vma->vm_private_data;
-	struct page *page;
+	return READ_ONCE(shmem_vm_ops)->fault(vmf);
+}
 
-	if (vmf->pgoff >= sec->charge >> PAGE_SHIFT)
-		return VM_FAULT_SIGBUS;
-	page = shmem_read_mapping_page(sec->shmem->f_mapping, vmf->pgoff);
-	if (IS_ERR(page))
-		return vmf_error(PTR_ERR(page));
-	/* the reference goes to the pte; the core locks the page */
-	vmf->page = page;
-	return 0;
+static vm_fault_t section_vm_map_pages(struct vm_fault *vmf, pgoff_t start,
+				       pgoff_t end)
+{
+	return READ_ONCE(shmem_vm_ops)->map_pages(vmf, start, end);
 }
 
 static vm_fault_t section_vm_page_mkwrite(struct vm_fault *vmf)
 {
-	struct lrpc_section *sec = vmf->vma->vm_private_data;
-	struct page *page = vmf->page;
+	return lrpc_seal_page_mkwrite(&vma_view(vmf->vma)->sec->seal, vmf);
+}
 
-	lock_page(page);
-	/* sealed, never truncated: but never dirty a page shmem let go */
-	if (page->mapping != sec->shmem->f_mapping) {
-		unlock_page(page);
-		return VM_FAULT_NOPAGE;
-	}
-	set_page_dirty(page);
-	return VM_FAULT_LOCKED;
+/* A sealed section gains no writable shared pte, not even by mprotect. */
+static int section_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
+			       unsigned long end, unsigned long newflags)
+{
+	if ((vma->vm_flags & VM_SHARED) && (newflags & VM_WRITE) &&
+	    !(vma->vm_flags & VM_WRITE) && lrpc_sealed(&vma_view(vma)->sec->seal))
+		return -EBUSY;
+	return 0;
 }
 
 static const struct vm_operations_struct section_vm_ops = {
 	.open		= section_vm_open,
 	.close		= section_vm_close,
 	.fault		= section_vm_fault,
+	.map_pages	= section_vm_map_pages,
 	.page_mkwrite	= section_vm_page_mkwrite,
+	.mprotect	= section_vm_mprotect,
 };
 
 static int view_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct lrpc_view *view = file->private_data;
+	struct lrpc_section *sec = view->sec;
 	unsigned long npages = PAGE_ALIGN(view->len) >> PAGE_SHIFT;
+	int ret;
 
 	if (view->received && view->mm != current->mm)
 		return -EACCES;
@@ -285,11 +303,20 @@ static int view_mmap(struct file *file, struct vm_area_struct *vma)
 			return -EACCES;
 		vma->vm_flags &= ~VM_MAYWRITE;
 	}
+	/* a race with sealing is harmless: ->page_mkwrite refuses then */
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) &&
+	    lrpc_sealed(&sec->seal))
+		return -EBUSY;
 	vma->vm_flags |= VM_DONTEXPAND;
 	/* from here on vm_pgoff indexes the shmem file */
 	vma->vm_pgoff += view->off >> PAGE_SHIFT;
+	vma_set_file(vma, sec->mapfile);
+	ret = sec->shmem->f_op->mmap(sec->shmem, vma);
+	if (ret)
+		return ret;
+	WRITE_ONCE(shmem_vm_ops, vma->vm_ops);
 	vma->vm_ops = &section_vm_ops;
-	vma->vm_private_data = view->sec;
+	vma->vm_private_data = file;
 	section_vm_open(vma);
 	return 0;
 }
@@ -305,7 +332,8 @@ static long view_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct lrpc_view *view = file->private_data;
 	struct lrpc_view_info info = {
 		.section_id = view->sec->id,
-		.flags = view->write ? LRPC_VIEW_F_WRITE : 0,
+		.flags = (view->write ? LRPC_VIEW_F_WRITE : 0) |
+			 (lrpc_sealed(&view->sec->seal) ? LRPC_VIEW_F_SEAL : 0),
 		.offset = view->off,
 		.len = view->len,
 	};
@@ -347,6 +375,31 @@ static int section_seal(struct file *shmem)
 	return 0;
 }
 
+/* Not for users: no ->mmap, so remap_file_pages() fails on a view's vma. */
+static const struct file_operations section_map_fops = {
+	.owner		= THIS_MODULE,
+	.fsync		= noop_fsync,
+	.llseek		= noop_llseek,
+};
+
+/* A second file on the shmem inode: the vm_file of every mapping. */
+static struct file *section_mapfile(struct file *shmem)
+{
+	struct inode *inode = file_inode(shmem);
+	struct file *file;
+
+	/* as anon_inode_getfile(): __fput() drops the fops' module reference */
+	__module_get(THIS_MODULE);
+	ihold(inode);
+	file = alloc_file_pseudo(inode, shmem->f_path.mnt, "lrpc-section",
+				 O_RDWR, &section_map_fops);
+	if (IS_ERR(file)) {
+		iput(inode);
+		module_put(THIS_MODULE);
+	}
+	return file;
+}
+
 long lrpc_section_create(void __user *uarg)
 {
 	struct lrpc_section_create __user *u = uarg;
@@ -368,6 +421,7 @@ long lrpc_section_create(void __user *uarg)
 	if (!sec)
 		return -ENOMEM;
 	kref_init(&sec->ref);
+	lrpc_seal_init(&sec->seal);
 	sec->size = args.size;
 	sec->charge = PAGE_ALIGN(args.size);
 	sec->owner = current_euid();
@@ -387,13 +441,18 @@ long lrpc_section_create(void __user *uarg)
 		goto err_uncharge;
 	}
 	section_seal(sec->shmem);
+	sec->mapfile = section_mapfile(sec->shmem);
+	if (IS_ERR(sec->mapfile)) {
+		ret = PTR_ERR(sec->mapfile);
+		goto err_fput;
+	}
 	ret = xa_alloc_cyclic(&lrpc_sections, &sec->id, sec, xa_limit_31b,
 			      &lrpc_section_next, GFP_KERNEL_ACCOUNT);
 	if (ret < 0)
-		goto err_fput;
+		goto err_fput_map;
 
 	/* from here on the view owns the section */
-	view = view_new(sec, 0, sec->size, true);
+	view = view_new(sec, 0, sec->size, true, false);
 	section_put(sec);
 	if (!view)
 		return -ENOMEM;
@@ -416,6 +475,8 @@ long lrpc_section_create(void __user *uarg)
 	fd_install(fd, file);
 	return fd;
 
+err_fput_map:
+	fput(sec->mapfile);
 err_fput:
 	fput(sec->shmem);
 err_uncharge:
@@ -426,17 +487,45 @@ err_free:
 	return ret;
 }
 
+/*
+ * A window of @src for a message: inside @src, page-aligned, ending on a
+ * page boundary unless at the section's end (a mapping shows whole pages,
+ * and no byte past the window may show); never more rights than @src.
+ */
+static int view_window(const struct lrpc_view *src, struct lrpc_view_attach *args)
+{
+	u64 end;
+
+	if (!args->len && args->offset < src->len)
+		args->len = src->len - args->offset;
+	if (!PAGE_ALIGNED(args->offset) || !args->len ||
+	    args->offset >= src->len || args->len > src->len - args->offset)
+		return -EINVAL;
+	end = src->off + args->offset + args->len;
+	if (!PAGE_ALIGNED(end) && end != src->sec->size)
+		return -EINVAL;
+	/* a received view is attached only where mmap would take it */
+	if (src->received && src->mm != current->mm)
+		return -EACCES;
+	if ((args->flags & LRPC_VIEW_F_WRITE) && !src->write)
+		return -EACCES;
+	return 0;
+}
+
 /* Attach to @msg a view described by the user's struct lrpc_view_attach. */
 int lrpc_view_attach(struct lrpc_msg *msg, u64 uattach)
 {
 	struct lrpc_view_attach args;
+	struct lrpc_section *sec;
 	struct lrpc_view *src;
+	bool seal;
 	struct fd f;
-	int ret = 0;
+	int ret;
 
 	if (copy_from_user(&args, u64_to_user_ptr(uattach), sizeof(args)))
 		return -EFAULT;
 	if ((args.flags & ~LRPC_VIEW_F_ALL) ||
+	    (args.flags & LRPC_VIEW_F_SEAL && args.flags & LRPC_VIEW_F_WRITE) ||
 	    !lrpc_zeroed(args.reserved, sizeof(args.reserved)))
 		return -EINVAL;
 	f = fdget(args.fd);
@@ -447,21 +536,25 @@ int lrpc_view_attach(struct lrpc_msg *msg, u64 uattach)
 		goto out;
 	}
 	src = f.file->private_data;
-	if (!args.len && args.offset < src->len)
-		args.len = src->len - args.offset;
-	if (!PAGE_ALIGNED(args.offset) || !args.len ||
-	    args.offset >= src->len || args.len > src->len - args.offset) {
-		ret = -EINVAL;
+	sec = src->sec;
+	ret = view_window(src, &args);
+	if (ret)
 		goto out;
-	}
-	if ((args.flags & LRPC_VIEW_F_WRITE) && !src->write) {
-		ret = -EACCES;
+	/* a sealed view passes its seal on */
+	seal = src->seal || (args.flags & LRPC_VIEW_F_SEAL);
+	if (src->seal)
+		lrpc_seal_get_more(&sec->seal);
+	else if (seal)
+		ret = lrpc_seal_get(&sec->seal, sec->shmem->f_mapping);
+	if (ret)
 		goto out;
-	}
-	msg->view = view_new(src->sec, src->off + args.offset, args.len,
-			     args.flags & LRPC_VIEW_F_WRITE);
-	if (!msg->view)
+	msg->view = view_new(sec, src->off + args.offset, args.len,
+			     args.flags & LRPC_VIEW_F_WRITE, seal);
+	if (!msg->view) {
+		if (seal)
+			lrpc_seal_put(&sec->seal);
 		ret = -ENOMEM;
+	}
 out:
 	fdput(f);
 	return ret;
@@ -471,17 +564,23 @@ void lrpc_view_describe(const struct lrpc_view *view,
 			struct lrpc_msg_info *info)
 {
 	info->view_fd = -1;
-	info->view_flags = view && view->write ? LRPC_VIEW_F_WRITE : 0;
+	info->view_flags = 0;
 	info->view_len = view ? view->len : 0;
+	if (view && view->write)
+		info->view_flags |= LRPC_VIEW_F_WRITE;
+	if (view && view->seal)
+		info->view_flags |= LRPC_VIEW_F_SEAL;
 }
 
 /*
  * Receiving @msg: make the fd its view will have in the receiver, and
  * describe it in @info.  Then commit (the fd appears) or abort (nothing
- * happened; the message still owns its view).
+ * happened; the message still owns its view).  A receiver that did not
+ * ask for views (!@install) gets none: the view goes with the message,
+ * and @info says it was dropped.
  */
 int lrpc_view_prepare(const struct lrpc_msg *msg, struct lrpc_msg_info *info,
-		      struct file **filep)
+		      struct file **filep, bool install)
 {
 	struct lrpc_view *src = msg->view, *view;
 	struct file *file;
@@ -491,9 +590,18 @@ int lrpc_view_prepare(const struct lrpc_msg *msg, struct lrpc_msg_info *info,
 	lrpc_view_describe(src, info);
 	if (!src)
 		return 0;
-	view = view_new(src->sec, src->off, src->len, src->write);
-	if (!view)
+	if (!install) {
+		info->view_flags |= LRPC_VIEW_F_DROPPED;
+		return 0;
+	}
+	if (src->seal)
+		lrpc_seal_get_more(&src->sec->seal);
+	view = view_new(src->sec, src->off, src->len, src->write, src->seal);
+	if (!view) {
+		if (src->seal)
+			lrpc_seal_put(&src->sec->seal);
 		return -ENOMEM;
+	}
 	view->received = true;
 	/* pinned, so that a later mm at the same address is not taken for it */
 	view->mm = current->mm;

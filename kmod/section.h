@@ -31,7 +31,7 @@ void lrpc_view_free(struct lrpc_view *view);
 void lrpc_view_describe(const struct lrpc_view *view,
 			struct lrpc_msg_info *info);
 int lrpc_view_prepare(const struct lrpc_msg *msg, struct lrpc_msg_info *info,
-		      struct file **filep);
+		      struct file **filep, bool install);
 void lrpc_view_commit(struct lrpc_msg_info *info, struct file *file);
 void lrpc_view_abort(struct lrpc_msg_info *info, struct file *file);
 

@@ -639,7 +639,9 @@ __rpc_hot static void *port_thread(void *arg)
 		}
 		/* a reply's section fd is closed before this thread waits
 		 * again: the wait may be long, and the kernel holds the view */
-		rr.flags = stop || r.view ? LRPC_REPLY_F_NORECV : 0;
+		rr.flags = stop || r.view ? LRPC_REPLY_F_NORECV :
+			   feat->features & LRPC_F_RECV_VIEWS ?
+			   LRPC_REPLY_F_VIEWS : 0;
 		rr.data = (uintptr_t)buf;
 		rr.size = (uint32_t)size;
 		rr.timeout_ns = (feat->features & LRPC_F_SHUTDOWN) &&

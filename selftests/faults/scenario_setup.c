@@ -193,6 +193,7 @@ static void *caller_main(void *arg)
 		c->call.reply_size = sizeof(c->reply);
 		c->call.timeout_ns = c->timeout;
 		c->call.msg.view_fd = -1;
+		c->call.flags = LRPC_CALL_F_VIEWS;
 		if (c->view >= 0) {
 			sec_view(&c->va, c->view, 0, 0, 0);
 			c->call.view = (uintptr_t)&c->va;

@@ -18,6 +18,7 @@ int op_call(void)
 	C.call.reply_size = sizeof(C.reply);
 	C.call.timeout_ns = 20 * SEC;
 	C.call.msg.view_fd = -1;
+	C.call.flags = LRPC_CALL_F_VIEWS;
 	if (C.view_on)
 		C.call.view = (uintptr_t)&C.va;
 	return ioctl(C.comm, LRPC_IOC_CALL, &C.call) ? -errno : 0;

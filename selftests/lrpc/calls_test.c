@@ -193,7 +193,7 @@ TEST_F(conn, bad_arguments)
 	struct lrpc_cancel cn;
 
 	memset(&call, 0, sizeof(call));
-	call.flags = 1;
+	call.flags = ~LRPC_CALL_F_ALL;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->comm, LRPC_IOC_CALL, &call)));
 	call.flags = 0;
 	call.reserved[0] = 1;
@@ -207,7 +207,7 @@ TEST_F(conn, bad_arguments)
 	rr.pad = 1;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->port, LRPC_IOC_REPLY_RECV, &rr)));
 	rr.pad = 0;
-	rr.flags = 1U << 31;
+	rr.flags = ~LRPC_REPLY_F_ALL;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->port, LRPC_IOC_REPLY_RECV, &rr)));
 	rr.flags = LRPC_REPLY_F_NORECV;		/* needs a reply_id */
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->port, LRPC_IOC_REPLY_RECV, &rr)));
@@ -220,7 +220,7 @@ TEST_F(conn, bad_arguments)
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->comm, LRPC_IOC_SEND, &s)));
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->sconn, LRPC_IOC_SEND, &s)));
 	memset(&rv, 0, sizeof(rv));
-	rv.flags = 1;
+	rv.flags = ~LRPC_RECV_F_ALL;
 	EXPECT_EQ(-EINVAL, sys_ret(ioctl(self->comm, LRPC_IOC_RECV, &rv)));
 	memset(&cn, 0, sizeof(cn));
 	cn.reserved[0] = 1;

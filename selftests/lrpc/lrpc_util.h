@@ -90,6 +90,7 @@ static inline int lrpc_recv_port(int port, void *buf, __u32 size,
 	rr.data = (uintptr_t)buf;
 	rr.size = size;
 	rr.timeout_ns = timeout_ns;
+	rr.flags = LRPC_REPLY_F_VIEWS;
 	r = sys_ret(ioctl(port, LRPC_IOC_REPLY_RECV, &rr));
 	if (info)
 		*info = rr.msg;
@@ -111,6 +112,7 @@ static inline int lrpc_reply_recv(int port, __u64 reply_id, const void *reply,
 	rr.data = (uintptr_t)buf;
 	rr.size = size;
 	rr.timeout_ns = timeout_ns;
+	rr.flags = LRPC_REPLY_F_VIEWS;
 	r = sys_ret(ioctl(port, LRPC_IOC_REPLY_RECV, &rr));
 	if (info)
 		*info = rr.msg;
@@ -155,6 +157,7 @@ static inline int lrpc_call(int comm, const void *data, __u32 len, void *reply,
 	c.reply = (uintptr_t)reply;
 	c.reply_size = reply_size;
 	c.timeout_ns = timeout_ns;
+	c.flags = LRPC_CALL_F_VIEWS;
 	r = sys_ret(ioctl(comm, LRPC_IOC_CALL, &c));
 	if (reply_len)
 		*reply_len = c.reply_len;
@@ -187,6 +190,7 @@ static inline int lrpc_recv(int comm, void *buf, __u32 size,
 	rv.data = (uintptr_t)buf;
 	rv.size = size;
 	rv.timeout_ns = timeout_ns;
+	rv.flags = LRPC_RECV_F_VIEWS;
 	r = sys_ret(ioctl(comm, LRPC_IOC_RECV, &rv));
 	if (info)
 		*info = rv.msg;

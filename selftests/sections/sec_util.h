@@ -50,6 +50,7 @@ static inline int sec_call(int comm, const void *data, __u32 len,
 	c.reply_size = reply_size;
 	c.timeout_ns = timeout_ns;
 	c.view = (uintptr_t)va;
+	c.flags = LRPC_CALL_F_VIEWS;
 	r = sys_ret(ioctl(comm, LRPC_IOC_CALL, &c));
 	if (out)
 		*out = c;
@@ -86,8 +87,7 @@ static inline int sec_reply_recv(int port, __u64 id, const void *reply,
 	rr.data = (uintptr_t)buf;
 	rr.size = size;
 	rr.timeout_ns = timeout_ns;
-	if (id && !buf)
-		rr.flags = LRPC_REPLY_F_NORECV;
+	rr.flags = id && !buf ? LRPC_REPLY_F_NORECV : LRPC_REPLY_F_VIEWS;
 	r = sys_ret(ioctl(port, LRPC_IOC_REPLY_RECV, &rr));
 	if (info)
 		*info = rr.msg;

@@ -264,19 +264,28 @@ int view_arg(struct thr *t, struct lrpc_view_attach *va, bool bad,
 	va->offset = rng_below(&t->rng, pages) * PAGE;
 	if (va->offset >= len)
 		va->offset = 0;
+	/* whole pages, or up to the end of the view */
 	va->len = rng_below(&t->rng, 3) ? 0 :
-		  1 + rng_below(&t->rng, len - va->offset);
+		  (1 + rng_below(&t->rng, pages - va->offset / PAGE)) * PAGE;
+	if (va->len >= len - va->offset)
+		va->len = 0;
 	if (worker.obj[i].write && rng_below(&t->rng, 2))
 		va->flags = LRPC_VIEW_F_WRITE;
+	else if (rng_pct(&t->rng, 20))
+		va->flags = LRPC_VIEW_F_SEAL;
 	if (!bad)
 		return i;
-	switch (rng_below(&t->rng, 7)) {
+	switch (rng_below(&t->rng, 8)) {
 	case 0:
 		va->reserved[rng_below(&t->rng, 2)] = 1;
 		*err = EINVAL;
 		break;
 	case 1:
-		va->flags |= 1U << (3 + rng_below(&t->rng, 29));
+		va->flags |= LRPC_VIEW_F_DROPPED << rng_below(&t->rng, 30);
+		*err = EINVAL;
+		break;
+	case 7:
+		va->flags = LRPC_VIEW_F_SEAL | LRPC_VIEW_F_WRITE;
 		*err = EINVAL;
 		break;
 	case 2:
@@ -314,7 +323,7 @@ void take_view(struct thr *t, const struct lrpc_msg_info *m, bool ok)
 	struct lrpc_view_info vi;
 
 	if (m->view_fd < 0) {
-		if (ok && m->view_len)
+		if (ok && m->view_len && !(m->view_flags & LRPC_VIEW_F_DROPPED))
 			fail(t, "a view of %llu octets came without an fd",
 			     (unsigned long long)m->view_len);
 		return;
@@ -325,8 +334,11 @@ void take_view(struct thr *t, const struct lrpc_msg_info *m, bool ok)
 		return;
 	}
 	memset(&vi, 0, sizeof(vi));
+	/* VIEW_INFO's SEAL tells the section's state: a sealed view shows it */
 	if (ioctl(m->view_fd, LRPC_IOC_VIEW_INFO, &vi) || vi.len != m->view_len ||
-	    vi.flags != m->view_flags || vi.offset % PAGE) {
+	    (vi.flags & ~LRPC_VIEW_F_SEAL) != (m->view_flags & ~LRPC_VIEW_F_SEAL) ||
+	    ((m->view_flags & LRPC_VIEW_F_SEAL) && !(vi.flags & LRPC_VIEW_F_SEAL)) ||
+	    vi.offset % PAGE) {
 		fail(t, "view fd %d: VIEW_INFO %s len %llu/%llu flags %#x/%#x",
 		     m->view_fd, strerror(errno), (unsigned long long)vi.len,
 		     (unsigned long long)m->view_len, vi.flags, m->view_flags);

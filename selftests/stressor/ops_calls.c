@@ -42,6 +42,8 @@ void op_reply_recv(struct thr *t, bool serve, int port, uint64_t reply_id)
 				rr.view = (uintptr_t)&va;
 		}
 	}
+	if (rng_pct(&t->rng, 80))
+		rr.flags |= LRPC_REPLY_F_VIEWS;
 	rr.data = (uintptr_t)t->buf;
 	rr.size = serve ? worker.feat.max_inline_size : pick_size(t);
 	rr.timeout_ns = serve ? (int64_t)(2 + rng_below(&t->rng, 20)) * MS : pick_timeout(t, 10);
@@ -61,7 +63,7 @@ void op_reply_recv(struct thr *t, bool serve, int port, uint64_t reply_id)
 		e = exp_err(EINVAL);
 		switch (rng_below(&t->rng, 12)) {
 		case 0:
-			rr.flags |= 2u << rng_below(&t->rng, 31);
+			rr.flags |= 4u << rng_below(&t->rng, 30);
 			break;
 		case 1:
 			rr.pad = 1;
@@ -199,6 +201,8 @@ void op_call(struct thr *t)
 	c.reply = (uintptr_t)t->buf;
 	c.reply_size = pick_size(t);
 	c.timeout_ns = pick_timeout(t, 60);
+	if (rng_pct(&t->rng, 80))
+		c.flags = LRPC_CALL_F_VIEWS;
 	if (rng_pct(&t->rng, 15)) {
 		vi = view_arg(t, &va, false, &verr);
 		if (vi >= 0)
@@ -217,7 +221,7 @@ void op_call(struct thr *t)
 		e = exp_err(EINVAL);
 		switch (rng_below(&t->rng, 10)) {
 		case 0:
-			c.flags = 1u << rng_below(&t->rng, 32);
+			c.flags = 2u << rng_below(&t->rng, 31);
 			break;
 		case 1:
 			c.reserved[0] = 1;

@@ -237,6 +237,9 @@ void op_mmap(struct thr *t)
 	} else {
 		len = pages;	/* a received view: whole */
 	}
+	/* a sealed section takes no new writable shared mapping */
+	if ((prot & PROT_WRITE) && flags == MAP_SHARED)
+		es_add(&e.errs, EBUSY);
 	if (var == V_BOUND && o.kind == K_SEC) {
 		off = pages - 1;
 		len = 1;
@@ -315,10 +318,18 @@ void op_touch(struct thr *t)
 {
 	int k = map_pick(t, false), n;
 	volatile char *p;
+	sigjmp_buf jb;
 	size_t pages;
 
 	if (k < 0)
 		return;
+	/* a sealed section's shared pages SIGBUS on write: that is allowed */
+	if (sigsetjmp(jb, 1)) {
+		touch_jb = NULL;
+		map_put(k);
+		judge(t, OP_TOUCH, V_VALID, 0, false, exp_ok());
+		return;
+	}
 	p = (volatile char *)worker.map[k].addr;
 	pages = worker.map[k].len / PAGE;
 	WHAT(t, "touch %zu pages of section %u from page %llu%s", pages,
@@ -338,9 +349,11 @@ void op_touch(struct thr *t)
 		}
 		if (!worker.map[k].write)
 			continue;
+		touch_jb = &jb;
 		if (worker.map[k].sec_id)
 			memcpy((void *)(p + pg * PAGE), &want, sizeof(want));
 		p[pg * PAGE + sizeof(want) + rng_below(&t->rng, PAGE - sizeof(want))] = (char)n;
+		touch_jb = NULL;
 	}
 	map_put(k);
 	judge(t, OP_TOUCH, V_VALID, 0, false, exp_ok());

@@ -124,6 +124,8 @@ void op_recv(struct thr *t)
 	r.data = (uintptr_t)t->buf;
 	r.size = pick_size(t);
 	r.timeout_ns = pick_timeout(t, 8);
+	if (rng_pct(&t->rng, 80))
+		r.flags = LRPC_RECV_F_VIEWS;
 	e = (struct exp){ .ok = true,
 			  .errs = es_of(ECONNRESET, ETIMEDOUT, EAGAIN, EMSGSIZE,
 					ENOMEM, EMFILE, 0) };
@@ -138,7 +140,7 @@ void op_recv(struct thr *t)
 		e = exp_err(EINVAL);
 		switch (rng_below(&t->rng, 6)) {
 		case 0:
-			r.flags = 1u << rng_below(&t->rng, 32);
+			r.flags = 2u << rng_below(&t->rng, 31);
 			break;
 		case 1:
 			r.reserved[rng_below(&t->rng, 2)] = 1;
