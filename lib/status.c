@@ -34,6 +34,7 @@ static const struct status_name status_names[] = {
 	S(rpc_x_bad_stub_data), S(rpc_x_invalid_es_action),
 	S(rpc_x_wrong_es_version), S(rpc_x_wrong_stub_version),
 	S(ept_s_invalid_entry), S(ept_s_cant_perform_op), S(ept_s_not_registered),
+	S(rpc_s_auth_mut_fail),
 	S(nca_s_fault_int_div_by_zero), S(nca_s_fault_addr_error),
 	S(nca_s_fault_fp_div_zero), S(nca_s_fault_fp_underflow),
 	S(nca_s_fault_fp_overflow), S(nca_s_fault_invalid_tag),

@@ -34,11 +34,38 @@ int rpc_ep_mapper_binding(const char *netaddr, char **out)
 	return rpc_string_binding_compose(&sb, out);
 }
 
-/* A binding handle to an endpoint mapper, offering NDR20 only. */
+/* Append option name=value to sb. */
+static int add_option(struct rpc_string_binding *sb, const char *name,
+		      const char *value)
+{
+	struct rpc_binding_option *opts;
+
+	opts = realloc(sb->options, (sb->noptions + 1) * sizeof(*opts));
+	if (!opts)
+		return -ENOMEM;
+	sb->options = opts;
+	opts[sb->noptions].name = strdup(name);
+	opts[sb->noptions].value = strdup(value);
+	if (!opts[sb->noptions].name || !opts[sb->noptions].value) {
+		free(opts[sb->noptions].name);
+		free(opts[sb->noptions].value);
+		return -ENOMEM;
+	}
+	sb->noptions++;
+	return 0;
+}
+
+/*
+ * A binding handle to an endpoint mapper, offering NDR20 only.  Over
+ * ncalrpc the mapper is trusted only when owned by root or by
+ * $LRPC_EPM_UID (a uid or a user name), unless the binding names its
+ * owner itself (server_uid=U): anybody can listen on a local name, and
+ * a false mapper would send our clients to any server it likes.
+ */
 static int ep_open(const char *s, struct rpc_binding **out)
 {
 	struct rpc_string_binding *sb = NULL;
-	struct rpc_binding_option *opts;
+	const char *owner = getenv("LRPC_EPM_UID");
 	char *full = NULL;
 	int ret;
 
@@ -48,22 +75,15 @@ static int ep_open(const char *s, struct rpc_binding **out)
 		return ret;
 	if (!rpc_string_binding_option(sb, "ndr20") &&
 	    !rpc_string_binding_option(sb, "ndr64")) {
-		opts = realloc(sb->options,
-			       (sb->noptions + 1) * sizeof(*opts));
-		if (!opts) {
-			ret = -ENOMEM;
+		ret = add_option(sb, "ndr20", "");
+		if (ret)
 			goto out;
-		}
-		sb->options = opts;
-		opts[sb->noptions].name = strdup("ndr20");
-		opts[sb->noptions].value = strdup("");
-		if (!opts[sb->noptions].name || !opts[sb->noptions].value) {
-			free(opts[sb->noptions].name);
-			free(opts[sb->noptions].value);
-			ret = -ENOMEM;
+	}
+	if (!strcmp(sb->protseq, "ncalrpc") &&
+	    !rpc_string_binding_option(sb, "server_uid")) {
+		ret = add_option(sb, "server_uid", owner && *owner ? owner : "0");
+		if (ret)
 			goto out;
-		}
-		sb->noptions++;
 	}
 	if (!sb->endpoint || !*sb->endpoint) {
 		free(sb->endpoint);

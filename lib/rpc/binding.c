@@ -4,8 +4,10 @@
  * with '\' escaping the next character in every field.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <lrpc/rpc.h>
 #include "rpc_int.h"
 
@@ -303,5 +305,28 @@ int rpc_string_binding_compose(const struct rpc_string_binding *sb,
 	}
 	*p = 0;
 	*out = o;
+	return 0;
+}
+
+int __rpc_uid_parse(const char *s, uid_t *uid)
+{
+	struct passwd pw, *res = NULL;
+	unsigned long n;
+	char *end, buf[1024];
+
+	if (!s || !*s)
+		return -rpc_s_invalid_network_options;
+	if (*s >= '0' && *s <= '9') {
+		errno = 0;
+		n = strtoul(s, &end, 10);
+		/* (uid_t)-1 is no uid: it means "unchanged" to setreuid() */
+		if (errno || *end || n >= (uid_t)-1)
+			return -rpc_s_invalid_network_options;
+		*uid = (uid_t)n;
+		return 0;
+	}
+	if (getpwnam_r(s, &pw, buf, sizeof(buf), &res) || !res)
+		return -rpc_s_invalid_network_options;
+	*uid = res->pw_uid;
 	return 0;
 }

@@ -54,6 +54,7 @@ struct rpc_binding {
 	uint32_t offer;		/* SYN_NDR20 | SYN_NDR64 */
 	bool btfn;
 	uint16_t max_frag;
+	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
 
 	pthread_mutex_t setup;	/* connect, bind, alter_context */
 	pthread_mutex_t send_lock;
@@ -115,6 +116,13 @@ int rpc_binding_from_string(const char *s, struct rpc_binding **out)
 	b->be = rpc_string_binding_option(b->sb, "bigendian") != NULL;
 	b->btfn = !rpc_string_binding_option(b->sb, "nobtfn");
 	b->max_frag = CLI_DEFAULT_FRAG;
+	b->server_uid = RPC_SERVER_UID_DEFAULT;
+	v = rpc_string_binding_option(b->sb, "server_uid");
+	if (v) {
+		ret = __rpc_uid_parse(v, &b->server_uid);
+		if (ret < 0)
+			goto fail;
+	}
 	v = rpc_string_binding_option(b->sb, "max_frag");
 	if (v) {
 		char *end;
@@ -233,6 +241,14 @@ int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj)
 	else
 		memset(&b->object, 0, sizeof(b->object));
 	b->has_object = !rpc_uuid_is_nil(&b->object);
+	return 0;
+}
+
+int rpc_binding_set_server_uid(struct rpc_binding *b, uid_t uid)
+{
+	if (!b)
+		return -EINVAL;
+	b->server_uid = uid;
 	return 0;
 }
 
@@ -745,6 +761,12 @@ static int ensure_ctx_once(struct rpc_binding *b,
 				      (unsigned int)(deadline < 0 ? 0 :
 						     __rpc_left_ms(deadline) + 1), &fd);
 		free(resolved);
+		/* who listens, before it gets even the bind */
+		if (!ret && b->ops->verify_peer) {
+			ret = b->ops->verify_peer(fd, b->server_uid);
+			if (ret < 0)
+				close(fd);
+		}
 		if (ret < 0)
 			goto out;
 		pthread_mutex_lock(&b->lock);
@@ -795,6 +817,7 @@ __rpc_hot static void lpc_params_of(const struct rpc_binding *b, struct lpc_para
 	p->has_object = b->has_object;
 	p->object = b->object;
 	p->timeout_ms = b->timeout_ms;
+	p->server_uid = b->server_uid;
 }
 
 /* A binding that may be routed to this host's ncalrpc endpoint. */

@@ -24,7 +24,16 @@
  * fault (LPC_T_FAULT, status).  Stub data larger than the inline limit
  * (GET_FEATURES max_inline_size) travels in a section attached to the
  * message (LPC_F_VIEW; the receiver maps it and unmarshals from it
- * directly).  alter_context PDUs travel as CALLs whose payload is the CO
+ * directly).  With LRPC_F_SEAL the sender attaches it sealed
+ * (LRPC_VIEW_F_SEAL: nobody can write it while the receiver holds it),
+ * and a receiver copies a view that arrives unsealed before it
+ * unmarshals -- a peer must not change octets under the unmarshaller
+ * (double fetch); copying rather than refusing keeps peers that cannot
+ * seal working.  With LRPC_F_RECV_VIEWS views are installed only on
+ * request: a server's every REPLY_RECV and a client's every call (not
+ * its alter_context) ask; a view on a message whose header has no
+ * LPC_F_VIEW is refused (nca_s_proto_error from the server,
+ * -rpc_s_protocol_error in the client).  alter_context PDUs travel as CALLs whose payload is the CO
  * PDU itself (first octet 5, never LPC_MAGIC).  Cancel: LRPC_IOC_CANCEL of
  * the pending call; the server gets a CANCEL message and sets the call's
  * cancel flag.  PORT_CLOSED (client exit, kill, rpc_binding_free) leaves
@@ -40,6 +49,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <linux/lrpc.h>
 #include "rpc_int.h"
 
 #define RPC_LOCAL_EP_MAX	48	/* "ncalrpc." + E fits LRPC_NAME_MAX */
@@ -50,6 +60,9 @@ extern const struct rpc_transport_ops __rpc_transport_unix;
 int __rpc_local_endpoint_ok(const char *ep);
 /* LRPC_NO_KERNEL set (to anything but "0"): never use /dev/lrpc. */
 bool __rpc_lpc_disabled(void);
+/* Whether a server owned by owner may serve a client that expects
+ * server_uid (RPC_SERVER_UID_DEFAULT: the client's euid or root). */
+bool __rpc_server_uid_ok(uid_t owner, uid_t server_uid);
 
 #define LPC_MAGIC		0x4c	/* 'L'; a CO PDU starts with 5 */
 
@@ -91,6 +104,7 @@ struct lpc_params {
 	bool has_object;
 	rpc_uuid_t object;
 	unsigned int timeout_ms;
+	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
 };
 
 /*
@@ -135,8 +149,13 @@ struct srv_listener;
 struct conn;
 
 /* The process's /dev/lrpc control fd (-1: none) and the module's limits. */
-struct lrpc_features;
 int __rpc_lpc_dev(const struct lrpc_features **feat);
+/* Whether a received message came with a view installed as an fd (one
+ * not asked for is dropped by a module with LRPC_F_RECV_VIEWS). */
+static inline bool __rpc_lpc_has_view(const struct lrpc_msg_info *m)
+{
+	return m->view_fd >= 0 && m->view_len;
+}
 /* A new section holding a copy of data: its fd, or < 0. */
 int __rpc_lpc_section(const void *data, size_t len);
 

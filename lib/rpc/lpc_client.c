@@ -31,6 +31,15 @@
  * section).  At most LPC_POOL_MAX sections and LPC_POOL_BYTES octets are
  * kept; beyond that (concurrent calls, huge arguments) a section is used
  * once and closed.  __rpc_lpc_close() closes them all.
+ *
+ * With LRPC_F_SEAL the view is attached sealed: from then on nobody, we
+ * included, can write the section until the server has closed and
+ * unmapped every view of it, so the server unmarshals octets that cannot
+ * change under it.  A pooled section is therefore reused only when
+ * LRPC_IOC_VIEW_INFO says it is no longer sealed (one ioctl, large calls
+ * only); one a server still holds stays idle, and a fresh section is
+ * made (the pool's bounds unchanged: an idle sealed section is the
+ * first to be replaced when it is the smallest).
  */
 #define LPC_POOL_MAX	4
 #define LPC_POOL_MIN	(128u << 10)
@@ -39,6 +48,7 @@
 struct lpc_sect {
 	int fd;			/* section fd, -1: slot empty */
 	bool busy;
+	bool sealed;		/* last attached sealed: ask before writing */
 	void *addr;		/* writable mapping of the whole section */
 	size_t size;
 };
@@ -176,6 +186,21 @@ static int sect_new(struct lpc_sect *s, size_t size)
 	return 0;
 }
 
+/* Whether s may be written again: not attached sealed, or the views
+ * that sealed it are gone. */
+static bool sect_writable(struct lpc_sect *s)
+{
+	struct lrpc_view_info vi = { 0 };
+
+	if (!s->sealed)
+		return true;
+	if (ioctl(s->fd, LRPC_IOC_VIEW_INFO, &vi) < 0 ||
+	    (vi.flags & LRPC_VIEW_F_SEAL))
+		return false;
+	s->sealed = false;
+	return true;
+}
+
 /*
  * A section holding at least len octets for one call: a pooled one (the
  * pointer into l->pool) or *tmp, used once.  NULL with *err set on
@@ -202,7 +227,8 @@ static struct lpc_sect *sect_get(struct lpc_client *l, size_t len,
 		total += s->size;
 		if (s->busy)
 			continue;
-		if (s->size >= len && (!best || s->size < best->size))
+		if (s->size >= len && (!best || s->size < best->size) &&
+		    sect_writable(s))
 			best = s;
 		if (!victim || s->size < victim->size)
 			victim = s;
@@ -281,14 +307,38 @@ __rpc_hot bool __rpc_lpc_reply_release(struct rpc_reply *r)
 	return true;
 }
 
-static int map_reply(int vfd, uint64_t vlen, uint64_t stub_len,
+/*
+ * The [out] stub data of a reply's view.  Mapped and handed out as is
+ * when the view is sealed (nobody can change it while we map it) or the
+ * module cannot seal; else (a peer that did not seal, on a module that
+ * can) copied first, so the server cannot change octets while the stub
+ * unmarshals them (a double fetch).
+ */
+static int map_reply(const struct lrpc_msg_info *mi, uint64_t stub_len,
 		     struct rpc_reply *reply)
 {
+	const struct lrpc_features *feat;
+	uint64_t vlen = mi->view_len;
+	int vfd = mi->view_fd;
 	struct mapped *m;
 	void *a;
 
 	if (stub_len > vlen || vlen > SIZE_MAX || stub_len > LPC_MAX_OUT)
 		return -rpc_s_protocol_error;
+	__rpc_lpc_dev(&feat);
+	if ((feat->features & LRPC_F_SEAL) &&
+	    !(mi->view_flags & LRPC_VIEW_F_SEAL)) {
+		a = mmap(NULL, (size_t)vlen, PROT_READ,
+			 MAP_SHARED | MAP_POPULATE, vfd, 0);
+		if (a == MAP_FAILED)
+			return -ENOMEM;
+		reply->data = malloc(stub_len ? (size_t)stub_len : 1);
+		if (reply->data)
+			memcpy(reply->data, a, (size_t)stub_len);
+		munmap(a, (size_t)vlen);
+		reply->len = (size_t)stub_len;
+		return reply->data ? 0 : -ENOMEM;
+	}
 	m = malloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -429,7 +479,8 @@ static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 	struct ndr_buf b = { 0 };
 	uint8_t ack[LRPC_CONNECT_DATA_MAX];
 	uint16_t ids[3];
-	int dev = __rpc_lpc_dev(NULL), nids, fd, ret;
+	uid_t want[2];
+	int dev = __rpc_lpc_dev(NULL), nids, nwant = 0, i, fd, ret;
 
 	if (dev < 0)
 		return 0;
@@ -444,17 +495,41 @@ static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 	c.reply = (uintptr_t)ack;
 	c.reply_size = sizeof(ack);
 	c.timeout_ns = timeout_ns(p);
-	fd = ioctl(dev, LRPC_IOC_CONNECT, &c);
-	ret = fd < 0 ? -errno : 0;
+	/*
+	 * The server's owner.  A named one is the kernel's to check.  By
+	 * default (own euid or root) a kernel with LRPC_F_USER_NAMES checks
+	 * by its lookup alone (own scope, then root's); an older one has one
+	 * name table for all uids, so it is asked for an owner: ours, then
+	 * root.  -ENOENT falls back to the socket, which checks SO_PEERCRED.
+	 */
+	if (p->server_uid != RPC_SERVER_UID_DEFAULT) {
+		want[nwant++] = p->server_uid;
+	} else if (!(dev_feat.features & LRPC_F_USER_NAMES)) {
+		want[nwant++] = geteuid();
+		if (want[0])
+			want[nwant++] = 0;
+	}
+	for (i = 0; ; i++) {
+		if (i < nwant) {
+			c.flags = LRPC_CONNECT_F_SERVER_UID;
+			c.server_uid = want[i];
+		}
+		fd = ioctl(dev, LRPC_IOC_CONNECT, &c);
+		ret = fd < 0 ? -errno : 0;
+		if (ret != -EPERM || i + 1 >= nwant)
+			break;
+	}
 	__rpc_buf_free(&b);
 	if (ret == -ENOENT)
 		return 0;
+	if (ret == -EPERM)		/* the port's owner is not the one */
+		return -rpc_s_auth_mut_fail;
 	if (ret == -ECONNREFUSED)	/* bind_nak in the payload */
 		return dec_bind_ack(l, ack, c.reply_len < sizeof(ack) ?
 				    c.reply_len : sizeof(ack), iface, false,
 				    ids, nids) ?: -rpc_s_call_failed_dne;
 	if (ret < 0)
-		return ret == -EACCES || ret == -EPERM ? -EACCES :
+		return ret == -EACCES ? -EACCES :
 		       ret == -ETIMEDOUT ? -ETIMEDOUT : -rpc_s_server_unavailable;
 	ret = dec_bind_ack(l, ack, c.reply_len < sizeof(ack) ? c.reply_len :
 			   sizeof(ack), iface, false, ids, nids);
@@ -600,6 +675,12 @@ static int lpc_ioctl_locked(struct lpc_client *l, const void *data,
 	pthread_mutex_unlock(&l->lock);
 	ret = ioctl(fd, LRPC_IOC_CALL, c) < 0 ? -errno : (int)c->reply_len;
 	ret = pending_done(l, slot, ret);
+	/* an alter_context_resp never has a view (one a module without
+	 * LRPC_F_RECV_VIEWS installed anyway is refused) */
+	if (ret >= 0 && __rpc_lpc_has_view(&c->msg)) {
+		close(c->msg.view_fd);
+		ret = -rpc_s_protocol_error;
+	}
 	pthread_mutex_lock(&l->lock);
 	return ret;
 }
@@ -717,6 +798,10 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 			return ret;
 		memcpy(sect->addr, in, inlen);
 		va.fd = sect->fd;
+		if (feat->features & LRPC_F_SEAL) {
+			va.flags = LRPC_VIEW_F_SEAL;
+			sect->sealed = true;
+		}
 		vap = &va;
 		len = hlen;
 	}
@@ -750,6 +835,9 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 	if (!vap && inlen)
 		memcpy(tx + hlen, in, inlen);
 	call_fill(&c, tx, len, vap, rx, rsize, timeout_ns(p));
+	/* any reply may carry its [out] data in a view */
+	if (feat->features & LRPC_F_RECV_VIEWS)
+		c.flags = LRPC_CALL_F_VIEWS;
 	ret = ioctl(fd, LRPC_IOC_CALL, &c) < 0 ? -errno : (int)c.reply_len;
 	ret = pending_done(l, slot, ret);
 	if (ret < 0)
@@ -761,15 +849,20 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		ret = -rpc_s_protocol_error;
 		goto out;
 	}
+	/* a view we were not told of: refused, whatever else came */
+	if (__rpc_lpc_has_view(&c.msg) && (h->type != LPC_T_RESPONSE ||
+				 !(h->flags & LPC_F_VIEW))) {
+		ret = -rpc_s_protocol_error;
+		goto out;
+	}
 	memcpy(reply->drep, h->drep, 4);
 	if (h->type == LPC_T_FAULT) {
 		reply->fault = h->status ? h->status : nca_s_fault_unspec;
 		ret = reply->fault == nca_s_fault_cancel ? -rpc_s_call_cancelled
 							 : -(int)reply->fault;
 	} else if (h->flags & LPC_F_VIEW) {
-		ret = c.msg.view_fd < 0 ? -rpc_s_protocol_error :
-		      map_reply(c.msg.view_fd, c.msg.view_len, h->stub_len,
-				reply);
+		ret = !__rpc_lpc_has_view(&c.msg) ? -rpc_s_protocol_error :
+		      map_reply(&c.msg, h->stub_len, reply);
 	} else if (h->stub_len != (size_t)ret - sizeof(*h)) {
 		ret = -rpc_s_protocol_error;
 	} else {
@@ -780,7 +873,7 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		ret = reply->data ? 0 : -ENOMEM;
 	}
 out:
-	if (got && c.msg.view_fd >= 0 && c.msg.view_len)
+	if (got && __rpc_lpc_has_view(&c.msg))
 		close(c.msg.view_fd);
 	if (sect)
 		sect_put(l, sect, &tmp, !got);

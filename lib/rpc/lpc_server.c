@@ -55,6 +55,13 @@
  * connection's entries go when it closes (PORT_CLOSED), all of them with
  * the server.  A cached mapping keeps the client's section (and its
  * charge) until then.
+ *
+ * Not with LRPC_F_SEAL: (4) no longer holds, since a sealed view keeps
+ * the client from writing only while we hold it, and a cached mapping
+ * would keep the client's pooled section sealed for good.  A sealed
+ * view is mapped for its call and unmapped before the reply; one that
+ * arrives unsealed is copied first (a double fetch otherwise: the
+ * client could change the stub data while it is unmarshalled).
  */
 #define LPC_MAP_CONN		4
 #define LPC_MAP_MAX		64
@@ -62,6 +69,7 @@
 
 struct lpc_map {
 	struct lpc_map *next;
+	bool copied;		/* addr is a malloc()ed copy, not a mapping */
 	uint64_t conn_id;
 	uint32_t sec_id;
 	bool cached;		/* in lpc_srv.maps */
@@ -255,8 +263,58 @@ static void on_cancel(struct lpc_srv *ls, uint64_t msg_id)
 
 static void map_free(struct lpc_map *e)
 {
-	munmap(e->addr, e->len);
+	if (e->copied)
+		free(e->addr);
+	else
+		munmap(e->addr, e->len);
 	free(e);
+}
+
+/* A new entry mapping m's whole view read-only (one user, not cached),
+ * or NULL. */
+static struct lpc_map *map_new(const struct lrpc_msg_info *m)
+{
+	struct lpc_map *e = calloc(1, sizeof(*e));
+	void *a;
+
+	if (!e)
+		return NULL;
+	/* populated: one call instead of a trap per page */
+	a = mmap(NULL, (size_t)m->view_len, PROT_READ,
+		 MAP_SHARED | MAP_POPULATE, m->view_fd, 0);
+	if (a == MAP_FAILED) {
+		free(e);
+		return NULL;
+	}
+	e->addr = a;
+	e->len = (size_t)m->view_len;
+	e->users = 1;
+	return e;
+}
+
+/* With LRPC_F_SEAL: the view mapped for one call, or (unsealed) a copy
+ * of its first need octets; NULL when it cannot be had. */
+static const uint8_t *map_once(const struct lrpc_msg_info *m, size_t need,
+			       struct lpc_map **ep)
+{
+	struct lpc_map *e = map_new(m);
+	uint8_t *copy;
+
+	if (!e)
+		return NULL;
+	if (!(m->view_flags & LRPC_VIEW_F_SEAL)) {
+		copy = malloc(need ? need : 1);
+		if (!copy) {
+			map_free(e);
+			return NULL;
+		}
+		memcpy(copy, e->addr, need);
+		munmap(e->addr, e->len);
+		e->addr = copy;
+		e->copied = true;
+	}
+	*ep = e;
+	return e->addr;
 }
 
 /* Unlink e from ls->maps (ls->lock held); freed unless in use. */
@@ -290,21 +348,24 @@ static struct lpc_map *map_lru(struct lpc_srv *ls, const uint64_t *conn_id)
 }
 
 /*
- * The stub data of a request's view: *ep the mapping to give back with
- * map_put(), its base returned (NULL: could not map).  m->view_fd stays
- * open (the caller closes it).
+ * The stub data (need octets) of a request's view: *ep the mapping to
+ * give back with map_put(), its base returned (NULL: could not map).
+ * m->view_fd stays open (the caller closes it).
  */
 static const uint8_t *map_get(struct lpc_srv *ls,
-			      const struct lrpc_msg_info *m,
+			      const struct lrpc_msg_info *m, size_t need,
 			      struct lpc_map **ep)
 {
 	struct lrpc_view_info vi = { 0 };
 	const uint64_t conn_id = m->conn_id;
+	const struct lrpc_features *feat;
 	struct lpc_map *e;
 	unsigned int n = 0;
 	bool info;
-	void *a;
 
+	__rpc_lpc_dev(&feat);
+	if (feat->features & LRPC_F_SEAL)
+		return map_once(m, need, ep);
 	info = !ioctl(m->view_fd, LRPC_IOC_VIEW_INFO, &vi) &&
 	       vi.len == m->view_len;
 	if (info) {
@@ -323,19 +384,9 @@ static const uint8_t *map_get(struct lpc_srv *ls,
 			}
 		pthread_mutex_unlock(&ls->lock);
 	}
-	e = calloc(1, sizeof(*e));
+	e = map_new(m);
 	if (!e)
 		return NULL;
-	/* populated: one call instead of a trap per page */
-	a = mmap(NULL, (size_t)m->view_len, PROT_READ,
-		 MAP_SHARED | MAP_POPULATE, m->view_fd, 0);
-	if (a == MAP_FAILED) {
-		free(e);
-		return NULL;
-	}
-	e->addr = a;
-	e->len = (size_t)m->view_len;
-	e->users = 1;
 	*ep = e;
 	if (!info || e->len > LPC_MAP_BYTES)
 		return e->addr;
@@ -470,17 +521,23 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	c = conn_find(ls, m->conn_id, false);
 	if (!c) {
 		reply_fault(r, nca_s_proto_error, true);
+		if (__rpc_lpc_has_view(m))
+			close(m->view_fd);
 		return;
 	}
 	if (m->len && data[0] != LPC_MAGIC) {
-		on_alter(c, data, m->len, r);
+		if (__rpc_lpc_has_view(m))	/* not one we expect */
+			reply_fault(r, nca_s_proto_error, true);
+		else
+			on_alter(c, data, m->len, r);
 		goto out;
 	}
 	hlen = sizeof(*h) + (m->len >= sizeof(*h) &&
 			     (h->flags & LPC_F_OBJECT) ? 16 : 0);
 	if (m->len < hlen || h->type != LPC_T_REQUEST ||
 	    (h->flags & ~LPC_F_ALL) ||
-	    (!(h->flags & LPC_F_VIEW) && h->stub_len != m->len - hlen) ||
+	    (!(h->flags & LPC_F_VIEW) && (h->stub_len != m->len - hlen ||
+					  __rpc_lpc_has_view(m))) ||
 	    ((h->flags & LPC_F_VIEW) &&
 	     (m->view_fd < 0 || h->stub_len > m->view_len))) {
 		reply_fault(r, nca_s_proto_error, true);
@@ -497,7 +554,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	}
 	stub = data + hlen;
 	if (h->flags & LPC_F_VIEW) {
-		stub = map_get(ls, m, &map);
+		stub = map_get(ls, m, (size_t)h->stub_len, &map);
 		if (!stub) {
 			__rpc_call_free(run.call);
 			reply_fault(r, nca_s_fault_remote_no_memory, true);
@@ -553,6 +610,10 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 
 				memset(&r->va, 0, sizeof(r->va));
 				r->va.fd = sfd;
+				/* immutable once sent: the client maps it
+				 * and unmarshals from it in place */
+				if (feat->features & LRPC_F_SEAL)
+					r->va.flags = LRPC_VIEW_F_SEAL;
 				r->view = true;
 				r->out.len = sizeof(*h);
 				reply_header(r, LPC_T_RESPONSE, 0, LPC_F_VIEW,
@@ -565,7 +626,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	}
 	__rpc_call_free(run.call);
 out:
-	if (m->view_fd >= 0 && m->view_len)
+	if (__rpc_lpc_has_view(m))
 		close(m->view_fd);
 	__rpc_conn_put(c);
 }
@@ -701,10 +762,12 @@ __rpc_hot static void *port_thread(void *arg)
 			on_cancel(ls, rr.msg.msg_id);
 			break;
 		default:
-			if (rr.msg.view_fd >= 0 && rr.msg.view_len)
-				close(rr.msg.view_fd);
 			break;
 		}
+		/* only a request may bring a view (on_request closes it) */
+		if (rr.msg.kind != LRPC_MSG_REQUEST &&
+		    __rpc_lpc_has_view(&rr.msg))
+			close(rr.msg.view_fd);
 		atomic_fetch_add(&p->nidle, 1);
 	}
 	__rpc_buf_free(&r.out);

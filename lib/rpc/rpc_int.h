@@ -206,9 +206,16 @@ struct rpc_transport_ops {
 	void (*sec_addr)(const char *endpoint, char *out, size_t size);
 	/* Default netaddr for a server binding string. */
 	const char *default_netaddr;
+	/* Whether the connected fd's server is owned by server_uid
+	 * (rpc_binding_set_server_uid): 0 or -rpc_s_auth_mut_fail.  NULL:
+	 * the transport cannot tell (tcp). */
+	int (*verify_peer)(int fd, uid_t server_uid);
 };
 
 const struct rpc_transport_ops *__rpc_transport_find(const char *protseq);
+/* A uid, decimal or a user name (binding option server_uid,
+ * $LRPC_EPM_UID): 0 or -rpc_s_invalid_network_options. */
+int __rpc_uid_parse(const char *s, uid_t *uid);
 /* A sec_addr op: the endpoint itself ("" when none). */
 void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size);
 extern const struct rpc_transport_ops __rpc_transport_tcp;

@@ -11,6 +11,13 @@
  * endpoint is "LRPC-" and 16 random hex digits.  Endpoint names are 1..48
  * printable ASCII characters (0x21..0x7e) without '/' -- the same names
  * the kernel path accepts as "ncalrpc.E".
+ *
+ * Squatting: an abstract name belongs to whoever binds it first, any
+ * uid, and nobody can unlink or replace it while that socket lives.  So
+ * a server whose name is taken fails (-rpc_s_cant_create_endpoint, never
+ * a silent take-over), and a client checks the listener's credentials
+ * (SO_PEERCRED, stamped at listen()) before it sends anything
+ * (unix_verify_peer, rpc_binding_set_server_uid).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +40,25 @@ int __rpc_local_endpoint_ok(const char *ep)
 		if (ep[i] < 0x21 || ep[i] > 0x7e || ep[i] == '/')
 			return -rpc_s_invalid_endpoint_format;
 	return 0;
+}
+
+bool __rpc_server_uid_ok(uid_t owner, uid_t server_uid)
+{
+	if (server_uid != RPC_SERVER_UID_DEFAULT)
+		return owner == server_uid;
+	return owner == 0 || owner == geteuid();
+}
+
+static int unix_verify_peer(int fd, uid_t server_uid)
+{
+	struct ucred uc;
+	socklen_t n = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &n) < 0 ||
+	    n != sizeof(uc))
+		return -rpc_s_auth_mut_fail;
+	return __rpc_server_uid_ok(uc.uid, server_uid) ? 0 :
+	       -rpc_s_auth_mut_fail;
 }
 
 static socklen_t unix_addr(const char *ep, struct sockaddr_un *sa)
@@ -139,4 +165,5 @@ const struct rpc_transport_ops __rpc_transport_unix = {
 	.connect = unix_connect,
 	.sec_addr = __rpc_sec_addr_endpoint,
 	.default_netaddr = "",
+	.verify_peer = unix_verify_peer,
 };

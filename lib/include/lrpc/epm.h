@@ -328,6 +328,13 @@ int rpc_epm_server_register(struct rpc_server *srv, struct rpc_epdb *db,
  * this host): $LRPC_EPMAPPER when set (a full string binding, e.g.
  * "ncacn_ip_tcp:127.0.0.1[13500]"), else ncacn_ip_tcp:netaddr[135].
  * *out malloc()ed.
+ *
+ * Trust: every function below that talks to a mapper over ncalrpc
+ * (e.g. LRPC_EPMAPPER=ncalrpc:[epmapper]) talks only to one owned by
+ * root, or by the uid or user name in $LRPC_EPM_UID, unless the binding
+ * names the owner itself (server_uid=U); another owner gives
+ * -rpc_s_auth_mut_fail before anything is sent (see "Server identity"
+ * in <lrpc/rpc.h>).  Over TCP, port 135 is a privileged port.
  */
 int rpc_ep_mapper_binding(const char *netaddr, char **out);
 

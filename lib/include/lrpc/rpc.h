@@ -31,6 +31,9 @@
  *   nolocal            ncacn_ip_tcp/ncadg_ip_udp: never route to ncalrpc
  *                      (see "Local RPC" below; also LRPC_NO_LOCAL=1)
  *   nokernel           ncalrpc: use the AF_UNIX fallback, not /dev/lrpc
+ *   server_uid=U       ncalrpc: talk only to a server owned by U, a uid
+ *                      or a user name (see "Server identity" below;
+ *                      also rpc_binding_set_server_uid)
  *
  * ------------------------------------------------------------------------
  * Local RPC (ncalrpc)
@@ -47,6 +50,24 @@
  * context handles run down when the client goes away, concurrent calls.
  * LRPC_NO_KERNEL=1 in the environment keeps a process off /dev/lrpc
  * (a server then creates no kernel port).
+ *
+ * Server identity: before anything is sent, a client checks who owns
+ * the server it reached -- the kernel port's owner, or over the AF_UNIX
+ * fallback the process that listens (SO_PEERCRED) -- and by default
+ * accepts only its own euid or root (0), so a process of another user
+ * that took the name first ("squatting") gets neither the bind nor any
+ * call.  The option server_uid=U (or rpc_binding_set_server_uid) names
+ * the one owner to accept instead.  A server that fails the check gives
+ * -rpc_s_auth_mut_fail.  Through a kernel with LRPC_F_USER_NAMES the
+ * check is the kernel's name lookup itself (port names are scoped by
+ * owner: the caller's own, then root's, or only U's); an older kernel is
+ * asked to check the owner (LRPC_CONNECT_F_SERVER_UID).  The endpoint
+ * mapper over ncalrpc is trusted only when owned by root, or by the uid
+ * (or user name) in $LRPC_EPM_UID; a server_uid option in the mapper's
+ * binding ($LRPC_EPMAPPER, rpc_ep_walk) is honoured as given.  A server
+ * never takes over a name: "\0lrpc/E" (an abstract socket: nobody can
+ * unlink or replace it) or a kernel port that another process holds
+ * makes rpc_server_use_protseq fail with -rpc_s_cant_create_endpoint.
  *
  * Routing: the first call on a binding to ncacn_ip_tcp (or ncadg_ip_udp)
  * whose host is this machine (127.0.0.0/8, ::1, a local interface
@@ -133,6 +154,18 @@ void rpc_binding_free(struct rpc_binding *b);
  * returns -ETIMEDOUT and the connection is dropped (orphaned). */
 int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms);
 int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj);
+/*
+ * The owner (effective uid) the server of b must have (see "Server
+ * identity" above): uid, or RPC_SERVER_UID_DEFAULT for the default (the
+ * caller's own euid or root).  Overrides the binding's server_uid option;
+ * used from the next connection on (set it before the first call, or
+ * call rpc_binding_reset()).  Checked for ncalrpc, and for a local
+ * ncacn_ip_tcp binding routed to ncalrpc (which, when the check fails,
+ * stays on TCP).  A server of another owner: calls return
+ * -rpc_s_auth_mut_fail and nothing is sent to it.  0, or -EINVAL.
+ */
+#define RPC_SERVER_UID_DEFAULT	((uid_t)-1)
+int rpc_binding_set_server_uid(struct rpc_binding *b, uid_t uid);
 /* Cancel the call in progress on b (from another thread): sends
  * co_cancel; the call returns -rpc_s_call_cancelled or the server's
  * answer if it completes anyway.  0, or -rpc_s_no_call_active. */

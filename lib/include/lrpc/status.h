@@ -86,6 +86,18 @@ extern "C" {
 #define ept_s_cant_perform_op			0x000006d8	/* 1752 */
 #define ept_s_not_registered			0x16c9a0d6	/* DCE, on the wire */
 
+/*
+ * Server identity (DCE rpc_s_auth_mut_fail, "mutual authentication
+ * failed": what a DCE client gets when it cannot verify that the server
+ * is the principal it asked for).  lrpc returns it when a local server
+ * is not owned by the uid the client expects (see rpc_binding_set_server_uid
+ * in <lrpc/rpc.h>); nothing was sent to that server.  The Windows codes
+ * for a wrong server principal (SEC_E_WRONG_PRINCIPAL 0x80090322,
+ * ERROR_WRONG_TARGET_NAME 1396, ERROR_ACCESS_DENIED 5) lie outside
+ * [1700, 0x80000000) and so cannot be told from -errno.
+ */
+#define rpc_s_auth_mut_fail			0x16c9a0f4	/* DCE */
+
 /* NCA fault / reject statuses ([C706] Appendix E, [MS-RPCE] 2.2.2.11) */
 #define nca_s_fault_int_div_by_zero		0x1c000001
 #define nca_s_fault_addr_error			0x1c000002
