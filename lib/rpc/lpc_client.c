@@ -655,9 +655,6 @@ __rpc_hot static void call_fill(struct lrpc_call *c, const void *data,
 	c->reply_size = (uint32_t)rsize;
 	c->timeout_ns = tmo;
 	c->view = (uintptr_t)va;
-	/* a reply may carry [out] data in a view: take it (older modules
-	 * install views unasked and refuse the flag) */
-	c->flags = dev_feat.features & LRPC_F_RECV_VIEWS ? LRPC_CALL_F_VIEWS : 0;
 }
 
 /* One CALL on l->fd with payload data/len, the reply into rbuf; l->lock

@@ -205,18 +205,38 @@
  *	REPLY_RECV (the reply) take in their view field 0 or a pointer to
  *	struct lrpc_view_attach: fd a section fd or a received view fd;
  *	offset (page-aligned) and len (0: to the end) a window inside that
- *	fd's own view; flags LRPC_VIEW_F_WRITE to let the receiver write,
- *	allowed only if that fd may write.
+ *	fd's own view -- whole pages, unless it ends where the section
+ *	ends, so that no octet past the window is reachable through its
+ *	last page; flags LRPC_VIEW_F_WRITE to let the receiver write,
+ *	allowed only if that fd may write, or LRPC_VIEW_F_SEAL (see
+ *	Sealed views).  A received view may be attached again only by the
+ *	process that received it, never with more rights.
  *	errors (the message is not sent): -EBADF fd is not a view;
- *		-EINVAL unaligned offset, window outside the view, unknown
- *		flags, reserved not zero; -EACCES write asked of a read-only
- *		view; -EFAULT; -ENOMEM.
+ *		-EINVAL unaligned offset or length, window outside the view,
+ *		unknown flags, SEAL with WRITE, reserved not zero; -EACCES
+ *		write asked of a read-only view, or a received view
+ *		attached by another process; -EBUSY SEAL while a page of
+ *		the section is pinned for DMA; -EFAULT; -ENOMEM.
  *	The receiver gets the view as a new O_CLOEXEC fd when it receives
- *	the message (REPLY_RECV, RECV, or CALL for the reply):
- *	msg.view_fd (-1 when none), msg.view_len, msg.view_flags
- *	(LRPC_VIEW_F_WRITE when granted).  A message dropped unreceived
- *	drops its view.  On -EMSGSIZE nothing is installed (view_fd -1,
- *	view_len tells a view is attached).
+ *	the message (REPLY_RECV, RECV, or CALL for the reply) and asked
+ *	for views (LRPC_F_RECV_VIEWS: LRPC_REPLY_F_VIEWS, LRPC_RECV_F_VIEWS,
+ *	LRPC_CALL_F_VIEWS): msg.view_fd (-1 when none), msg.view_len,
+ *	msg.view_flags (LRPC_VIEW_F_WRITE when granted, LRPC_VIEW_F_SEAL
+ *	when sealed).  A receiver that did not ask gets no fd: view_fd -1,
+ *	view_len set, LRPC_VIEW_F_DROPPED, and the view is dropped.  A
+ *	message dropped unreceived drops its view.  On -EMSGSIZE nothing is
+ *	installed (view_fd -1, view_len tells a view is attached).
+ *
+ * Sealed views (LRPC_F_SEAL).  While a view attached with
+ *	LRPC_VIEW_F_SEAL lives -- queued in a message, installed as an fd,
+ *	or mapped -- nobody can change the section's octets: every shared
+ *	mapping of it is write-protected (a write through one, the
+ *	sender's included, is SIGBUS), a new shared writable mmap and an
+ *	mprotect that adds write fail with -EBUSY.  A private (COW) mapping
+ *	may still write its own copy.  So a receiver may unmarshal in place
+ *	with no double fetch.  When the last sealed view and its mappings
+ *	are gone the section may be written again; LRPC_IOC_VIEW_INFO
+ *	reports LRPC_VIEW_F_SEAL on any fd of the section until then.
  *
  * mmap of a received view: only by the process that received it
  *	(its mm; -EACCES in another, e.g. after fork or SCM_RIGHTS), whole,
@@ -225,15 +245,16 @@
  *	a read-only mapping can never gain write (mprotect: -EACCES).  No
  *	view mapping can be grown by mremap.  Sharing: the receiver sees
  *	the sender's later writes and, with a write grant, the sender sees
- *	the receiver's -- [out] data is written in place, then a short
- *	inline reply tells the caller it is there.  A page that any view
- *	maps stays resident (it is not swapped out) until unmapped.  A
- *	mapping holds the module, like an open fd: rmmod fails (EAGAIN)
+ *	the receiver's.  Mappings are mappings of the section's shmem file:
+ *	its pages can be reclaimed, swapped and migrated like any shmem
+ *	page, and are charged to the memory cgroup that faulted them in.
+ *	A mapping holds the module, like an open fd: rmmod fails (EAGAIN)
  *	until every view is unmapped.
  *
  * LRPC_IOC_VIEW_INFO (section fd or view fd)
  *	out: struct lrpc_view_info: section_id, offset of the view in the
- *	     section, len, flags (LRPC_VIEW_F_WRITE if it may write).
+ *	     section, len, flags (LRPC_VIEW_F_WRITE if it may write,
+ *	     LRPC_VIEW_F_SEAL while the section is sealed).
  *
  * Section limits (module parameters, per euid of the creator):
  *	max_section_bytes	octets of sections, pages rounded up
