@@ -64,6 +64,7 @@ static int port_recv(int port, __u32 flags, struct lrpc_msg_info *info)
 	rr.data = (uintptr_t)buf;
 	rr.size = sizeof(buf);
 	rr.flags = flags;
+	rr.timeout_ns = 5000 * MS;	/* a sender may be another process */
 	r = sys_ret(ioctl(port, LRPC_IOC_REPLY_RECV, &rr));
 	*info = rr.msg;
 	return r;

@@ -99,7 +99,7 @@ void op_section_create(struct thr *t)
 	t->faulting = false;
 	memset(&vi, 0, sizeof(vi));
 	if (!sc.id || ioctl(ret, LRPC_IOC_VIEW_INFO, &vi) || vi.section_id != sc.id ||
-	    vi.offset || vi.len != sc.size || vi.flags != LRPC_VIEW_F_WRITE ||
+	    vi.offset || vi.len != sc.size || (vi.flags & ~LRPC_VIEW_F_SEAL) != LRPC_VIEW_F_WRITE ||
 	    !(fcntl(ret, F_GETFD) & FD_CLOEXEC))
 		fail(t, "new section %u: VIEW_INFO id %u offset %llu len %llu flags %#x",
 		     sc.id, vi.section_id, (unsigned long long)vi.offset,
@@ -148,7 +148,7 @@ void op_view_info(struct thr *t)
 	}
 	fault_end(t);
 	if (judge(t, OP_VIEW_INFO, var, ret, obj_put(i), e) && !ret && arg == &vi &&
-	    (vi.len != o.len || vi.flags != (o.write ? LRPC_VIEW_F_WRITE : 0u) ||
+	    (vi.len != o.len || (vi.flags & ~LRPC_VIEW_F_SEAL) != (o.write ? LRPC_VIEW_F_WRITE : 0u) ||
 	     vi.section_id != o.sec_id || vi.offset % PAGE ||
 	     vi.reserved[0] || vi.reserved[1]))
 		fail(t, "VIEW_INFO: id %u/%u len %llu/%llu flags %#x offset %llu",

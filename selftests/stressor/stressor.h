@@ -300,7 +300,7 @@ void op_view_info(struct thr *t);
 void op_mmap(struct thr *t);
 void op_munmap(struct thr *t);
 void op_touch(struct thr *t);
-extern __thread sigjmp_buf *touch_jb;
+extern __thread sigjmp_buf *volatile touch_jb;
 void op_vma(struct thr *t);
 void op_vma_ro(struct thr *t);
 

@@ -9,7 +9,7 @@
 #include "stressor.h"
 
 /* op_touch: a write to a sealed section's shared mapping is refused */
-__thread sigjmp_buf *touch_jb;
+__thread sigjmp_buf *volatile touch_jb;	/* volatile: stores not elided */
 
 static void crash_handler(int sig, siginfo_t *si, void *uc)
 {
