@@ -37,6 +37,7 @@ raw_args="-n 2000"
 count=
 only=
 
+call="null,"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cpus) cpus=$2; shift 2 ;;
@@ -45,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--raw-args) raw_args=$2; shift 2 ;;
 	--count) count=$2; shift 2 ;;
 	--only) only=$2; shift 2 ;;
+	--call) call=$2; shift 2 ;;
 	*) echo "usage: $0 --cpus 1|2 [--quick] [--rpc-args A] [--raw-args A]" >&2; exit 2 ;;
 	esac
 done
@@ -65,7 +67,8 @@ if [ "$quick" = 1 ]; then
 else
 	sweep="-o null,in,out,echo -s 0,64,4k,64k,1M,16M -n 2000 -T 1000 -m 3"
 fi
-[ -n "$count" ] && sweep="-o null -n $count -m $count -w 10 -T 0"
+# --call OP,SIZE (e.g. in,1M) counts that call instead of the null call
+[ -n "$count" ] && sweep="-o ${call%%,*} ${call#*,} -n $count -m $count -w 10 -T 0"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rpcbench.XXXXXX")
 srv_pid=
