@@ -24,12 +24,14 @@
  * fault (LPC_T_FAULT, status).  Stub data larger than the inline limit
  * (GET_FEATURES max_inline_size) travels in a section attached to the
  * message (LPC_F_VIEW; the receiver maps it and unmarshals from it
- * directly).  With LRPC_F_SEAL the sender attaches it sealed
- * (LRPC_VIEW_F_SEAL: nobody can write it while the receiver holds it),
- * and a receiver copies a view that arrives unsealed before it
- * unmarshals -- a peer must not change octets under the unmarshaller
- * (double fetch); copying rather than refusing keeps peers that cannot
- * seal working.  With LRPC_F_RECV_VIEWS views are installed only on
+ * directly).  With LRPC_F_SEAL, between peers of different euids (the
+ * kernel stamps both), the sender attaches it sealed (LRPC_VIEW_F_SEAL:
+ * nobody can write it while the receiver holds it), and a receiver
+ * copies a view that arrives unsealed before it unmarshals -- a peer
+ * must not change octets under the unmarshaller (double fetch); copying
+ * rather than refusing keeps peers that cannot seal working.  Peers of
+ * one euid can write each other's memory anyway: they skip the seal and
+ * its cost (LRPC_SEAL=always seals them too).  With LRPC_F_RECV_VIEWS views are installed only on
  * request: a server's every REPLY_RECV and a client's every call (not
  * its alter_context) ask; a view on a message whose header has no
  * LPC_F_VIEW is refused (nca_s_proto_error from the server,
@@ -150,6 +152,9 @@ struct conn;
 
 /* The process's /dev/lrpc control fd (-1: none) and the module's limits. */
 int __rpc_lpc_dev(const struct lrpc_features **feat);
+/* Whether views exchanged with a peer of that euid are sealed (and its
+ * unsealed ones copied): across uids, or always with LRPC_SEAL=always. */
+bool __rpc_lpc_seal_for(uid_t peer);
 /* Whether a received message came with a view installed as an fd (one
  * not asked for is dropped by a module with LRPC_F_RECV_VIEWS). */
 static inline bool __rpc_lpc_has_view(const struct lrpc_msg_info *m)

@@ -68,6 +68,7 @@ struct lpc_client {
 	uint16_t next_ctx_id;
 	uint32_t next_call_id;
 	int nctx;
+	uid_t server_euid;		/* of the last reply, -1: none yet */
 	struct lpc_ctx ctx[LPC_MAX_CTX];
 	unsigned int ncalls;
 	struct lrpc_call *pending[LPC_MAX_PENDING];
@@ -86,10 +87,16 @@ bool __rpc_lpc_disabled(void)
 static pthread_once_t dev_once = PTHREAD_ONCE_INIT;
 static int dev_fd = -1;
 static struct lrpc_features dev_feat;
+static uid_t dev_euid;
+static enum { SEAL_AUTO, SEAL_ALWAYS } dev_seal;
 
 static void dev_open(void)
 {
 	int fd = open("/dev/" LRPC_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	const char *e = getenv("LRPC_SEAL");
+
+	dev_euid = geteuid();
+	dev_seal = e && !strcmp(e, "always") ? SEAL_ALWAYS : SEAL_AUTO;
 
 	if (fd < 0)
 		return;
@@ -108,6 +115,24 @@ __rpc_hot int __rpc_lpc_dev(const struct lrpc_features **feat)
 	if (feat)
 		*feat = &dev_feat;
 	return dev_fd;
+}
+
+/*
+ * Whether a section view exchanged with a peer of euid peer must be
+ * immutable: only across a trust boundary.  A peer of our own euid can
+ * already write our memory (ptrace, /proc/PID/mem), so sealing buys
+ * nothing there and costs a write fault per page on every call (the
+ * seal write-protects the sender's pooled mapping); a peer of another
+ * uid gets sealed views and has its unsealed ones copied.  peer
+ * (uid_t)-1 (not known yet) counts as another uid.  LRPC_SEAL=always
+ * seals and copies for every peer.
+ */
+bool __rpc_lpc_seal_for(uid_t peer)
+{
+	pthread_once(&dev_once, dev_open);
+	if (!(dev_feat.features & LRPC_F_SEAL))
+		return false;
+	return dev_seal == SEAL_ALWAYS || peer != dev_euid;
 }
 
 #ifndef MADV_POPULATE_WRITE
@@ -309,15 +334,14 @@ __rpc_hot bool __rpc_lpc_reply_release(struct rpc_reply *r)
 
 /*
  * The [out] stub data of a reply's view.  Mapped and handed out as is
- * when the view is sealed (nobody can change it while we map it) or the
- * module cannot seal; else (a peer that did not seal, on a module that
- * can) copied first, so the server cannot change octets while the stub
- * unmarshals them (a double fetch).
+ * when the view is sealed (nobody can change it while we map it), the
+ * module cannot seal, or the server is our own euid (see
+ * __rpc_lpc_seal_for); else copied first, so the server cannot change
+ * octets while the stub unmarshals them (a double fetch).
  */
 static int map_reply(const struct lrpc_msg_info *mi, uint64_t stub_len,
 		     struct rpc_reply *reply)
 {
-	const struct lrpc_features *feat;
 	uint64_t vlen = mi->view_len;
 	int vfd = mi->view_fd;
 	struct mapped *m;
@@ -325,9 +349,8 @@ static int map_reply(const struct lrpc_msg_info *mi, uint64_t stub_len,
 
 	if (stub_len > vlen || vlen > SIZE_MAX || stub_len > LPC_MAX_OUT)
 		return -rpc_s_protocol_error;
-	__rpc_lpc_dev(&feat);
-	if ((feat->features & LRPC_F_SEAL) &&
-	    !(mi->view_flags & LRPC_VIEW_F_SEAL)) {
+	if (!(mi->view_flags & LRPC_VIEW_F_SEAL) &&
+	    __rpc_lpc_seal_for(mi->uid)) {
 		a = mmap(NULL, (size_t)vlen, PROT_READ,
 			 MAP_SHARED | MAP_POPULATE, vfd, 0);
 		if (a == MAP_FAILED)
@@ -561,6 +584,7 @@ int __rpc_lpc_connect(const char *endpoint, const struct lpc_params *p,
 		return -ENOMEM;
 	pthread_mutex_init(&l->lock, NULL);
 	l->fd = -1;
+	l->server_euid = p->server_uid;	/* RPC_SERVER_UID_DEFAULT: unknown */
 	for (int i = 0; i < LPC_POOL_MAX; i++)
 		l->pool[i].fd = -1;
 	snprintf(l->endpoint, sizeof(l->endpoint), "%s", endpoint);
@@ -795,7 +819,8 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 			return ret;
 		memcpy(sect->addr, in, inlen);
 		va.fd = sect->fd;
-		if (feat->features & LRPC_F_SEAL) {
+		if (__rpc_lpc_seal_for(__atomic_load_n(&l->server_euid,
+						       __ATOMIC_RELAXED))) {
 			va.flags = LRPC_VIEW_F_SEAL;
 			sect->sealed = true;
 		}
@@ -840,6 +865,8 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 	if (ret < 0)
 		goto out;
 	got = true;
+	/* kernel-stamped: whom the next large [in] must be sealed against */
+	__atomic_store_n(&l->server_euid, (uid_t)c.msg.uid, __ATOMIC_RELAXED);
 	h = (struct lpc_hdr *)rx;
 	if ((size_t)ret < sizeof(*h) || h->magic != LPC_MAGIC ||
 	    (h->type != LPC_T_RESPONSE && h->type != LPC_T_FAULT)) {

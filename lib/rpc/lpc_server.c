@@ -56,12 +56,14 @@
  * the server.  A cached mapping keeps the client's section (and its
  * charge) until then.
  *
- * Not with LRPC_F_SEAL: (4) no longer holds, since a sealed view keeps
- * the client from writing only while we hold it, and a cached mapping
- * would keep the client's pooled section sealed for good.  A sealed
- * view is mapped for its call and unmapped before the reply; one that
- * arrives unsealed is copied first (a double fetch otherwise: the
- * client could change the stub data while it is unmarshalled).
+ * Not for a sealed view, nor one from another uid on a module that can
+ * seal (__rpc_lpc_seal_for): (4) no longer holds, since a sealed view
+ * keeps the client from writing only while we hold it, and a cached
+ * mapping would keep the client's pooled section sealed for good.  A
+ * sealed view is mapped for its call and unmapped before the reply; one
+ * that arrives unsealed from another uid is copied first (a double
+ * fetch otherwise: the client could change the stub data while it is
+ * unmarshalled).
  */
 #define LPC_MAP_CONN		4
 #define LPC_MAP_MAX		64
@@ -364,7 +366,8 @@ static const uint8_t *map_get(struct lpc_srv *ls,
 	bool info;
 
 	__rpc_lpc_dev(&feat);
-	if (feat->features & LRPC_F_SEAL)
+	/* sealed, or another uid's to be copied: never cached */
+	if ((m->view_flags & LRPC_VIEW_F_SEAL) || __rpc_lpc_seal_for(m->uid))
 		return map_once(m, need, ep);
 	info = !ioctl(m->view_fd, LRPC_IOC_VIEW_INFO, &vi) &&
 	       vi.len == m->view_len;
@@ -456,6 +459,7 @@ struct lpc_reply {
 	uint64_t id;
 	struct ndr_buf out;
 	struct lrpc_view_attach va;
+	uid_t client_euid;	/* kernel-stamped: seal [out] against it? */
 	bool view;
 };
 
@@ -518,6 +522,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	bool dne;
 
 	r->id = m->msg_id;
+	r->client_euid = m->uid;
 	c = conn_find(ls, m->conn_id, false);
 	if (!c) {
 		reply_fault(r, nca_s_proto_error, true);
@@ -612,7 +617,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 				r->va.fd = sfd;
 				/* immutable once sent: the client maps it
 				 * and unmarshals from it in place */
-				if (feat->features & LRPC_F_SEAL)
+				if (__rpc_lpc_seal_for(r->client_euid))
 					r->va.flags = LRPC_VIEW_F_SEAL;
 				r->view = true;
 				r->out.len = sizeof(*h);

@@ -413,6 +413,42 @@ static bool echo_check(struct rpc_binding *b, uint8_t *in, size_t n,
 }
 
 /*
+ * Across a trust boundary (a client of another uid) large [in] and [out]
+ * sections travel sealed (__rpc_lpc_seal_for): the pooled [in] section
+ * is reused only once the server let go of it, every octet checked both
+ * ways, several times over.
+ */
+TEST_F(probe, sealed_across_uids)
+{
+	PROBE_SKIP();
+	pid_t pid;
+	int st;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to become another uid");
+	pid = fork();
+	if (!pid) {
+		size_t sizes[] = { 2 << 20, 300 << 10, 2 << 20, 1 << 20 };
+		uint8_t *in = malloc(2 << 20);
+		struct rpc_binding *b;
+		unsigned int i;
+
+		if (!in || setgid(65534) || setuid(65534))
+			_exit(3);
+		if (rpc_binding_from_string(self->binding, &b))
+			_exit(2);
+		for (i = 0; i < 8; i++)
+			if (!echo_check(b, in, sizes[i % 4], i))
+				_exit(10 + i);
+		rpc_binding_free(b);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+}
+
+/*
  * Large [in] data travels in sections pooled per binding and mapped once
  * per section by the server: reuse across calls of varying sizes, below
  * the inline limit, just above it, and ones that make the pool grow
