@@ -91,6 +91,7 @@ struct lrpc_section {
 	struct file *mapfile;	/* every vma's vm_file: see above */
 	struct lrpc_seal seal;
 	kuid_t owner;
+	bool charge_given;	/* to the creator's view: see view_charge() */
 	struct pid *creator;
 };
 
@@ -101,6 +102,9 @@ struct lrpc_view {
 	bool write;
 	bool seal;		/* holds a count of sec->seal */
 	bool received;
+	bool charged;		/* paid octets charged to payer */
+	kuid_t payer;
+	u64 paid;
 	struct mm_struct *mm;	/* received: who may map it (mmgrab) */
 };
 
@@ -189,7 +193,8 @@ static void section_free(struct kref *ref)
 	xa_erase(&lrpc_sections, sec->id);
 	fput(sec->mapfile);
 	fput(sec->shmem);
-	sec_uncharge(sec->owner, sec->charge);
+	if (!sec->charge_given)
+		sec_uncharge(sec->owner, sec->charge);
 	put_pid(sec->creator);
 	kfree(sec);
 }
@@ -217,10 +222,33 @@ static struct lrpc_view *view_new(struct lrpc_section *sec, u64 off, u64 len,
 	return view;
 }
 
+/*
+ * Every view charges its holder for its window: the creator for its
+ * section fd, a sender for a view queued in its message, a receiver for
+ * the view it got (and keeps while it or a mapping of it lives).  So
+ * sections a peer holds count against the peer's uid, never against the
+ * creator's once the creator has let go: a client that keeps every
+ * [out] view cannot drain its server's max_section_bytes.
+ */
+static int view_charge(struct lrpc_view *view, kuid_t uid)
+{
+	u64 bytes = PAGE_ALIGN(view->len);
+	int ret = sec_charge(uid, bytes);
+
+	if (ret)
+		return ret;
+	view->payer = uid;
+	view->paid = bytes;
+	view->charged = true;
+	return 0;
+}
+
 void lrpc_view_free(struct lrpc_view *view)
 {
 	if (!view)
 		return;
+	if (view->charged)
+		sec_uncharge(view->payer, view->paid);
 	atomic_dec(&view->sec->views);
 	if (view->seal)
 		lrpc_seal_put(&view->sec->seal);
@@ -453,6 +481,13 @@ long lrpc_section_create(void __user *uarg)
 
 	/* from here on the view owns the section */
 	view = view_new(sec, 0, sec->size, true, false);
+	if (view) {
+		/* the charge taken above is the creator's view's */
+		view->payer = sec->owner;
+		view->paid = sec->charge;
+		view->charged = true;
+		sec->charge_given = true;
+	}
 	section_put(sec);
 	if (!view)
 		return -ENOMEM;
@@ -554,6 +589,13 @@ int lrpc_view_attach(struct lrpc_msg *msg, u64 uattach)
 		if (seal)
 			lrpc_seal_put(&sec->seal);
 		ret = -ENOMEM;
+	} else {
+		/* the sender holds it until it is received */
+		ret = view_charge(msg->view, current_euid());
+		if (ret) {
+			lrpc_view_free(msg->view);
+			msg->view = NULL;
+		}
 	}
 out:
 	fdput(f);
@@ -584,7 +626,7 @@ int lrpc_view_prepare(const struct lrpc_msg *msg, struct lrpc_msg_info *info,
 {
 	struct lrpc_view *src = msg->view, *view;
 	struct file *file;
-	int fd;
+	int fd, ret;
 
 	*filep = NULL;
 	lrpc_view_describe(src, info);
@@ -603,6 +645,16 @@ int lrpc_view_prepare(const struct lrpc_msg *msg, struct lrpc_msg_info *info,
 		return -ENOMEM;
 	}
 	view->received = true;
+	ret = view_charge(view, current_euid());
+	if (ret == -EDQUOT) {
+		/* over the receiver's own quota: the view is dropped */
+		lrpc_view_free(view);
+		info->view_flags |= LRPC_VIEW_F_DROPPED;
+		return 0;
+	} else if (ret) {
+		lrpc_view_free(view);
+		return ret;
+	}
 	/* pinned, so that a later mm at the same address is not taken for it */
 	view->mm = current->mm;
 	if (view->mm)

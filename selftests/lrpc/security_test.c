@@ -339,6 +339,78 @@ TEST_F(pair, holder_pays_for_what_it_does_not_read)
 	close(pfd[1]);
 }
 
+/*
+ * A client (the attacker's uid) that keeps every section view its server
+ * sends it: the views count against the client's section quota, not the
+ * server's, so the server goes on making sections for everyone.
+ */
+TEST_F(pair, held_views_charge_the_holder)
+{
+	long old = lrpc_param_get("max_section_bytes");
+	struct lrpc_msg_info info;
+	char buf[LRPC_CONNECT_DATA_MAX], ch;
+	int done[2], i, sconn, st, sfd;
+	struct lrpc_view_attach va;
+	pid_t pid;
+	__u32 id;
+
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int dev = lrpc_open(), comm, got = 0, dropped = 0;
+		struct lrpc_recv rv;
+
+		if (become(ATTACKER) || dev < 0)
+			_exit(1);
+		comm = lrpc_connect_ex(dev, self->name, NULL, 0, NULL, 0, NULL,
+				       5000 * MS, NULL);
+		if (comm < 0 || write(done[1], "c", 1) != 1)
+			_exit(2);
+		for (i = 0; i < 8; i++) {
+			memset(&rv, 0, sizeof(rv));
+			rv.data = (uintptr_t)buf;
+			rv.size = sizeof(buf);
+			rv.timeout_ns = 5000 * MS;
+			rv.flags = LRPC_RECV_F_VIEWS;
+			if (ioctl(comm, LRPC_IOC_RECV, &rv))
+				_exit(3);
+			if (rv.msg.view_fd >= 0)
+				got++;	/* and kept for ever */
+			else if (rv.msg.view_flags & LRPC_VIEW_F_DROPPED)
+				dropped++;
+			if (write(done[1], "r", 1) != 1)
+				_exit(4);
+		}
+		_exit(got == 4 && dropped == 4 ? 0 : 10 + got);
+	}
+	ASSERT_EQ(0, lrpc_recv_port(self->port, buf, sizeof(buf), 5000 * MS,
+				    &info));
+	ASSERT_EQ(LRPC_MSG_CONNECT_REQUEST, info.kind);
+	sconn = lrpc_accept(self->port, info.msg_id, NULL, 0, 0);
+	ASSERT_LE(0, sconn);
+	ASSERT_EQ(1, read(done[0], &ch, 1));
+	/* room for four 256 KiB sections per uid */
+	ASSERT_EQ(0, lrpc_param_set("max_section_bytes", 1 << 20));
+	for (i = 0; i < 8; i++) {
+		sfd = sec_create(self->dev, 256 << 10, &id);
+		EXPECT_LE(0, sfd) TH_LOG("section %d: %s", i, strerror(-sfd));
+		if (sfd < 0)
+			break;
+		sec_view(&va, sfd, 0, 0, 0);
+		EXPECT_EQ(0, sec_send(sconn, "v", 1, &va));
+		close(sfd);	/* the server lets go of it */
+		ASSERT_EQ(1, read(done[0], &ch, 1));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	ASSERT_EQ(0, lrpc_param_set("max_section_bytes", old));
+	close(sconn);
+	close(done[0]);
+	close(done[1]);
+}
+
 /* --- signals ------------------------------------------------------- */
 
 static volatile sig_atomic_t handled;

@@ -50,6 +50,9 @@ void op_reply_recv(struct thr *t, bool serve, int port, uint64_t reply_id)
 	e = (struct exp){ .ok = true,
 			  .errs = es_of(ENOENT, ENOBUFS, ENOMEM, ETIMEDOUT, EAGAIN,
 					EMSGSIZE, ESHUTDOWN, EMFILE, 0) };
+	/* a view in flight is charged to its sender: EDQUOT */
+	if (rr.view)
+		es_add(&e.errs, EDQUOT);
 	if (var == V_BOUND) {
 		if (rr.reply_id) {
 			rr.reply_len = worker.feat.max_inline_size;
@@ -211,6 +214,8 @@ void op_call(struct thr *t)
 	e = (struct exp){ .ok = true,
 			  .errs = es_of(ECONNRESET, ETIMEDOUT, ECANCELED, EMSGSIZE,
 					EAGAIN, EBUSY, ENOBUFS, ENOMEM, EMFILE, 0) };
+	if (c.view)
+		es_add(&e.errs, EDQUOT);
 	if (var == V_BOUND) {
 		c.len = pick_len(t, V_BOUND);
 		c.reply_size = rng_below(&t->rng, 2) ? 0 : worker.feat.max_inline_size;

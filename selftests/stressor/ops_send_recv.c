@@ -29,6 +29,9 @@ void op_send(struct thr *t)
 	}
 	e = (struct exp){ .ok = true,
 			  .errs = es_of(ECONNRESET, EAGAIN, ENOBUFS, ENOMEM, 0) };
+	/* a view in flight is charged to its sender: EDQUOT */
+	if (s.view)
+		es_add(&e.errs, EDQUOT);
 	if (var == V_BOUND) {
 		if (rng_below(&t->rng, 2)) {
 			s.len = pick_len(t, V_BOUND);
