@@ -64,11 +64,11 @@
 
 static unsigned long max_section_bytes = 256UL << 20;
 module_param(max_section_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_section_bytes, "Octets of sections per uid (pages, rounded up)");
+MODULE_PARM_DESC(max_section_bytes, "Octets of section views one uid holds (pages, rounded up)");
 
 static unsigned int max_sections = 1024;
 module_param(max_sections, uint, 0644);
-MODULE_PARM_DESC(max_sections, "Sections per uid");
+MODULE_PARM_DESC(max_sections, "Section views one uid holds");
 
 u64 lrpc_max_section_bytes(void)
 {

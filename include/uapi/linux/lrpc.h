@@ -190,13 +190,16 @@
  *	     which the creator (and anyone it hands the fd to) may mmap at
  *	     any page range within size rounded up to pages; id, the
  *	     section's id as netlink lists it.  The pages read as zero.
- *	The section is charged, size rounded up to pages, to the caller's
- *	euid until its last view fd, queued view and mapping are gone,
- *	whoever holds them: a receiver that keeps a view fd or a mapping
- *	keeps the section, its pages and the creator's charge after the
- *	creator has closed everything (as an ALPC view keeps its section).
- *	The creator cannot revoke a view; a receiver should close and
- *	unmap what it is done with.
+ *	A section lives until its last view fd, queued view and mapping
+ *	are gone, whoever holds them (as an ALPC view keeps its section).
+ *	Every view charges its holder for its window, pages rounded up
+ *	(LRPC_F_CONN_QUOTA): the creator for the section fd (and its dups
+ *	and mappings), a sender for a view queued in its message, a
+ *	receiver for the view it got (and the mappings made from it).  So
+ *	a peer that keeps views counts against its own uid, never against
+ *	the creator once the creator has let go.  The creator cannot
+ *	revoke a view; a receiver should close and unmap what it is done
+ *	with.
  *	errors: -EINVAL size 0, flags, id or reserved not zero; -EFBIG
  *		size > max_section_bytes; -EDQUOT the uid would exceed
  *		max_section_bytes or max_sections; -ENOMEM; -EMFILE.
@@ -212,6 +215,7 @@
  *	Sealed views).  A received view may be attached again only by the
  *	process that received it, never with more rights.
  *	errors (the message is not sent): -EBADF fd is not a view;
+ *		-EDQUOT the sender's uid would exceed its section limits;
  *		-EINVAL unaligned offset or length, window outside the view,
  *		unknown flags, SEAL with WRITE, reserved not zero; -EACCES
  *		write asked of a read-only view, or a received view
@@ -222,8 +226,9 @@
  *	for views (LRPC_F_RECV_VIEWS: LRPC_REPLY_F_VIEWS, LRPC_RECV_F_VIEWS,
  *	LRPC_CALL_F_VIEWS): msg.view_fd (-1 when none), msg.view_len,
  *	msg.view_flags (LRPC_VIEW_F_WRITE when granted, LRPC_VIEW_F_SEAL
- *	when sealed).  A receiver that did not ask gets no fd: view_fd -1,
- *	view_len set, LRPC_VIEW_F_DROPPED, and the view is dropped.  A
+ *	when sealed).  A receiver that did not ask, or whose uid is over its
+ *	section limits, gets no fd: view_fd -1, view_len set,
+ *	LRPC_VIEW_F_DROPPED, and the view is dropped.  A
  *	message dropped unreceived drops its view.  On -EMSGSIZE nothing is
  *	installed (view_fd -1, view_len tells a view is attached).
  *
@@ -256,10 +261,10 @@
  *	     section, len, flags (LRPC_VIEW_F_WRITE if it may write,
  *	     LRPC_VIEW_F_SEAL while the section is sealed).
  *
- * Section limits (module parameters, per euid of the creator):
- *	max_section_bytes	octets of sections, pages rounded up
+ * Section limits (module parameters, per euid of the holder: see above):
+ *	max_section_bytes	octets of the views held, pages rounded up
  *				(default 256 MiB)
- *	max_sections		sections (default 1024)
+ *	max_sections		views held (default 1024)
  *
  * poll/epoll.  Port fd: EPOLLIN while a message is queued.
  * Communication fd: EPOLLOUT while connected, EPOLLIN while a message is
@@ -617,7 +622,7 @@ enum lrpc_section_attr {
 	LRPC_SECTION_A_RESIDENT,	/* u64: octets of pages allocated */
 	LRPC_SECTION_A_MAPPINGS,	/* u32: vmas mapping it */
 	LRPC_SECTION_A_VIEWS,		/* u32: view fds and queued views */
-	LRPC_SECTION_A_OWNER_UID,	/* u32: charged to this euid */
+	LRPC_SECTION_A_OWNER_UID,	/* u32: the creator's euid */
 	LRPC_SECTION_A_CREATOR_PID,	/* u32: tgid, 0 if not visible */
 	LRPC_SECTION_A_PAD,
 	__LRPC_SECTION_A_LAST
