@@ -26,7 +26,7 @@
 #include "local_int.h"
 #include "ndr/spare.h"
 
-enum { TAG_LISTENER = 1, TAG_CONN, TAG_EVENT };
+enum { TAG_LISTENER = 1, TAG_CONN, TAG_EVENT, TAG_TIMER };
 
 struct outbuf {
 	struct outbuf *next;
@@ -97,6 +97,7 @@ struct conn {
 	uint32_t events;
 	bool closing;
 	bool close_after_flush;
+	struct conn_guard g;		/* times: c->lock; the rest: srv->lock */
 };
 
 static void conn_put(struct conn *c);
@@ -398,6 +399,7 @@ static void conn_flush_locked(struct conn *c)
 		}
 		o->off += (size_t)r;
 		c->oq_bytes -= (size_t)r;
+		c->g.tx_ms = __rpc_now_ms();
 		if (o->off == o->len) {
 			c->oq_head = o->next;
 			if (!c->oq_head)
@@ -424,6 +426,8 @@ static int conn_queue_locked(struct conn *c, const struct ndr_buf *b)
 	o->len = b->len;
 	o->off = 0;
 	o->next = NULL;
+	if (!c->oq_head)
+		c->g.tx_ms = __rpc_now_ms();	/* the send time-out starts */
 	if (c->oq_tail)
 		c->oq_tail->next = o;
 	else
@@ -453,7 +457,9 @@ static void conn_update_events(struct conn *c)
 
 	if (c->closing)
 		return;
-	if (c->oq_bytes < CONN_OUTQ_HIGH && c->ncalls < CONN_MAX_CALLS &&
+	/* over the calls cap a few more are read, to be refused */
+	if (c->oq_bytes < CONN_OUTQ_HIGH &&
+	    c->ncalls < c->srv->guard.max_calls + GUARD_CALLS_OVER &&
 	    !c->close_after_flush)
 		ev |= EPOLLIN;
 	if (c->oq_head)
@@ -784,6 +790,7 @@ static void ready_add(struct rpc_call_ctx *call)
 static void accept_conns(struct rpc_server *srv, struct srv_listener *l);
 static bool conn_read(struct conn *c);
 static void conn_close(struct conn *c);
+static void reap_expired(struct rpc_server *srv);
 
 /* Lead until the server stops (false) or a standby takes the leadership
  * while this thread runs a call (true). */
@@ -801,6 +808,11 @@ static bool lead(struct rpc_server *srv)
 
 			if (tag == TAG_LISTENER) {
 				accept_conns(srv, ev[i].data.ptr);
+				continue;
+			}
+			if (tag == TAG_TIMER) {
+				if (__rpc_guard_tick(srv))
+					reap_expired(srv);
 				continue;
 			}
 			if (tag != TAG_CONN)
@@ -1213,6 +1225,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 {
 	uint8_t fl = in->hdr.pfc_flags;
 	struct rpc_call_ctx *call;
+	bool over;
 	int ret;
 
 	if (!c->bound || in->has_auth) {
@@ -1223,6 +1236,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 	call = find_call(c, in->hdr.call_id);
 	if (call && !call->receiving)
 		call = NULL;	/* a new call may reuse a running call's id? no */
+	over = c->ncalls >= c->srv->guard.max_calls;
 	pthread_mutex_unlock(&c->lock);
 
 	if (fl & RPC_PFC_FIRST_FRAG) {
@@ -1251,7 +1265,9 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 		call->object = in->request.object;
 		call->in.limit = CALL_MAX_IN;
 		pc = find_ctx(c, call->ctx_id);
-		if (!pc) {
+		if (over) {	/* refused, did not execute */
+			call->fault = nca_s_server_too_busy;
+		} else if (!pc) {
 			call->fault = nca_s_unk_if;
 		} else {
 			call->iface = pc->iface;
@@ -1287,8 +1303,9 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 			atomic_store(&call->cancelled, true);
 	}
 	if (!call->fault) {
-		/* all calls of a connection together hold at most CONN_MAX_RX */
-		if (atomic_load(&c->rx_bytes) + in->stub_len > CONN_MAX_RX)
+		/* all calls of a connection together hold at most guard.max_rx */
+		if (atomic_load(&c->rx_bytes) + in->stub_len >
+		    c->srv->guard.max_rx)
 			ret = -E2BIG;
 		else
 			ret = __rpc_buf_put(&call->in, in->stub, in->stub_len);
@@ -1334,6 +1351,15 @@ static void handle_frame(struct conn *c, const uint8_t *buf, size_t len)
 	int ret;
 
 	atomic_fetch_add(&c->srv->pkts_in, 1);
+	if (c->g.refused) {	/* over the address cap */
+		if (buf[2] == RPC_PT_BIND)
+			send_bind_nak(c, __rpc_get32(buf + 12, !(buf[4] >> 4)),
+				      RPC_NAK_LOCAL_LIMIT_EXCEEDED,
+				      !(buf[4] >> 4));
+		else
+			shutdown(c->fd, SHUT_RDWR);
+		return;
+	}
 	pdu = malloc(sizeof(*pdu));
 	if (!pdu) {
 		shutdown(c->fd, SHUT_RDWR);
@@ -1380,6 +1406,7 @@ static void handle_frame(struct conn *c, const uint8_t *buf, size_t len)
 static bool conn_read(struct conn *c)
 {
 	size_t budget = 256 << 10;
+	int64_t now = __rpc_now_ms();
 
 	while (budget) {
 		ssize_t r;
@@ -1403,6 +1430,9 @@ static bool conn_read(struct conn *c)
 			return errno == EAGAIN || errno == EINTR;
 		if (r == 0)
 			return false;
+		if (!c->hlen)
+			c->g.pdu_ms = now;	/* the PDU time-out starts */
+		c->g.rx_ms = now;
 		budget = (size_t)r > budget ? 0 : budget - (size_t)r;
 		if (c->hlen < RPC_CO_HDR_LEN) {
 			uint16_t fl;
@@ -1459,10 +1489,13 @@ __rpc_hot static void conn_put(struct conn *c)
 		c->oq_head = o->next;
 		free(o);
 	}
-	close(c->fd);
+	if (c->fd >= 0)
+		close(c->fd);
 	free(c->frame);
 	if (c->group)
 		group_leave(srv, c->group);
+	if (c->fd >= 0)
+		__rpc_guard_release(srv, &c->g);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -1508,16 +1541,26 @@ static void conn_close(struct conn *c)
 static void accept_conns(struct rpc_server *srv, struct srv_listener *l)
 {
 	for (int i = 0; i < 64; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
 		struct epoll_event e;
 		struct conn *c;
 		int fd, one = 1;
 
-		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		fd = accept4(l->fd, (struct sockaddr *)&ss, &sl,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			__rpc_guard_accept_failed(srv, errno);
 			return;
+		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		c = calloc(1, sizeof(*c));
 		if (!c) {
+			close(fd);
+			continue;
+		}
+		if (__rpc_guard_admit(srv, &c->g, &ss) < 0) {
+			free(c);
 			close(fd);
 			continue;
 		}
@@ -1541,6 +1584,32 @@ static void accept_conns(struct rpc_server *srv, struct srv_listener *l)
 		if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) < 0)
 			conn_close(c);
 	}
+}
+
+/* Close the connections whose bind, PDU, idle or send time-out passed
+ * (see co_guard.c); the leader only, like every conn_close. */
+static void reap_expired(struct rpc_server *srv)
+{
+	struct conn *c, *dead[64];
+	int64_t now = __rpc_now_ms();
+	int n = 0, i;
+
+	pthread_mutex_lock(&srv->lock);
+	for (c = srv->conns; c && n < 64; c = c->next) {
+		bool exp;
+
+		pthread_mutex_lock(&c->lock);
+		exp = !c->closing &&
+		      __rpc_guard_expired(&srv->guard, &c->g, c->bound,
+					  c->ncalls != 0, c->hlen != 0,
+					  c->oq_head != NULL, now);
+		pthread_mutex_unlock(&c->lock);
+		if (exp)
+			dead[n++] = c;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	for (i = 0; i < n; i++)
+		conn_close(dead[i]);
 }
 
 static int64_t mono_ms(void)
@@ -1620,6 +1689,7 @@ int rpc_server_create(struct rpc_server **out)
 
 	if (!srv)
 		return -ENOMEM;
+	srv->guard.tfd = -1;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->work_cv, NULL);
 	pthread_cond_init(&srv->idle_cv, NULL);
@@ -1635,6 +1705,9 @@ int rpc_server_create(struct rpc_server **out)
 		ret = -errno;
 		goto fail;
 	}
+	ret = __rpc_guard_init(srv, TAG_TIMER);
+	if (ret < 0)
+		goto fail;
 	srv->princ_name = strdup("");
 	if (!srv->princ_name) {
 		ret = -ENOMEM;
@@ -1647,6 +1720,7 @@ int rpc_server_create(struct rpc_server **out)
 	*out = srv;
 	return 0;
 fail:
+	__rpc_guard_free(srv);
 	if (srv->epfd >= 0)
 		close(srv->epfd);
 	if (srv->evfd >= 0)
@@ -1897,6 +1971,7 @@ void rpc_server_free(struct rpc_server *srv)
 		srv->groups = g->next;
 		free(g);
 	}
+	__rpc_guard_free(srv);
 	close(srv->epfd);
 	close(srv->evfd);
 	free(srv->princ_name);

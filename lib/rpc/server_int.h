@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include "rpc_int.h"
 
 #define SRV_MAX_IFS		64
@@ -35,6 +36,37 @@ struct srv_listener {
 	const struct rpc_transport_ops *ops;
 	char endpoint[32];
 	char sec_addr[RPC_SEC_ADDR_MAX + 1];
+};
+
+/* Connection guards (co_guard.c): time-outs, caps, fd exhaustion. */
+#define GUARD_NTIMEOUTS		4	/* enum rpc_server_timeout */
+#define GUARD_ADDR_BUCKETS	256
+#define GUARD_REFUSING_MAX	64	/* refused, waiting for their bind */
+#define GUARD_REFUSE_MS		1000	/* ... for at most this long */
+#define GUARD_CALLS_OVER	16	/* refused calls read beyond the cap */
+
+struct guard_addr;
+
+struct conn_guard {			/* in each connection */
+	int64_t born_ms;		/* accepted */
+	int64_t rx_ms;			/* last octet received */
+	int64_t pdu_ms;			/* first octet of the partial PDU */
+	int64_t tx_ms;			/* output queued or last drained */
+	struct guard_addr *addr;	/* counted against its address */
+	bool refused;			/* over the address cap: bind_nak */
+};
+
+struct srv_guard {
+	int tag;			/* epoll tag: TAG_TIMER */
+	int tfd;			/* timerfd, armed while needed */
+	unsigned int tick_ms;		/* its period when armed, 0: off */
+	unsigned int timeout_ms[GUARD_NTIMEOUTS];
+	unsigned int max_per_addr, max_calls;
+	size_t max_rx;
+	bool paused;			/* listeners off: out of fds */
+	int64_t paused_ms, logged_ms;
+	unsigned int nrefusing;
+	struct guard_addr *addrs[GUARD_ADDR_BUCKETS];
 };
 
 struct assoc_group {
@@ -70,6 +102,7 @@ struct rpc_server {
 	struct conn *conns;		/* all open connections */
 	char *princ_name;
 	bool allow_remote_stop;
+	struct srv_guard guard;		/* under lock */
 
 	/* worker pool */
 	pthread_cond_t work_cv;
@@ -101,4 +134,16 @@ int __rpc_server_register_raw(struct rpc_server *srv,
 void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
 			 int *n, int max);
 
+
+/* co_guard.c; srv->lock is not held by the caller of any of these */
+int __rpc_guard_init(struct rpc_server *srv, int tag);
+void __rpc_guard_free(struct rpc_server *srv);
+int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g,
+		      const struct sockaddr_storage *ss);
+void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g);
+void __rpc_guard_accept_failed(struct rpc_server *srv, int err);
+bool __rpc_guard_tick(struct rpc_server *srv);
+int __rpc_guard_expired(const struct srv_guard *gd, const struct conn_guard *g,
+			bool bound, bool busy, bool partial, bool sending,
+			int64_t now);
 #endif

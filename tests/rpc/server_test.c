@@ -865,6 +865,9 @@ TEST_F(srv, thousand_connections)
 		SKIP(return, "RLIMIT_NOFILE hard limit %lu", (unsigned long)rl.rlim_max);
 	rl.rlim_cur = rl.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &rl);
+	/* all from 127.0.0.1: over the default per-address cap */
+	ASSERT_EQ(0, rpc_server_set_limit(self->srv,
+					  RPC_SERVER_LIMIT_CONNS_PER_ADDR, 0));
 	before = rss_kb();
 	for (i = 0; i < N; i++) {
 		struct rpc_pdu p;

@@ -280,6 +280,63 @@ int rpc_server_set_princ_name(struct rpc_server *srv, const char *name);
  * no: the call returns ERROR_ACCESS_DENIED, 5, in its status). */
 int rpc_server_allow_remote_stop(struct rpc_server *srv, bool allow);
 
+/*
+ * Connection guards of the ncacn engines (ncacn_ip_tcp and the ncalrpc
+ * AF_UNIX fallback), so that no peer can exhaust a server.  A time-out
+ * of 0 never expires.  Each takes effect for every connection, open ones
+ * included, within about a quarter of the time-out (at most a second).
+ *
+ *   RPC_SERVER_TIMEOUT_BIND  accept to the first bind          10 s
+ *   RPC_SERVER_TIMEOUT_PDU   first to last octet of one PDU     10 s
+ *                            (a peer that trickles a PDU)
+ *   RPC_SERVER_TIMEOUT_IDLE  no call running and nothing     15 min
+ *                            received (Windows drops idle
+ *                            associations too)
+ *   RPC_SERVER_TIMEOUT_SEND  queued response octets the peer     30 s
+ *                            does not read
+ *
+ * The connection is closed when one expires (calls still running on it
+ * are cancelled, as when the client goes away).  0, or -EINVAL for an
+ * unknown time-out.
+ */
+enum rpc_server_timeout {
+	RPC_SERVER_TIMEOUT_BIND,
+	RPC_SERVER_TIMEOUT_PDU,
+	RPC_SERVER_TIMEOUT_IDLE,
+	RPC_SERVER_TIMEOUT_SEND,
+};
+int rpc_server_set_timeout(struct rpc_server *srv,
+			   enum rpc_server_timeout which, unsigned int ms);
+
+/*
+ * Caps of the ncacn engines; over a cap the server refuses and stays
+ * responsive to everyone else.
+ *
+ *   RPC_SERVER_LIMIT_CONNS_PER_ADDR  connections from one IP address    64
+ *       (TCP only; 0: no cap); one more is accepted and its bind answered with
+ *       bind_nak, reason local_limit_exceeded (2), then closed; one that
+ *       sends nothing is closed after a second, and beyond 64 such
+ *       refusals pending at once the connection is closed unanswered
+ *   RPC_SERVER_LIMIT_CALLS_PER_CONN  calls receiving or running on one  256
+ *       connection (1..256); one more is refused with the fault
+ *       nca_s_server_too_busy (did not execute) and does not run
+ *   RPC_SERVER_LIMIT_CONN_BYTES      request octets held for the calls  128 MiB
+ *       of one connection (>= 64 KiB); a call that would pass it gets
+ *       nca_s_fault_remote_no_memory
+ *
+ * Running out of file descriptors is handled without a setting: the
+ * server stops accepting (the listen queue holds new clients) until a
+ * connection closes or 250 ms pass, and logs it to stderr at most once
+ * per 5 s.  0, or -EINVAL for an unknown cap or a value out of range.
+ */
+enum rpc_server_limit {
+	RPC_SERVER_LIMIT_CONNS_PER_ADDR,
+	RPC_SERVER_LIMIT_CALLS_PER_CONN,
+	RPC_SERVER_LIMIT_CONN_BYTES,
+};
+int rpc_server_set_limit(struct rpc_server *srv, enum rpc_server_limit which,
+			 uint64_t value);
+
 /* Every server also serves the DCE mgmt interface
  * (afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0). */
 

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Connection guards of the connection-oriented server: what keeps one
+ * peer from exhausting a server (issue 20).
+ *
+ *  - time-outs: a periodic timerfd in the server's epoll set makes the
+ *    leader walk the connections (co_server.c reap_expired) and close
+ *    those whose bind, PDU, idle or send deadline passed; it runs only
+ *    while there are connections or the listeners are paused;
+ *  - caps: connections per peer address (a small hash of counts), calls
+ *    per connection and request octets per connection (read by
+ *    co_server.c);
+ *  - fd exhaustion: accept4() failing with EMFILE/ENFILE (or out of
+ *    memory) takes the listeners out of the epoll set, so the leader does
+ *    not spin on a listener it cannot drain; a closed connection or the
+ *    next tick (PAUSE_RETRY_MS) puts them back.  Logged to stderr at most
+ *    once per LOG_EVERY_MS.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include "server_int.h"
+
+#define PAUSE_RETRY_MS	250
+#define LOG_EVERY_MS	5000
+#define TICK_MAX_MS	1000
+#define TICK_MIN_MS	10
+
+static const unsigned int default_timeout_ms[GUARD_NTIMEOUTS] = {
+	[RPC_SERVER_TIMEOUT_BIND] = 10 * 1000,
+	[RPC_SERVER_TIMEOUT_PDU] = 10 * 1000,
+	[RPC_SERVER_TIMEOUT_IDLE] = 15 * 60 * 1000,
+	[RPC_SERVER_TIMEOUT_SEND] = 30 * 1000,
+};
+
+struct guard_addr {
+	struct guard_addr *next;
+	unsigned int n;
+	uint8_t len;
+	uint8_t a[16];
+};
+
+int __rpc_guard_init(struct rpc_server *srv, int tag)
+{
+	struct srv_guard *gd = &srv->guard;
+	struct epoll_event e = { .events = EPOLLIN, .data.ptr = gd };
+
+	memcpy(gd->timeout_ms, default_timeout_ms, sizeof(gd->timeout_ms));
+	gd->max_per_addr = 64;
+	gd->max_calls = CONN_MAX_CALLS;
+	gd->max_rx = CONN_MAX_RX;
+	gd->tag = tag;
+	gd->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (gd->tfd < 0)
+		return -errno;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, gd->tfd, &e) < 0) {
+		int ret = -errno;
+
+		close(gd->tfd);
+		gd->tfd = -1;
+		return ret;
+	}
+	return 0;
+}
+
+void __rpc_guard_free(struct rpc_server *srv)
+{
+	struct srv_guard *gd = &srv->guard;
+	int i;
+
+	if (gd->tfd >= 0)
+		close(gd->tfd);
+	gd->tfd = -1;
+	for (i = 0; i < GUARD_ADDR_BUCKETS; i++)
+		while (gd->addrs[i]) {
+			struct guard_addr *a = gd->addrs[i];
+
+			gd->addrs[i] = a->next;
+			free(a);
+		}
+}
+
+/* The period the timer needs now (srv->lock held): 0 when nothing to do. */
+static unsigned int tick_needed(struct rpc_server *srv)
+{
+	struct srv_guard *gd = &srv->guard;
+	unsigned int t = TICK_MAX_MS * 4, i;
+
+	if (!srv->nconns && !gd->paused)
+		return 0;
+	for (i = 0; i < GUARD_NTIMEOUTS; i++)
+		if (gd->timeout_ms[i] && gd->timeout_ms[i] < t)
+			t = gd->timeout_ms[i];
+	t /= 4;
+	if (gd->nrefusing && t > GUARD_REFUSE_MS / 4)
+		t = GUARD_REFUSE_MS / 4;
+	if (gd->paused && t > PAUSE_RETRY_MS)
+		t = PAUSE_RETRY_MS;
+	return t < TICK_MIN_MS ? TICK_MIN_MS : t;
+}
+
+/* srv->lock held */
+static void arm_locked(struct rpc_server *srv)
+{
+	struct srv_guard *gd = &srv->guard;
+	unsigned int t = tick_needed(srv);
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	if (t == gd->tick_ms || gd->tfd < 0)
+		return;
+	gd->tick_ms = t;
+	its.it_interval.tv_sec = t / 1000;
+	its.it_interval.tv_nsec = (long)(t % 1000) * 1000000;
+	its.it_value = its.it_interval;
+	timerfd_settime(gd->tfd, 0, &its, NULL);
+}
+
+static void listeners_set(struct rpc_server *srv, uint32_t events)
+{
+	int i;
+
+	for (i = 0; i < srv->nlisteners; i++) {
+		struct epoll_event e = { .events = events,
+					 .data.ptr = &srv->listeners[i] };
+
+		epoll_ctl(srv->epfd, EPOLL_CTL_MOD, srv->listeners[i].fd, &e);
+	}
+}
+
+/* srv->lock held */
+static void resume_locked(struct rpc_server *srv)
+{
+	if (!srv->guard.paused || atomic_load(&srv->stop))
+		return;
+	srv->guard.paused = false;
+	listeners_set(srv, EPOLLIN);
+}
+
+void __rpc_guard_accept_failed(struct rpc_server *srv, int err)
+{
+	struct srv_guard *gd = &srv->guard;
+	int64_t now = __rpc_now_ms();
+
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
+		return;		/* EAGAIN, or the peer gave up: nothing held */
+	pthread_mutex_lock(&srv->lock);
+	if (!gd->paused) {
+		gd->paused = true;
+		gd->paused_ms = now;
+		listeners_set(srv, 0);
+	}
+	if (!gd->logged_ms || now - gd->logged_ms >= LOG_EVERY_MS) {
+		gd->logged_ms = now;
+		fprintf(stderr, "lrpc: server: accept: %s (%u connections); "
+			"not accepting until one closes\n", strerror(err),
+			srv->nconns);
+	}
+	arm_locked(srv);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+static unsigned int addr_key(const struct sockaddr_storage *ss, uint8_t *a)
+{
+	if (ss->ss_family == AF_INET) {
+		memcpy(a, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+		return 4;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *in6 =
+			&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(in6)) {
+			memcpy(a, &in6->s6_addr[12], 4);
+			return 4;
+		}
+		memcpy(a, in6, 16);
+		return 16;
+	}
+	return 0;		/* AF_UNIX: a local peer, not capped here */
+}
+
+/* Count a new connection against its address: 0, or -1 to close it at
+ * once (too many refusals pending). */
+int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g,
+		      const struct sockaddr_storage *ss)
+{
+	struct srv_guard *gd = &srv->guard;
+	struct guard_addr *a, **pp;
+	uint8_t key[16];
+	unsigned int len = addr_key(ss, key), h = 0, i;
+	int ret = 0;
+
+	g->born_ms = g->rx_ms = g->tx_ms = __rpc_now_ms();
+	pthread_mutex_lock(&srv->lock);
+	if (len && gd->max_per_addr) {
+		for (i = 0; i < len; i++)
+			h = h * 31 + key[i];
+		pp = &gd->addrs[h % GUARD_ADDR_BUCKETS];
+		for (a = *pp; a; a = a->next)
+			if (a->len == len && !memcmp(a->a, key, len))
+				break;
+		if (!a && (a = calloc(1, sizeof(*a)))) {
+			a->len = (uint8_t)len;
+			memcpy(a->a, key, len);
+			a->next = *pp;
+			*pp = a;
+		}
+		if ((!a || a->n >= gd->max_per_addr) &&
+		    gd->nrefusing >= GUARD_REFUSING_MAX) {
+			ret = -1;
+		} else if (!a || a->n >= gd->max_per_addr) {
+			g->refused = true;
+			gd->nrefusing++;
+		} else {
+			a->n++;
+			g->addr = a;
+		}
+	}
+	arm_locked(srv);
+	pthread_mutex_unlock(&srv->lock);
+	return ret;
+}
+
+void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g)
+{
+	struct srv_guard *gd = &srv->guard;
+	struct guard_addr *a = g->addr, **pp;
+	unsigned int h = 0, i;
+
+	pthread_mutex_lock(&srv->lock);
+	if (g->refused)
+		gd->nrefusing--;
+	if (a && !--a->n) {
+		for (i = 0; i < a->len; i++)
+			h = h * 31 + a->a[i];
+		for (pp = &gd->addrs[h % GUARD_ADDR_BUCKETS]; *pp;
+		     pp = &(*pp)->next)
+			if (*pp == a) {
+				*pp = a->next;
+				free(a);
+				break;
+			}
+	}
+	g->addr = NULL;
+	g->refused = false;
+	resume_locked(srv);	/* an fd came free */
+	pthread_mutex_unlock(&srv->lock);
+}
+
+/* On the timer: true when the connections should be walked. */
+bool __rpc_guard_tick(struct rpc_server *srv)
+{
+	struct srv_guard *gd = &srv->guard;
+	uint64_t n;
+	bool walk;
+
+	if (read(gd->tfd, &n, sizeof(n)) < 0 && errno == EAGAIN)
+		return false;
+	pthread_mutex_lock(&srv->lock);
+	if (gd->paused && __rpc_now_ms() - gd->paused_ms >= PAUSE_RETRY_MS)
+		resume_locked(srv);	/* try again; fails fast if still out */
+	walk = srv->nconns != 0;
+	arm_locked(srv);
+	pthread_mutex_unlock(&srv->lock);
+	return walk;
+}
+
+/* Which deadline of a connection passed (RPC_SERVER_TIMEOUT_* + 1), or 0.
+ * busy: calls receiving or running; partial: a PDU half read; sending:
+ * output queued. */
+int __rpc_guard_expired(const struct srv_guard *gd, const struct conn_guard *g,
+			bool bound, bool busy, bool partial, bool sending,
+			int64_t now)
+{
+	const unsigned int *t = gd->timeout_ms;
+
+	if (g->refused && now - g->born_ms >= GUARD_REFUSE_MS)
+		return RPC_SERVER_TIMEOUT_BIND + 1;
+	if (!bound && t[RPC_SERVER_TIMEOUT_BIND] &&
+	    now - g->born_ms >= t[RPC_SERVER_TIMEOUT_BIND])
+		return RPC_SERVER_TIMEOUT_BIND + 1;
+	if (partial && t[RPC_SERVER_TIMEOUT_PDU] &&
+	    now - g->pdu_ms >= t[RPC_SERVER_TIMEOUT_PDU])
+		return RPC_SERVER_TIMEOUT_PDU + 1;
+	if (sending && t[RPC_SERVER_TIMEOUT_SEND] &&
+	    now - g->tx_ms >= t[RPC_SERVER_TIMEOUT_SEND])
+		return RPC_SERVER_TIMEOUT_SEND + 1;
+	if (!busy && !sending && !partial && t[RPC_SERVER_TIMEOUT_IDLE] &&
+	    now - g->rx_ms >= t[RPC_SERVER_TIMEOUT_IDLE])
+		return RPC_SERVER_TIMEOUT_IDLE + 1;
+	return 0;
+}
+
+/* ---- API ------------------------------------------------------------- */
+
+int rpc_server_set_timeout(struct rpc_server *srv,
+			   enum rpc_server_timeout which, unsigned int ms)
+{
+	if (!srv || (unsigned int)which >= GUARD_NTIMEOUTS)
+		return -EINVAL;
+	pthread_mutex_lock(&srv->lock);
+	srv->guard.timeout_ms[which] = ms;
+	arm_locked(srv);
+	pthread_mutex_unlock(&srv->lock);
+	return 0;
+}
+
+int rpc_server_set_limit(struct rpc_server *srv, enum rpc_server_limit which,
+			 uint64_t value)
+{
+	struct srv_guard *gd = &srv->guard;
+	int ret = 0;
+
+	if (!srv)
+		return -EINVAL;
+	pthread_mutex_lock(&srv->lock);
+	switch (which) {
+	case RPC_SERVER_LIMIT_CONNS_PER_ADDR:
+		if (value > 1000000)
+			ret = -EINVAL;
+		else
+			gd->max_per_addr = (unsigned int)value;
+		break;
+	case RPC_SERVER_LIMIT_CALLS_PER_CONN:
+		if (!value || value > CONN_MAX_CALLS)
+			ret = -EINVAL;
+		else
+			gd->max_calls = (unsigned int)value;
+		break;
+	case RPC_SERVER_LIMIT_CONN_BYTES:
+		if (value < (64u << 10) || value > SIZE_MAX / 2)
+			ret = -EINVAL;
+		else
+			gd->max_rx = (size_t)value;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return ret;
+}
