@@ -29,6 +29,7 @@ static const struct status_name status_names[] = {
 	S(rpc_s_unsupported_type), S(rpc_s_invalid_tag), S(rpc_s_invalid_bound),
 	S(rpc_s_procnum_out_of_range), S(rpc_s_unknown_authn_service),
 	S(rpc_s_internal_error), S(rpc_s_call_cancelled),
+	S(rpc_s_comm_failure),
 	S(rpc_x_ss_context_damaged), S(rpc_x_null_ref_pointer),
 	S(rpc_x_enum_value_out_of_range), S(rpc_x_byte_count_too_small),
 	S(rpc_x_bad_stub_data), S(rpc_x_invalid_es_action),

@@ -23,10 +23,14 @@
 #define CLI_MAX_CTX		32
 #define CLI_MAX_OUT		(256u << 20)	/* reassembled response */
 #define CLI_DEFAULT_FRAG	RPC_DEFAULT_FRAG
+#define CLI_ORPHANS		16
 
 struct pending {
 	struct pending *next;
 	uint32_t call_id;
+	uint32_t alias;		/* the peer's call_id for it (when aliased) */
+	bool aliased;
+	bool sent;		/* its first PDU is (being) written */
 	bool is_bind;		/* waits for bind_ack / alter_context_resp */
 	bool done;
 	bool got_first;
@@ -50,6 +54,7 @@ struct rpc_binding {
 	rpc_uuid_t object;
 	bool has_object;
 	unsigned int timeout_ms;
+	unsigned int com_level;	/* rpc_mgmt_set_com_timeout */
 	bool be;
 	uint32_t offer;		/* SYN_NDR20 | SYN_NDR64 */
 	bool btfn;
@@ -71,6 +76,9 @@ struct rpc_binding {
 	struct cli_ctx ctx[CLI_MAX_CTX];
 	uint16_t next_ctx_id;
 	struct pending *pending;
+	/* call_ids of calls given up on, whose answers may still come */
+	uint32_t orphans[CLI_ORPHANS];
+	unsigned int norphans;
 	/* the kernel path (local_int.h), decided at the first call */
 	int local;			/* LOCAL_* */
 	struct lpc_client *lpc;
@@ -144,6 +152,13 @@ int rpc_binding_from_string(const char *s, struct rpc_binding **out)
 			goto fail;
 		}
 		b->timeout_ms = (unsigned int)n;
+	}
+	b->com_level = __rpc_com_timeout_default();
+	v = rpc_string_binding_option(b->sb, "com_timeout");
+	if (v) {
+		ret = __rpc_com_timeout_parse(v, &b->com_level);
+		if (ret < 0)
+			goto fail;
 	}
 	b->fd = -1;
 	atomic_init(&b->next_call_id, 1);
@@ -232,6 +247,24 @@ int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms)
 	return 0;
 }
 
+int rpc_mgmt_set_com_timeout(struct rpc_binding *b, unsigned int level)
+{
+	if (!b)
+		return -EINVAL;
+	if (level > RPC_C_BINDING_INFINITE_TIMEOUT)
+		return -rpc_s_invalid_timeout;
+	b->com_level = level;
+	return 0;
+}
+
+int rpc_mgmt_inq_com_timeout(const struct rpc_binding *b, unsigned int *level)
+{
+	if (!b || !level)
+		return -EINVAL;
+	*level = b->com_level;
+	return 0;
+}
+
 int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj)
 {
 	if (!b)
@@ -282,9 +315,47 @@ static struct pending *find_pending(struct rpc_binding *b, uint32_t id)
 	struct pending *p;
 
 	for (p = b->pending; p; p = p->next)
-		if (p->call_id == id && !p->done)
+		if ((p->call_id == id || (p->aliased && p->alias == id)) &&
+		    !p->done)
 			return p;
 	return NULL;
+}
+
+/*
+ * An answer whose call_id matches no call (b->lock held).  [C706] 12.6.3.1
+ * has the server return each request's call_id, and [MS-RPCE] 3.3.2.5.2
+ * has the client match answers to calls by it; neither says what to do
+ * when nothing matches.  A late answer to a call we gave up on (orphans)
+ * is dropped.  Otherwise, with one call in flight the answer can only be
+ * its own: it is taken as that call's (and the peer's call_id remembered
+ * for its later fragments), so that a client works with a server that
+ * answers every call with call_id 1 (Wine's rpcrt4).  With several in
+ * flight nobody can tell whose it is: a protocol error that fails them
+ * all and closes the connection rather than leaving them to wait.
+ */
+static int stray_answer(struct rpc_binding *b, uint32_t id,
+			struct pending **pp)
+{
+	struct pending *p, *one = NULL;
+	unsigned int i, n = 0;
+
+	*pp = NULL;
+	for (i = 0; i < b->norphans && i < CLI_ORPHANS; i++)
+		if (b->orphans[i] == id)
+			return 0;
+	for (p = b->pending; p; p = p->next)
+		if (!p->done && __atomic_load_n(&p->sent, __ATOMIC_ACQUIRE)) {
+			one = p;
+			n++;
+		}
+	if (n > 1)
+		return -rpc_s_protocol_error;
+	if (one) {
+		one->alias = id;
+		one->aliased = true;
+	}
+	*pp = one;
+	return 0;
 }
 
 /* Deliver one complete PDU (b->lock held). Returns < 0 on a protocol
@@ -304,14 +375,29 @@ static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
 		ret = -rpc_s_protocol_error;	/* we never asked for auth */
 		goto out;
 	}
+	switch (pdu->hdr.ptype) {
+	case RPC_PT_SHUTDOWN:
+		goto out;
+	case RPC_PT_BIND_ACK:
+	case RPC_PT_BIND_NAK:
+	case RPC_PT_ALTER_CONTEXT_RESP:
+	case RPC_PT_RESPONSE:
+	case RPC_PT_FAULT:
+		break;
+	default:
+		ret = -rpc_s_protocol_error;	/* not a server's PDU */
+		goto out;
+	}
 	p = find_pending(b, pdu->hdr.call_id);
-	if (!p)
-		goto out;	/* an orphaned call's late answer */
+	if (!p) {
+		ret = stray_answer(b, pdu->hdr.call_id, &p);
+		if (ret < 0 || !p)
+			goto out;
+	}
 	/* an answer of the wrong kind for this call id */
 	if (p->is_bind != (pdu->hdr.ptype == RPC_PT_BIND_ACK ||
 			   pdu->hdr.ptype == RPC_PT_BIND_NAK ||
-			   pdu->hdr.ptype == RPC_PT_ALTER_CONTEXT_RESP) &&
-	    pdu->hdr.ptype != RPC_PT_SHUTDOWN) {
+			   pdu->hdr.ptype == RPC_PT_ALTER_CONTEXT_RESP)) {
 		ret = -rpc_s_protocol_error;
 		goto out;
 	}
@@ -366,11 +452,6 @@ static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
 			p->done = true;
 		}
 		break;
-	case RPC_PT_SHUTDOWN:
-		break;
-	default:
-		ret = -rpc_s_protocol_error;
-		goto out;
 	}
 	pthread_cond_broadcast(&b->cv);
 out:
@@ -519,6 +600,14 @@ static void remove_pending(struct rpc_binding *b, struct pending *p)
 		}
 }
 
+/* b->lock held: p is given up on; an answer to it may still come. */
+static void orphan_locked(struct rpc_binding *b, struct pending *p)
+{
+	p->done = true;
+	remove_pending(b, p);
+	b->orphans[b->norphans++ % CLI_ORPHANS] = p->call_id;
+}
+
 static int send_pdu(struct rpc_binding *b, const struct ndr_buf *buf,
 		    int64_t deadline)
 {
@@ -614,11 +703,14 @@ static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *ifac
 	p.is_bind = true;
 	add_pending(b, &p);
 	pthread_mutex_lock(&b->send_lock);
+	__atomic_store_n(&p.sent, true, __ATOMIC_RELEASE);
 	ret = send_pdu(b, &buf, deadline);
 	pthread_mutex_unlock(&b->send_lock);
 	pthread_mutex_lock(&b->lock);
 	if (!ret)
 		ret = wait_pending(b, &p, deadline);
+	if (ret == -ETIMEDOUT)
+		orphan_locked(b, &p);
 	remove_pending(b, &p);
 	pthread_mutex_unlock(&b->lock);
 	if (ret < 0)
@@ -713,12 +805,36 @@ static const struct cli_ctx *lookup_ctx(struct rpc_binding *b,
 	return NULL;
 }
 
+/*
+ * bind_exchange within the com time-out as well as the call's deadline.
+ * Unanswered within the com time-out, the server is not there: the
+ * connection is closed, and the calls on it fail.
+ */
+static int bind_exchange_com(struct rpc_binding *b,
+			     const struct rpc_syntax_id *iface, bool alter,
+			     int64_t deadline)
+{
+	bool com;
+	int64_t dl = __rpc_com_deadline(b->com_level, true, deadline, &com);
+	int ret = bind_exchange(b, iface, alter, dl);
+
+	if (ret == -ETIMEDOUT && com) {
+		ret = -rpc_s_comm_failure;
+		pthread_mutex_lock(&b->lock);
+		drop_conn_locked(b, ret);
+		pthread_mutex_unlock(&b->lock);
+	}
+	return ret;
+}
+
 /* Connect and bind iface if needed; *ctx on success. */
 static int ensure_ctx_once(struct rpc_binding *b,
 			   const struct rpc_syntax_id *iface,
 			   struct cli_ctx *out, int64_t deadline)
 {
 	const struct cli_ctx *c;
+	int64_t dl;
+	bool com;
 	int ret = 0;
 
 	pthread_mutex_lock(&b->setup);
@@ -757,10 +873,13 @@ static int ensure_ctx_once(struct rpc_binding *b,
 				goto out;
 			ep = resolved;
 		}
+		dl = __rpc_com_deadline(b->com_level, false, deadline, &com);
 		ret = b->ops->connect(b->sb->netaddr, ep,
-				      (unsigned int)(deadline < 0 ? 0 :
-						     __rpc_left_ms(deadline) + 1), &fd);
+				      (unsigned int)(dl < 0 ? 0 :
+						     __rpc_left_ms(dl) + 1), &fd);
 		free(resolved);
+		if (ret == -ETIMEDOUT && com)
+			ret = -rpc_s_server_unavailable;
 		/* who listens, before it gets even the bind */
 		if (!ret && b->ops->verify_peer) {
 			ret = b->ops->verify_peer(fd, b->server_uid);
@@ -773,7 +892,7 @@ static int ensure_ctx_once(struct rpc_binding *b,
 		b->fd = fd;
 		b->max_recv = 0;
 		pthread_mutex_unlock(&b->lock);
-		ret = bind_exchange(b, iface, false, deadline);
+		ret = bind_exchange_com(b, iface, false, deadline);
 		if (ret == -rpc_s_call_failed_dne && b->assoc_group) {
 			/* the server forgot our group: start a new one */
 			pthread_mutex_lock(&b->lock);
@@ -797,7 +916,7 @@ static int ensure_ctx_once(struct rpc_binding *b,
 	c = lookup_ctx(b, iface);
 	pthread_mutex_unlock(&b->lock);
 	if (!c && ret == 0) {
-		ret = bind_exchange(b, iface, true, deadline);
+		ret = bind_exchange_com(b, iface, true, deadline);
 		c = ret < 0 ? NULL : lookup_ctx(b, iface);
 	}
 	if (c)
@@ -979,6 +1098,8 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 	add_pending(b, &p);
 
 	pthread_mutex_lock(&b->send_lock);
+	/* before the write: its answer may come before we could say so */
+	__atomic_store_n(&p.sent, true, __ATOMIC_RELEASE);
 	do {
 		size_t n = inlen - off < chunk ? inlen - off : chunk;
 		struct rpc_pdu pdu;
@@ -1018,8 +1139,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 		ret = wait_pending(b, &p, deadline);
 		if (ret == -ETIMEDOUT) {
 			/* give up on the call; its answer is discarded */
-			p.done = true;
-			remove_pending(b, &p);
+			orphan_locked(b, &p);
 			pthread_mutex_unlock(&b->lock);
 			send_simple(b, RPC_PT_ORPHANED, p.call_id);
 			__rpc_buf_free(&p.stub);

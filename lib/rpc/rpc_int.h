@@ -231,4 +231,12 @@ int __rpc_read_all(int fd, void *p, size_t n, int ms);
 int64_t __rpc_now_ms(void);
 int __rpc_left_ms(int64_t deadline);
 
+/* ---- communications time-out (com_timeout.c) --------------------------- */
+/* A level "0".."10" (binding option com_timeout, $LRPC_COM_TIMEOUT):
+ * 0 or -rpc_s_invalid_timeout. */
+int __rpc_com_timeout_parse(const char *s, unsigned int *level);
+unsigned int __rpc_com_timeout_default(void);
+int64_t __rpc_com_deadline(unsigned int level, bool bind, int64_t deadline,
+			   bool *com);
+
 #endif /* LRPC_RPC_INT_H */

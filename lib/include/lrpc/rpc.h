@@ -27,6 +27,9 @@
  *   bigendian          send big-endian PDUs and stub data
  *   max_frag=N         max_xmit_frag/max_recv_frag offered (1432..65535)
  *   timeout=MS         per-call time-out (also rpc_binding_set_timeout)
+ *   com_timeout=L      communications time-out level 0..10 for connect
+ *                      and bind (also rpc_mgmt_set_com_timeout; the
+ *                      default is $LRPC_COM_TIMEOUT, else 5)
  *   nobtfn             do not offer bind time feature negotiation
  *   nolocal            ncacn_ip_tcp/ncadg_ip_udp: never route to ncalrpc
  *                      (see "Local RPC" below; also LRPC_NO_LOCAL=1)
@@ -153,6 +156,29 @@ void rpc_binding_free(struct rpc_binding *b);
 /* Per-call time-out in ms; 0 = none (default).  A call that times out
  * returns -ETIMEDOUT and the connection is dropped (orphaned). */
 int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms);
+/*
+ * Communications time-out ([C706] rpc_mgmt_set_com_timeout, Windows
+ * RpcMgmtSetComTimeout): how long a client tries to reach the server --
+ * the transport connect, then the bind or alter_context exchange -- as a
+ * level, bounded further by a call's own time-out:
+ *
+ *   level      0   1   2   3   4   5   6    7    8    9   10
+ *   connect s  1   2   3   5   7  10  20   40   80  160   infinite
+ *   bind s     2   5  10  15  20  30  60  120  240  480   infinite
+ *
+ * A binding starts at $LRPC_COM_TIMEOUT (a level) or 5, or the binding
+ * option com_timeout=L.  A connect that does not complete in time gives
+ * -rpc_s_server_unavailable, a bind or alter_context that is not answered
+ * in time -rpc_s_comm_failure (the connection is closed); when the call's
+ * time-out is the earlier one, -ETIMEDOUT as for any call.  Set: 0 or
+ * -rpc_s_invalid_timeout (level > 10), -EINVAL.
+ */
+#define RPC_C_BINDING_MIN_TIMEOUT	0
+#define RPC_C_BINDING_DEFAULT_TIMEOUT	5
+#define RPC_C_BINDING_MAX_TIMEOUT	9
+#define RPC_C_BINDING_INFINITE_TIMEOUT	10
+int rpc_mgmt_set_com_timeout(struct rpc_binding *b, unsigned int level);
+int rpc_mgmt_inq_com_timeout(const struct rpc_binding *b, unsigned int *level);
 int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj);
 /*
  * The owner (effective uid) the server of b must have (see "Server

@@ -71,6 +71,7 @@ extern "C" {
 #define rpc_s_unknown_authn_service		0x000006d3	/* 1747 */
 #define rpc_s_internal_error			0x000006e6	/* 1766 */
 #define rpc_s_call_cancelled			0x0000071a	/* 1818 */
+#define rpc_s_comm_failure			0x0000071c	/* 1820 */
 
 #define rpc_x_ss_context_damaged		0x000006f1	/* 1777 */
 #define rpc_x_null_ref_pointer			0x000006f4	/* 1780 */
