@@ -7,9 +7,12 @@
  *    leader walk the connections (co_server.c reap_expired) and close
  *    those whose bind, PDU, idle or send deadline passed; it runs only
  *    while there are connections or the listeners are paused;
- *  - caps: connections per peer address (a small hash of counts), calls
- *    per connection and request octets per connection (read by
- *    co_server.c);
+ *  - caps: connections per peer address and, for ncalrpc, per client
+ *    uid (one small hash of counts: an AF_UNIX peer is keyed by its
+ *    SO_PEERCRED uid, a kernel connection by the uid the module stamped
+ *    on its CONNECT_REQUEST, lpc_server.c, so both paths share one count
+ *    per uid), calls per connection and request octets per connection
+ *    (read by co_server.c);
  *  - fd exhaustion: accept4() failing with EMFILE/ENFILE (or out of
  *    memory) takes the listeners out of the epoll set, so the leader does
  *    not spin on a listener it cannot drain; a closed connection or the
@@ -23,6 +26,8 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include "server_int.h"
 
@@ -41,9 +46,30 @@ static const unsigned int default_timeout_ms[GUARD_NTIMEOUTS] = {
 struct guard_addr {
 	struct guard_addr *next;
 	unsigned int n;
-	uint8_t len;
+	uint8_t len;		/* 4, 16: an IP address; KEY_UID: a uid */
 	uint8_t a[16];
 };
+
+#define KEY_UID		1	/* no address has this length */
+
+static unsigned int key_bytes(unsigned int len)
+{
+	return len == KEY_UID ? sizeof(uid_t) : len;
+}
+
+/*
+ * Local clients of one uid may hold a quarter of the server's file
+ * descriptors (at least 64): enough for a busy local service, too few
+ * for one uid to fill the fd table against everyone else.
+ */
+static unsigned int default_per_uid(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 64;
+	return rl.rlim_cur / 4 > 64 ? (unsigned int)(rl.rlim_cur / 4) : 64;
+}
 
 int __rpc_guard_init(struct rpc_server *srv, int tag)
 {
@@ -52,6 +78,7 @@ int __rpc_guard_init(struct rpc_server *srv, int tag)
 
 	memcpy(gd->timeout_ms, default_timeout_ms, sizeof(gd->timeout_ms));
 	gd->max_per_addr = 64;
+	gd->max_per_uid = default_per_uid();
 	gd->max_calls = CONN_MAX_CALLS;
 	gd->max_rx = CONN_MAX_RX;
 	gd->tag = tag;
@@ -164,7 +191,9 @@ void __rpc_guard_accept_failed(struct rpc_server *srv, int err)
 	pthread_mutex_unlock(&srv->lock);
 }
 
-static unsigned int addr_key(const struct sockaddr_storage *ss, uint8_t *a)
+/* The key of a peer: its length (KEY_UID for a uid), or 0 for none. */
+static unsigned int peer_key(int fd, const struct sockaddr_storage *ss,
+			     uint8_t *a)
 {
 	if (ss->ss_family == AF_INET) {
 		memcpy(a, &((const struct sockaddr_in *)ss)->sin_addr, 4);
@@ -181,44 +210,84 @@ static unsigned int addr_key(const struct sockaddr_storage *ss, uint8_t *a)
 		memcpy(a, in6, 16);
 		return 16;
 	}
-	return 0;		/* AF_UNIX: a local peer, not capped here */
+	if (ss->ss_family == AF_UNIX) {	/* the ncalrpc fallback */
+		struct ucred uc;
+		socklen_t n = sizeof(uc);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &n) < 0)
+			return 0;
+		memcpy(a, &uc.uid, sizeof(uid_t));
+		return KEY_UID;
+	}
+	return 0;
 }
 
-/* Count a new connection against its address: 0, or -1 to close it at
- * once (too many refusals pending). */
-int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g,
+static unsigned int key_hash(const uint8_t *a, unsigned int len)
+{
+	unsigned int h = len, i;
+
+	for (i = 0; i < key_bytes(len); i++)
+		h = h * 31 + a[i];
+	return h % GUARD_ADDR_BUCKETS;
+}
+
+/* Count one more connection under key (srv->lock held): its entry, NULL
+ * when over max (or out of memory). */
+static struct guard_addr *key_get(struct srv_guard *gd, const uint8_t *key,
+				  unsigned int len, unsigned int max)
+{
+	struct guard_addr *a, **pp = &gd->addrs[key_hash(key, len)];
+	unsigned int klen = key_bytes(len);
+
+	for (a = *pp; a; a = a->next)
+		if (a->len == len && !memcmp(a->a, key, klen))
+			break;
+	if (!a && (a = calloc(1, sizeof(*a)))) {
+		a->len = (uint8_t)len;
+		memcpy(a->a, key, klen);
+		a->next = *pp;
+		*pp = a;
+	}
+	if (!a || a->n >= max)
+		return NULL;
+	a->n++;
+	return a;
+}
+
+/* srv->lock held */
+static void key_put(struct srv_guard *gd, struct guard_addr *a)
+{
+	struct guard_addr **pp;
+
+	if (!a || --a->n)
+		return;
+	for (pp = &gd->addrs[key_hash(a->a, a->len)]; *pp; pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			free(a);
+			break;
+		}
+}
+
+/* Count a new connection (fd) against its address or uid: 0, or -1 to
+ * close it at once (too many refusals pending). */
+int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g, int fd,
 		      const struct sockaddr_storage *ss)
 {
 	struct srv_guard *gd = &srv->guard;
-	struct guard_addr *a, **pp;
 	uint8_t key[16];
-	unsigned int len = addr_key(ss, key), h = 0, i;
+	unsigned int max, len = peer_key(fd, ss, key);
 	int ret = 0;
 
 	g->born_ms = g->rx_ms = g->tx_ms = __rpc_now_ms();
 	pthread_mutex_lock(&srv->lock);
-	if (len && gd->max_per_addr) {
-		for (i = 0; i < len; i++)
-			h = h * 31 + key[i];
-		pp = &gd->addrs[h % GUARD_ADDR_BUCKETS];
-		for (a = *pp; a; a = a->next)
-			if (a->len == len && !memcmp(a->a, key, len))
-				break;
-		if (!a && (a = calloc(1, sizeof(*a)))) {
-			a->len = (uint8_t)len;
-			memcpy(a->a, key, len);
-			a->next = *pp;
-			*pp = a;
-		}
-		if ((!a || a->n >= gd->max_per_addr) &&
-		    gd->nrefusing >= GUARD_REFUSING_MAX) {
+	max = len == KEY_UID ? gd->max_per_uid : gd->max_per_addr;
+	if (len && max && !(g->addr = key_get(gd, key, len, max))) {
+		if (gd->nrefusing >= GUARD_REFUSING_MAX) {
 			ret = -1;
-		} else if (!a || a->n >= gd->max_per_addr) {
+		} else {
 			g->refused = true;
 			gd->nrefusing++;
-		} else {
-			a->n++;
-			g->addr = a;
 		}
 	}
 	arm_locked(srv);
@@ -226,26 +295,39 @@ int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g,
 	return ret;
 }
 
+int __rpc_guard_uid_get(struct rpc_server *srv, uid_t uid,
+			struct guard_addr **slot)
+{
+	struct srv_guard *gd = &srv->guard;
+	int ret = 0;
+
+	*slot = NULL;
+	pthread_mutex_lock(&srv->lock);
+	if (gd->max_per_uid &&
+	    !(*slot = key_get(gd, (const uint8_t *)&uid, KEY_UID,
+			      gd->max_per_uid)))
+		ret = -1;
+	pthread_mutex_unlock(&srv->lock);
+	return ret;
+}
+
+void __rpc_guard_uid_put(struct rpc_server *srv, struct guard_addr *slot)
+{
+	if (!slot)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	key_put(&srv->guard, slot);
+	pthread_mutex_unlock(&srv->lock);
+}
+
 void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g)
 {
 	struct srv_guard *gd = &srv->guard;
-	struct guard_addr *a = g->addr, **pp;
-	unsigned int h = 0, i;
 
 	pthread_mutex_lock(&srv->lock);
 	if (g->refused)
 		gd->nrefusing--;
-	if (a && !--a->n) {
-		for (i = 0; i < a->len; i++)
-			h = h * 31 + a->a[i];
-		for (pp = &gd->addrs[h % GUARD_ADDR_BUCKETS]; *pp;
-		     pp = &(*pp)->next)
-			if (*pp == a) {
-				*pp = a->next;
-				free(a);
-				break;
-			}
-	}
+	key_put(gd, g->addr);
 	g->addr = NULL;
 	g->refused = false;
 	resume_locked(srv);	/* an fd came free */
@@ -321,10 +403,13 @@ int rpc_server_set_limit(struct rpc_server *srv, enum rpc_server_limit which,
 	pthread_mutex_lock(&srv->lock);
 	switch (which) {
 	case RPC_SERVER_LIMIT_CONNS_PER_ADDR:
+	case RPC_SERVER_LIMIT_CONNS_PER_UID:
 		if (value > 1000000)
 			ret = -EINVAL;
 		else
-			gd->max_per_addr = (unsigned int)value;
+			*(which == RPC_SERVER_LIMIT_CONNS_PER_UID ?
+			  &gd->max_per_uid : &gd->max_per_addr) =
+				(unsigned int)value;
 		break;
 	case RPC_SERVER_LIMIT_CALLS_PER_CONN:
 		if (!value || value > CONN_MAX_CALLS)

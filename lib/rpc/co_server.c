@@ -1095,8 +1095,8 @@ static void negotiate(struct conn *c, const struct rpc_pdu *in,
 	}
 }
 
-static int encode_bind_nak(struct ndr_buf *b, uint32_t call_id,
-			   uint16_t reason, bool be)
+int __rpc_encode_bind_nak(struct ndr_buf *b, uint32_t call_id,
+			  uint16_t reason, bool be)
 {
 	struct rpc_pdu pdu;
 	struct rpc_co_enc e = {
@@ -1119,7 +1119,7 @@ static void send_bind_nak(struct conn *c, uint32_t call_id, uint16_t reason,
 {
 	struct ndr_buf b = { 0 };
 
-	if (encode_bind_nak(&b, call_id, reason, be) > 0)
+	if (__rpc_encode_bind_nak(&b, call_id, reason, be) > 0)
 		conn_send(c, &b);
 	__rpc_buf_free(&b);
 	pthread_mutex_lock(&c->lock);
@@ -1351,7 +1351,7 @@ static void handle_frame(struct conn *c, const uint8_t *buf, size_t len)
 	int ret;
 
 	atomic_fetch_add(&c->srv->pkts_in, 1);
-	if (c->g.refused) {	/* over the address cap */
+	if (c->g.refused) {	/* over the address or uid cap */
 		if (buf[2] == RPC_PT_BIND)
 			send_bind_nak(c, __rpc_get32(buf + 12, !(buf[4] >> 4)),
 				      RPC_NAK_LOCAL_LIMIT_EXCEEDED,
@@ -1559,7 +1559,7 @@ static void accept_conns(struct rpc_server *srv, struct srv_listener *l)
 			close(fd);
 			continue;
 		}
-		if (__rpc_guard_admit(srv, &c->g, &ss) < 0) {
+		if (__rpc_guard_admit(srv, &c->g, fd, &ss) < 0) {
 			free(c);
 			close(fd);
 			continue;
@@ -2025,8 +2025,9 @@ int __rpc_conn_bind(struct conn *c, const struct rpc_pdu *in,
 	ret = bind_answer(c, in, out);
 	pthread_mutex_unlock(&c->lock);
 	if (ret > 0)
-		ret = encode_bind_nak(out, in->hdr.call_id, (uint16_t)(ret - 1),
-				      in->big_endian) > 0 ? 0 : -ENOMEM;
+		ret = __rpc_encode_bind_nak(out, in->hdr.call_id,
+					    (uint16_t)(ret - 1),
+					    in->big_endian) > 0 ? 0 : -ENOMEM;
 	return ret < 0 ? -rpc_s_protocol_error : 0;
 }
 

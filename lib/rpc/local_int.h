@@ -183,6 +183,9 @@ void __rpc_conn_put(struct conn *c);
  * or bind_nak), encoded into out; < 0 when there is none to give. */
 int __rpc_conn_bind(struct conn *c, const struct rpc_pdu *in,
 		    struct ndr_buf *out);
+/* A bind_nak with reason (RPC_NAK_*) answering call_id: > 0, or < 0. */
+int __rpc_encode_bind_nak(struct ndr_buf *b, uint32_t call_id,
+			  uint16_t reason, bool be);
 struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
 				    uint16_t opnum, const uint8_t drep[4],
 				    const rpc_uuid_t *object,

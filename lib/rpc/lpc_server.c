@@ -86,6 +86,7 @@ struct lpc_conn {
 	struct lpc_conn *next;
 	uint64_t id;
 	struct conn *c;
+	struct guard_addr *uid_slot;	/* RPC_SERVER_LIMIT_CONNS_PER_UID */
 };
 
 struct lpc_running {
@@ -183,19 +184,24 @@ __rpc_hot static struct conn *conn_find(struct lpc_srv *ls, uint64_t id, bool un
 	for (pp = &ls->conns[id % LPC_HASH]; (lc = *pp); pp = &lc->next)
 		if (lc->id == id) {
 			c = lc->c;
-			if (unlink) {
+			if (unlink)
 				*pp = lc->next;
-				free(lc);
-			} else {
+			else
 				__rpc_conn_get(c);
-			}
 			break;
 		}
 	pthread_mutex_unlock(&ls->lock);
+	if (lc && unlink) {
+		__rpc_guard_uid_put(ls->srv, lc->uid_slot);
+		free(lc);
+	}
 	return c;
 }
 
-/* A connect request: its payload is a bind PDU, the answer a bind_ack. */
+/* A connect request: its payload is a bind PDU, the answer a bind_ack.
+ * Over the cap of connections per uid (co_guard.c, shared with the
+ * AF_UNIX fallback) the answer is the bind_nak the socket path gives,
+ * local_limit_exceeded, in a rejected connect. */
 static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
 		       const uint8_t *data)
 {
@@ -203,6 +209,7 @@ static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
 	struct lrpc_accept a = { .msg_id = m->msg_id };
 	struct rpc_pdu *pdu = malloc(sizeof(*pdu));
 	struct ndr_buf out = { 0 };
+	struct guard_addr *slot = NULL;
 	struct lpc_conn *lc = NULL;
 	struct conn *c = NULL;
 	int fd, ret = -ENOMEM;
@@ -212,6 +219,12 @@ static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
 	ret = __rpc_co_decode(data, m->len, pdu);
 	if (ret < 0 || pdu->hdr.ptype != RPC_PT_BIND)
 		goto reject;
+	if (__rpc_guard_uid_get(ls->srv, m->uid, &slot) < 0) {
+		__rpc_encode_bind_nak(&out, pdu->hdr.call_id,
+				      RPC_NAK_LOCAL_LIMIT_EXCEEDED,
+				      pdu->big_endian);
+		goto reject;
+	}
 	c = __rpc_conn_new(ls->srv, p->lst);
 	lc = malloc(sizeof(*lc));
 	if (!c || !lc)
@@ -222,6 +235,7 @@ static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
 	/* in the table before the client can send its first call */
 	lc->id = m->conn_id;
 	lc->c = c;
+	lc->uid_slot = slot;
 	pthread_mutex_lock(&ls->lock);
 	lc->next = ls->conns[lc->id % LPC_HASH];
 	ls->conns[lc->id % LPC_HASH] = lc;
@@ -242,6 +256,7 @@ reject:
 	free(lc);
 	if (c)
 		__rpc_conn_put(c);
+	__rpc_guard_uid_put(ls->srv, slot);
 	a.flags = LRPC_ACCEPT_F_REJECT;
 	a.data = (uintptr_t)out.data;	/* a bind_nak, when there is one */
 	a.len = out.len <= LRPC_CONNECT_DATA_MAX ? (uint32_t)out.len : 0;
@@ -848,6 +863,7 @@ void __rpc_lpc_free(struct rpc_server *srv)
 
 			ls->conns[i] = lc->next;
 			__rpc_conn_put(lc->c);
+			__rpc_guard_uid_put(srv, lc->uid_slot);
 			free(lc);
 		}
 	pthread_mutex_lock(&servers_lock);

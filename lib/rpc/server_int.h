@@ -52,8 +52,8 @@ struct conn_guard {			/* in each connection */
 	int64_t rx_ms;			/* last octet received */
 	int64_t pdu_ms;			/* first octet of the partial PDU */
 	int64_t tx_ms;			/* output queued or last drained */
-	struct guard_addr *addr;	/* counted against its address */
-	bool refused;			/* over the address cap: bind_nak */
+	struct guard_addr *addr;	/* counted against its address/uid */
+	bool refused;			/* over the address/uid cap: bind_nak */
 };
 
 struct srv_guard {
@@ -61,7 +61,7 @@ struct srv_guard {
 	int tfd;			/* timerfd, armed while needed */
 	unsigned int tick_ms;		/* its period when armed, 0: off */
 	unsigned int timeout_ms[GUARD_NTIMEOUTS];
-	unsigned int max_per_addr, max_calls;
+	unsigned int max_per_addr, max_per_uid, max_calls;
 	size_t max_rx;
 	bool paused;			/* listeners off: out of fds */
 	int64_t paused_ms, logged_ms;
@@ -138,9 +138,14 @@ void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
 /* co_guard.c; srv->lock is not held by the caller of any of these */
 int __rpc_guard_init(struct rpc_server *srv, int tag);
 void __rpc_guard_free(struct rpc_server *srv);
-int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g,
+int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g, int fd,
 		      const struct sockaddr_storage *ss);
 void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g);
+/* A kernel connection of uid (lpc_server.c): 0 and *slot to give back to
+ * __rpc_guard_uid_put(), or -1 over RPC_SERVER_LIMIT_CONNS_PER_UID. */
+int __rpc_guard_uid_get(struct rpc_server *srv, uid_t uid,
+			struct guard_addr **slot);
+void __rpc_guard_uid_put(struct rpc_server *srv, struct guard_addr *slot);
 void __rpc_guard_accept_failed(struct rpc_server *srv, int err);
 bool __rpc_guard_tick(struct rpc_server *srv);
 int __rpc_guard_expired(const struct srv_guard *gd, const struct conn_guard *g,

@@ -343,6 +343,15 @@ int rpc_server_set_timeout(struct rpc_server *srv,
  *       bind_nak, reason local_limit_exceeded (2), then closed; one that
  *       sends nothing is closed after a second, and beyond 64 such
  *       refusals pending at once the connection is closed unanswered
+ *   RPC_SERVER_LIMIT_CONNS_PER_UID   ncalrpc connections from one uid   1/4 of
+ *       RLIMIT_NOFILE at rpc_server_create(), at least 64
+ *       (0: no cap); both paths count together: the AF_UNIX fallback
+ *       (the SO_PEERCRED uid) is refused as above, the kernel path (the
+ *       uid the module stamps on the connect) gets the same bind_nak in
+ *       a rejected connect, so the client sees -rpc_s_server_too_busy
+ *       either way.  Root is not exempt: uid 0 has its own count like
+ *       any uid (it never eats into another uid's), and a server that
+ *       wants more for root raises or lifts the cap
  *   RPC_SERVER_LIMIT_CALLS_PER_CONN  calls receiving or running on one  256
  *       connection (1..256); one more is refused with the fault
  *       nca_s_server_too_busy (did not execute) and does not run
@@ -359,6 +368,7 @@ enum rpc_server_limit {
 	RPC_SERVER_LIMIT_CONNS_PER_ADDR,
 	RPC_SERVER_LIMIT_CALLS_PER_CONN,
 	RPC_SERVER_LIMIT_CONN_BYTES,
+	RPC_SERVER_LIMIT_CONNS_PER_UID,
 };
 int rpc_server_set_limit(struct rpc_server *srv, enum rpc_server_limit which,
 			 uint64_t value);
