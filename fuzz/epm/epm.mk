@@ -11,7 +11,7 @@ FUZZ_CC      ?= clang-14
 EPM_FUZZERS  := fuzz_tower fuzz_ept_stub
 EPM_FUZZ_SRCS := lib/epm/tower.c lib/epm/epdb.c lib/epm/owner.c \
 	lib/epm/ept_ndr.c lib/rpc/uuid.c lib/rpc/binding.c lib/status.c \
-	lib/ndr/arena.c
+	lib/ndr/arena.c lib/ndr/buf.c
 
 .PHONY: fuzz-epm fuzz-epm-build
 

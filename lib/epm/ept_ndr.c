@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "epm_int.h"
+#include "ndr/buf.h"
 
 #define MAX_TOWER_OCTETS RPC_TOWER_MAX_LEN
 
@@ -154,17 +155,13 @@ void __epm_wr_bytes(struct epm_wr *w, const void *p, size_t n)
 	}
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
-		uint8_t *np;
 
 		while (cap < b->len + n)
 			cap *= 2;
-		np = realloc(b->data, cap);
-		if (!np) {
+		if (__ndr_buf_grow(b, cap) < 0) {
 			w->bad = true;
 			return;
 		}
-		b->data = np;
-		b->cap = cap;
 	}
 	if (n)
 		memcpy(b->data + b->len, p, n);

@@ -7,8 +7,10 @@
  * server bounds what one call may make it allocate with one limit.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include "ndr_int.h"
 #include "spare.h"
+#include "buf.h"
 
 #define CHUNK_SIZE	(64u << 10)
 #define BIG_ALLOC	(16u << 10)	/* own chunk above this */
@@ -33,13 +35,37 @@ __rpc_hot void ndr_arena_init(struct ndr_arena *a, size_t limit)
 	a->limit = limit ? limit : NDR_ARENA_DEFAULT_LIMIT;
 }
 
+/* A large chunk is a mapping of its own, unmapped at release (buf.h). */
+static size_t chunk_map_len(size_t size)
+{
+	size_t n = sizeof(struct ndr_arena_chunk) + size;
+
+	return n < NDR_BUF_MAP_MIN ? 0 : (n + 4095) & ~(size_t)4095;
+}
+
+static void chunk_free(struct ndr_arena_chunk *ch)
+{
+	size_t len = chunk_map_len(ch->size);
+
+	if (len)
+		munmap(ch, len);
+	else
+		free(ch);
+}
+
 __rpc_hot static struct ndr_arena_chunk *new_chunk(struct ndr_arena *a, size_t size, bool zero)
 {
 	struct ndr_arena_chunk *ch;
+	size_t len = chunk_map_len(size);
 
 	ch = !zero && size == CHUNK_SIZE ?
 	     __lrpc_spare_take(LRPC_SPARE_ARENA_CHUNK) : NULL;
-	if (!ch) {
+	if (!ch && len) {
+		ch = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (ch == MAP_FAILED)
+			return NULL;
+	} else if (!ch) {
 		ch = zero ? calloc(1, sizeof(*ch) + size)
 			  : malloc(sizeof(*ch) + size);
 		if (!ch)
@@ -108,7 +134,7 @@ __rpc_hot void ndr_arena_release(struct ndr_arena *a)
 	for (ch = a->chunks; ch; ch = next) {
 		next = ch->next;
 		if (!spare_keep(ch))
-			free(ch);
+			chunk_free(ch);
 	}
 	ndr_arena_init(a, limit);
 }
@@ -120,6 +146,6 @@ __rpc_hot void ndr_buf_init(struct ndr_buf *b)
 
 __rpc_hot void ndr_buf_release(struct ndr_buf *b)
 {
-	free(b->data);
+	__ndr_buf_free(b);
 	ndr_buf_init(b);
 }

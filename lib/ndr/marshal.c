@@ -8,13 +8,13 @@
  */
 #include <stdlib.h>
 #include "ndr_int.h"
+#include "buf.h"
 
 __rpc_hot static int reserve(struct ndr_cx *c, size_t n)
 {
 	struct ndr_buf *b = c->out;
 	size_t limit = b->limit ? b->limit : NDR_BUF_DEFAULT_LIMIT;
 	size_t cap;
-	uint8_t *d;
 
 	if (n <= b->cap - b->len)
 		return 0;
@@ -23,12 +23,7 @@ __rpc_hot static int reserve(struct ndr_cx *c, size_t n)
 	cap = b->cap ? b->cap : 256;
 	while (cap - b->len < n)
 		cap = cap > limit / 2 ? limit : 2 * cap;
-	d = realloc(b->data, cap);
-	if (!d)
-		return -ENOMEM;
-	b->data = d;
-	b->cap = cap;
-	return 0;
+	return __ndr_buf_grow(b, cap);
 }
 
 __rpc_hot static int put_align(struct ndr_cx *c, size_t a)

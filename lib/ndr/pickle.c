@@ -17,6 +17,7 @@
  */
 #include <stdlib.h>
 #include "ndr_int.h"
+#include "buf.h"
 
 static const uint8_t ndr64_syntax[20] = {
 	0x33, 0x05, 0x71, 0x71, 0xba, 0xbe, 0x37, 0x49,
@@ -48,18 +49,12 @@ static uint64_t get_le(const uint8_t *d, size_t w, bool be)
 static int grow(struct ndr_buf *b, size_t n)
 {
 	size_t cap = b->cap ? b->cap : 256;
-	uint8_t *d;
 
 	if (b->cap - b->len >= n)
 		return 0;
 	while (cap - b->len < n)
 		cap *= 2;
-	d = realloc(b->data, cap);
-	if (!d)
-		return -ENOMEM;
-	b->data = d;
-	b->cap = cap;
-	return 0;
+	return __ndr_buf_grow(b, cap);
 }
 
 ssize_t ndr_encode_type(const struct ndr_type *t, const void *mem,

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <lrpc/epm.h>
 #include "local_int.h"
+#include "ndr/buf.h"
 
 #define CLI_MAX_CTX		32
 #define CLI_MAX_OUT		(256u << 20)	/* reassembled response */
@@ -1156,6 +1157,14 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 		__rpc_buf_free(&p.stub);
 		if (p.fault == nca_s_fault_cancel)
 			ret = -rpc_s_call_cancelled;
+		return ret;
+	}
+	if (p.stub.cap >= NDR_BUF_MAP_MIN) {
+		/* a mapping (ndr/buf.h): rpc_reply_release() unmaps it */
+		ret = __rpc_reply_set_mapped(reply, p.stub.data, p.stub.cap,
+					     p.stub.len);
+		if (ret < 0)
+			__rpc_buf_free(&p.stub);
 		return ret;
 	}
 	reply->data = p.stub.data;

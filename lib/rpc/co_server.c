@@ -25,14 +25,22 @@
 #include "server_int.h"
 #include "local_int.h"
 #include "ndr/spare.h"
+#include "ndr/buf.h"
 
 enum { TAG_LISTENER = 1, TAG_CONN, TAG_EVENT, TAG_TIMER };
 
 struct outbuf {
 	struct outbuf *next;
 	size_t len, off;
+	struct ndr_buf big;	/* a large buffer taken over, else data[] */
 	uint8_t data[];
 };
+
+static void outbuf_free(struct outbuf *o)
+{
+	__rpc_buf_free(&o->big);
+	free(o);
+}
 
 struct pctx_entry {
 	uint16_t ctx_id;
@@ -385,7 +393,8 @@ static void conn_flush_locked(struct conn *c)
 {
 	while (c->oq_head && !c->closing) {
 		struct outbuf *o = c->oq_head;
-		ssize_t r = send(c->fd, o->data + o->off, o->len - o->off,
+		ssize_t r = send(c->fd, (o->big.data ? o->big.data : o->data) +
+				 o->off, o->len - o->off,
 				 MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (r < 0) {
@@ -404,7 +413,7 @@ static void conn_flush_locked(struct conn *c)
 			c->oq_head = o->next;
 			if (!c->oq_head)
 				c->oq_tail = NULL;
-			free(o);
+			outbuf_free(o);
 		}
 	}
 	if (!c->oq_head && c->close_after_flush)
@@ -412,18 +421,30 @@ static void conn_flush_locked(struct conn *c)
 	conn_update_events(c);
 }
 
-/* Queue the encoded PDUs in b (c->lock held), then flush. */
-static int conn_queue_locked(struct conn *c, const struct ndr_buf *b)
+/*
+ * Queue the encoded PDUs in b (c->lock held), then flush.  A large b is
+ * taken over (b is left empty): it is a mapping (ndr/buf.h), unmapped
+ * when sent or when the connection goes.
+ */
+static int conn_queue_locked(struct conn *c, struct ndr_buf *b)
 {
+	bool take = b->cap >= NDR_BUF_MAP_MIN;
 	struct outbuf *o;
 
 	if (c->closing)
 		return -ECONNRESET;
-	o = malloc(sizeof(*o) + b->len);
+	o = malloc(sizeof(*o) + (take ? 0 : b->len));
 	if (!o)
 		return -ENOMEM;
-	memcpy(o->data, b->data, b->len);
 	o->len = b->len;
+	if (take) {
+		o->big = *b;
+		b->data = NULL;
+		b->len = b->cap = 0;
+	} else {
+		memset(&o->big, 0, sizeof(o->big));
+		memcpy(o->data, b->data, b->len);
+	}
 	o->off = 0;
 	o->next = NULL;
 	if (!c->oq_head)
@@ -433,13 +454,13 @@ static int conn_queue_locked(struct conn *c, const struct ndr_buf *b)
 	else
 		c->oq_head = o;
 	c->oq_tail = o;
-	c->oq_bytes += b->len;
+	c->oq_bytes += o->len;
 	atomic_fetch_add(&c->srv->pkts_out, 1);
 	conn_flush_locked(c);
 	return 0;
 }
 
-static int conn_send(struct conn *c, const struct ndr_buf *b)
+static int conn_send(struct conn *c, struct ndr_buf *b)
 {
 	int ret;
 
@@ -587,12 +608,12 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 {
 	struct conn *c = call->conn;
 	struct ndr_buf b = { 0 };
-	size_t chunk, off = 0;
+	size_t chunk, off = 0, npdus = 0;
 	int ret = 0;
 
-	/* stub octets per fragment: a multiple of 8 */
+	/* stub octets per fragment: a multiple of 8; all fragments are
+	 * queued as one buffer */
 	chunk = ((size_t)c->max_xmit - RPC_RESPONSE_HDR_LEN) & ~(size_t)7;
-	pthread_mutex_lock(&c->lock);
 	do {
 		size_t n = out->len - off < chunk ? out->len - off : chunk;
 		struct rpc_pdu pdu;
@@ -610,16 +631,15 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 		pdu.response.ctx_id = call->ctx_id;
 		pdu.stub = out->data + off;
 		pdu.stub_len = n;
-		b.len = 0;
 		ret = __rpc_co_encode(&b, &e, &pdu);
 		if (ret < 0)
 			break;
-		ret = conn_queue_locked(c, &b);
-		if (ret < 0)
-			break;
 		off += n;
+		npdus++;
 	} while (off < out->len);
-	pthread_mutex_unlock(&c->lock);
+	/* conn_send() counts one PDU */
+	if (ret >= 0 && conn_send(c, &b) == 0 && npdus > 1)
+		atomic_fetch_add(&c->srv->pkts_out, npdus - 1);
 	__rpc_buf_free(&b);
 	atomic_fetch_add(&c->srv->calls_out, 1);
 }
@@ -1487,7 +1507,7 @@ __rpc_hot static void conn_put(struct conn *c)
 		struct outbuf *o = c->oq_head;
 
 		c->oq_head = o->next;
-		free(o);
+		outbuf_free(o);
 	}
 	if (c->fd >= 0)
 		close(c->fd);

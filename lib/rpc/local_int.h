@@ -130,6 +130,10 @@ void __rpc_lpc_close(struct lpc_client *l);
 /* rpc_reply_release() of a reply whose data is a mapped view: true when
  * it was one (and is now unmapped). */
 bool __rpc_lpc_reply_release(struct rpc_reply *r);
+/* Hand out len octets of the mapping addr (maplen octets) as reply's data,
+ * which rpc_reply_release() unmaps; -ENOMEM. */
+int __rpc_reply_set_mapped(struct rpc_reply *reply, void *addr, size_t maplen,
+			   size_t len);
 
 /* ---- routing: lpc_route.c ---------------------------------------------- */
 

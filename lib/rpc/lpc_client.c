@@ -332,6 +332,24 @@ __rpc_hot bool __rpc_lpc_reply_release(struct rpc_reply *r)
 	return true;
 }
 
+int __rpc_reply_set_mapped(struct rpc_reply *reply, void *addr, size_t maplen,
+			   size_t len)
+{
+	struct mapped *m = malloc(sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	m->addr = addr;
+	m->len = maplen;
+	pthread_mutex_lock(&mapped_lock);
+	m->next = mapped_list;
+	mapped_list = m;
+	pthread_mutex_unlock(&mapped_lock);
+	reply->data = addr;
+	reply->len = len;
+	return 0;
+}
+
 /*
  * The [out] stub data of a reply's view.  Mapped and handed out as is
  * when the view is sealed (nobody can change it while we map it), the

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rpc_int.h"
+#include "ndr/buf.h"
 
 uint16_t __rpc_get16(const uint8_t *p, bool be)
 {
@@ -29,7 +30,6 @@ uint32_t __rpc_get32(const uint8_t *p, bool be)
 __rpc_hot int __rpc_buf_reserve(struct ndr_buf *b, size_t more)
 {
 	size_t need, cap;
-	uint8_t *d;
 
 	if (more > SIZE_MAX - b->len)
 		return -E2BIG;
@@ -41,12 +41,7 @@ __rpc_hot int __rpc_buf_reserve(struct ndr_buf *b, size_t more)
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	d = realloc(b->data, cap);
-	if (!d)
-		return -ENOMEM;
-	b->data = d;
-	b->cap = cap;
-	return 0;
+	return __ndr_buf_grow(b, cap);
 }
 
 int __rpc_buf_put(struct ndr_buf *b, const void *p, size_t n)
@@ -63,9 +58,7 @@ int __rpc_buf_put(struct ndr_buf *b, const void *p, size_t n)
 
 void __rpc_buf_free(struct ndr_buf *b)
 {
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	__ndr_buf_free(b);
 }
 
 /* BTFN: 6cb71c2c-9812-4540-XXXX-XXXXXXXXXXXX, bitmask in octets 8..15 */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/* Storage of struct ndr_buf: malloc() when small, mmap() when large (buf.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "buf.h"
+
+#define MAP_ROUND(n)	(((n) + 4095) & ~(size_t)4095)
+
+int __ndr_buf_grow(struct ndr_buf *b, size_t cap)
+{
+	uint8_t *d;
+
+	if (cap < NDR_BUF_MAP_MIN) {
+		d = realloc(b->data, cap);
+		if (!d)
+			return -ENOMEM;
+	} else if (cap > SIZE_MAX - 4095) {
+		return -ENOMEM;
+	} else if (b->cap >= NDR_BUF_MAP_MIN) {
+		cap = MAP_ROUND(cap);
+		d = mremap(b->data, b->cap, cap, MREMAP_MAYMOVE);
+		if (d == MAP_FAILED)
+			return -ENOMEM;
+	} else {
+		cap = MAP_ROUND(cap);
+		d = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (d == MAP_FAILED)
+			return -ENOMEM;
+		if (b->len)
+			memcpy(d, b->data, b->len);
+		free(b->data);
+	}
+	b->data = d;
+	b->cap = cap;
+	return 0;
+}
+
+void __ndr_buf_free(struct ndr_buf *b)
+{
+	if (b->cap >= NDR_BUF_MAP_MIN)
+		munmap(b->data, b->cap);
+	else
+		free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
