@@ -142,19 +142,19 @@ FIXTURE_TEARDOWN(lrpctest)
 	stop(self->server);
 }
 
-TEST_F(lrpctest, kernel)
+TEST_F_TIMEOUT(lrpctest, kernel, 180)
 {
 	if (!have_kernel())
 		SKIP(return, "/dev/lrpc missing: module not loaded");
 	EXPECT_EQ(0, run_client(self->binding, false));
 }
 
-TEST_F(lrpctest, fallback)
+TEST_F_TIMEOUT(lrpctest, fallback, 180)
 {
 	EXPECT_EQ(0, run_client(self->binding, true));
 }
 
-TEST_F(lrpctest, dynamic_endpoint)
+TEST_F_TIMEOUT(lrpctest, dynamic_endpoint, 180)
 {
 	char *argv[] = { (char *)bin("lrpctest-server"), "-e", "ncalrpc:[]",
 			 NULL };
