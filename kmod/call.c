@@ -61,6 +61,23 @@ static int pending_give_up(struct lrpc_port *port, struct lrpc_pending *p,
 }
 
 /*
+ * After a wait that returned @left: @p's result if it is DONE, else give
+ * it up (-EINTR for a signal, -ETIMEDOUT).
+ */
+static int pending_settle(struct lrpc_port *port, struct lrpc_pending *p,
+			  long left)
+{
+	spin_lock(&port->lock);
+	if (p->state == LRPC_PENDING_DONE) {
+		/* the waker woke us under this lock: it is done with p */
+		spin_unlock(&port->lock);
+		return p->error;
+	}
+	spin_unlock(&port->lock);
+	return pending_give_up(port, p, left < 0 ? -EINTR : -ETIMEDOUT);
+}
+
+/*
  * Wait until @p is DONE; on a time-out or a signal give it up.  Returns
  * the pending request's error (0: answered).
  */
@@ -72,14 +89,7 @@ int lrpc_pending_wait(struct lrpc_port *port, struct lrpc_pending *p,
 	left = wait_event_interruptible_timeout(p->wq,
 						READ_ONCE(p->state) == LRPC_PENDING_DONE,
 						timeout);
-	spin_lock(&port->lock);
-	if (p->state == LRPC_PENDING_DONE) {
-		/* the waker woke us under this lock: it is done with p */
-		spin_unlock(&port->lock);
-		return p->error;
-	}
-	spin_unlock(&port->lock);
-	return pending_give_up(port, p, left < 0 ? -EINTR : -ETIMEDOUT);
+	return pending_settle(port, p, left);
 }
 
 /*
@@ -167,13 +177,7 @@ static int call_wait(struct lrpc_conn *conn, struct lrpc_pending *p,
 	return -ERESTARTNOINTR;
 
 done:
-	spin_lock(&port->lock);
-	if (p->state == LRPC_PENDING_DONE) {
-		spin_unlock(&port->lock);
-		return p->error;
-	}
-	spin_unlock(&port->lock);
-	return pending_give_up(port, p, left < 0 ? -EINTR : -ETIMEDOUT);
+	return pending_settle(port, p, left);
 }
 
 /* The call this thread parked with id @id on @conn, taken off the list. */

@@ -171,10 +171,12 @@ static void resume_locked(struct rpc_server *srv)
 void __rpc_guard_accept_failed(struct rpc_server *srv, int err)
 {
 	struct srv_guard *gd = &srv->guard;
-	int64_t now = __rpc_now_ms();
+	int64_t now;
 
+	/* every accept burst ends in EAGAIN: no clock read for that */
 	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM)
 		return;		/* EAGAIN, or the peer gave up: nothing held */
+	now = __rpc_now_ms();
 	pthread_mutex_lock(&srv->lock);
 	if (!gd->paused) {
 		gd->paused = true;

@@ -1632,14 +1632,6 @@ static void reap_expired(struct rpc_server *srv)
 		conn_close(dead[i]);
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * After stop: nothing is read any more (no leader), so no new calls
  * start.  The calls running or queued get STOP_GRACE_MS to finish and
@@ -1650,7 +1642,7 @@ static int64_t mono_ms(void)
 
 static void teardown(struct rpc_server *srv)
 {
-	int64_t deadline = mono_ms() + STOP_GRACE_MS;
+	int64_t deadline = __rpc_now_ms() + STOP_GRACE_MS;
 	struct timespec nap = { 0, 10 * 1000000 };
 	int i;
 
@@ -1662,7 +1654,7 @@ static void teardown(struct rpc_server *srv)
 	pthread_mutex_unlock(&srv->lock);
 	for (i = 0; i < srv->nlisteners; i++)
 		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, srv->listeners[i].fd, NULL);
-	while (mono_ms() < deadline) {
+	while (__rpc_now_ms() < deadline) {
 		struct conn *c;
 		bool busy;
 
