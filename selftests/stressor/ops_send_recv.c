@@ -11,7 +11,7 @@ void op_send(struct thr *t)
 	int var = pick_var(t), i, vi = -1, fd, ret, verr = 0, burst = 1, n;
 	struct lrpc_view_attach va;
 	struct lrpc_send s;
-	struct exp e;
+	struct exp e, valid;
 	void *arg = &s;
 	bool ro = false;
 
@@ -32,6 +32,7 @@ void op_send(struct thr *t)
 	/* a view in flight is charged to its sender: EDQUOT */
 	if (s.view)
 		es_add(&e.errs, EDQUOT);
+	valid = e;
 	if (var == V_BOUND) {
 		if (rng_below(&t->rng, 2)) {
 			s.len = pick_len(t, V_BOUND);
@@ -66,11 +67,13 @@ void op_send(struct thr *t)
 			e = exp_err(verr);
 			break;
 		case 5:
+			/* the message is queued, then msg_id cannot be
+			 * written back: whatever the valid SEND could
+			 * meet first (EDQUOT of a view), or EFAULT */
 			ro = true;
-			e = exp_err(EFAULT);
-			es_add(&e.errs, ECONNRESET);
-			es_add(&e.errs, EAGAIN);
-			es_add(&e.errs, ENOBUFS);
+			e = valid;
+			e.ok = false;
+			es_add(&e.errs, EFAULT);
 			break;
 		case 6:
 			arg = bad_ptr(t);
