@@ -98,13 +98,25 @@ __rpc_hot int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
 
 #define CCTX_MAGIC 0x63637478u
 
+/* A client context handle holds a reference to its binding, so the
+ * binding cannot be freed under it (rpc_binding_free drops the program's
+ * reference only). */
 struct cctx {
 	uint32_t magic;
 	struct ndr_context_handle wire;
-	rpc_binding_t *binding;
+	rpc_binding_t *binding;		/* counted */
 };
 
 static const uint8_t zero20[20];
+
+static void cctx_free(struct cctx *c)
+{
+	rpc_binding_t *b = c->binding;
+
+	c->magic = 0;
+	free(c);
+	rpc_binding_free(b);		/* our reference */
+}
 
 int rpc_cctx_to_wire(void *p, struct ndr_context_handle *wire)
 {
@@ -133,10 +145,8 @@ int rpc_cctx_from_wire(rpc_binding_t *b, const struct ndr_context_handle *wire,
 	if (c && c->magic != CCTX_MAGIC)
 		return -rpc_x_ss_context_damaged;
 	if (!memcmp(wire, zero20, sizeof(zero20))) {
-		if (c) {
-			c->magic = 0;
-			free(c);
-		}
+		if (c)
+			cctx_free(c);
 		*pp = NULL;
 		return 0;
 	}
@@ -148,7 +158,12 @@ int rpc_cctx_from_wire(rpc_binding_t *b, const struct ndr_context_handle *wire,
 		*pp = c;
 	}
 	c->wire = *wire;
-	c->binding = b;
+	if (c->binding != b) {
+		if (b)
+			__rpc_binding_get(b);
+		rpc_binding_free(c->binding);
+		c->binding = b;
+	}
 	return 0;
 }
 
@@ -157,4 +172,20 @@ rpc_binding_t *rpc_cctx_binding(void *p)
 	struct cctx *c = p;
 
 	return c && c->magic == CCTX_MAGIC ? c->binding : NULL;
+}
+
+int rpc_ss_destroy_client_context(void **pp)
+{
+	struct cctx *c;
+
+	if (!pp)
+		return -EINVAL;
+	c = *pp;
+	if (!c)
+		return 0;
+	if (c->magic != CCTX_MAGIC)
+		return -rpc_x_ss_context_damaged;
+	*pp = NULL;
+	cctx_free(c);
+	return 0;
 }

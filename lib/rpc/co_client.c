@@ -61,6 +61,7 @@ struct rpc_binding {
 	bool btfn;
 	uint16_t max_frag;
 	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
+	atomic_uint refs;	/* the program's + open context handles' */
 
 	pthread_mutex_t setup;	/* connect, bind, alter_context */
 	pthread_mutex_t send_lock;
@@ -162,6 +163,7 @@ int rpc_binding_from_string(const char *s, struct rpc_binding **out)
 			goto fail;
 	}
 	b->fd = -1;
+	atomic_init(&b->refs, 1);
 	atomic_init(&b->next_call_id, 1);
 	pthread_mutex_init(&b->setup, NULL);
 	pthread_mutex_init(&b->send_lock, NULL);
@@ -219,9 +221,15 @@ void rpc_binding_reset(struct rpc_binding *b)
 	pthread_mutex_unlock(&b->setup);
 }
 
+void __rpc_binding_get(struct rpc_binding *b)
+{
+	atomic_fetch_add(&b->refs, 1);
+}
+
+/* Drops a reference (__rpc_binding_get); the last closes the connection. */
 void rpc_binding_free(struct rpc_binding *b)
 {
-	if (!b)
+	if (!b || atomic_fetch_sub(&b->refs, 1) != 1)
 		return;
 	pthread_mutex_lock(&b->lock);
 	drop_conn_locked(b, -ECONNRESET);

@@ -73,6 +73,7 @@ struct rpc_call_ctx {
 	struct rpc_binding *binding;	/* rpc_call_ctx_binding() */
 	bool has_cred;			/* kernel path: cred from the message */
 	struct rpc_peer_cred cred;
+	struct sctx_holds sctx;		/* context handles it uses */
 };
 
 struct conn {
@@ -142,6 +143,22 @@ struct rpc_server *rpc_call_ctx_server(const struct rpc_call_ctx *call)
 uint16_t rpc_call_ctx_opnum(const struct rpc_call_ctx *call)
 {
 	return call->opnum;
+}
+
+/* For context_handle.c */
+struct assoc_group *__rpc_call_group(const struct rpc_call_ctx *call)
+{
+	return call->conn->group;
+}
+
+struct sctx_holds *__rpc_call_holds(struct rpc_call_ctx *call)
+{
+	return &call->sctx;
+}
+
+const struct rpc_interface *__rpc_call_iface(const struct rpc_call_ctx *call)
+{
+	return call->iface.iface;
 }
 
 /* The call this thread executes, and a fault its manager asked for. */
@@ -229,6 +246,7 @@ __rpc_hot static struct rpc_call_ctx *call_alloc(void)
 
 __rpc_hot static void call_free(struct rpc_call_ctx *call)
 {
+	__rpc_sctx_release_call(call);
 	atomic_fetch_sub(&call->conn->rx_bytes, call->in.len);
 	__rpc_buf_free(&call->in);
 	if (call->arena)
@@ -236,154 +254,6 @@ __rpc_hot static void call_free(struct rpc_call_ctx *call)
 	rpc_binding_free(call->binding);
 	if (!__lrpc_spare_keep(LRPC_SPARE_CALL, call))
 		free(call);
-}
-
-/* ---- context handles --------------------------------------------------- */
-
-static const uint8_t zero20[20];
-
-int rpc_sctx_lookup(struct rpc_call_ctx *call,
-		    const struct ndr_context_handle *h, int allow_null,
-		    void **user)
-{
-	struct rpc_server *srv = call->conn->srv;
-	struct ctx_handle *ch;
-	rpc_uuid_t u;
-	int ret = -nca_s_fault_context_mismatch;
-
-	*user = NULL;
-	if (!h || !memcmp(h, zero20, sizeof(zero20)))
-		return allow_null ? 0 : ret;
-	rpc_uuid_from_wire(&u, h->uuid, false);
-	pthread_mutex_lock(&srv->lock);
-	for (ch = call->conn->group->handles; ch; ch = ch->next)
-		if (!memcmp(&ch->uuid, &u, sizeof(u))) {
-			*user = ch->user;
-			ret = 0;
-			break;
-		}
-	pthread_mutex_unlock(&srv->lock);
-	return ret;
-}
-
-static int sctx_update(struct rpc_call_ctx *call,
-		       const struct ndr_context_handle *old, void *user,
-		       rpc_rundown_fn rundown, struct ndr_context_handle *h)
-{
-	struct rpc_server *srv = call->conn->srv;
-	struct assoc_group *g = call->conn->group;
-	struct ctx_handle **pp, *ch = NULL;
-	rpc_uuid_t u;
-	int ret = 0;
-
-	pthread_mutex_lock(&srv->lock);
-	if (old && memcmp(old, zero20, sizeof(zero20))) {
-		rpc_uuid_from_wire(&u, old->uuid, false);
-		for (pp = &g->handles; *pp; pp = &(*pp)->next)
-			if (!memcmp(&(*pp)->uuid, &u, sizeof(u))) {
-				ch = *pp;
-				break;
-			}
-		if (ch && !user) {
-			*pp = ch->next;
-			free(ch);
-			srv->nhandles--;
-			ch = NULL;
-		}
-	}
-	if (user && !ch) {
-		ch = calloc(1, sizeof(*ch));
-		if (!ch) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		rpc_uuid_generate(&ch->uuid);
-		ch->next = g->handles;
-		g->handles = ch;
-		srv->nhandles++;
-	}
-	if (ch) {
-		ch->user = user;
-		ch->rundown = rundown;
-	}
-out:
-	pthread_mutex_unlock(&srv->lock);
-	if (h) {
-		memset(h, 0, sizeof(*h));
-		if (ch && !ret)
-			rpc_uuid_to_wire(&ch->uuid, h->uuid, false);
-	}
-	return ret;
-}
-
-int rpc_sctx_to_wire(struct rpc_call_ctx *call, void *user,
-		     rpc_rundown_fn rundown, struct ndr_context_handle *wire)
-{
-	struct ndr_context_handle old;
-
-	if (!call || !wire)
-		return -EINVAL;
-	old = *wire;
-	return sctx_update(call, &old, user, rundown, wire);
-}
-
-/* ---- association groups ------------------------------------------------ */
-
-static struct assoc_group *group_join(struct rpc_server *srv, uint32_t id)
-{
-	struct assoc_group *g;
-
-	pthread_mutex_lock(&srv->lock);
-	if (id) {
-		for (g = srv->groups; g; g = g->next)
-			if (g->id == id)
-				break;
-	} else {
-		g = calloc(1, sizeof(*g));
-		if (g) {
-			do {
-				g->id = ++srv->next_group & 0x00ffffff;
-			} while (!g->id);
-			g->id |= 0x12000000u;	/* recognisable, never 0 */
-			g->next = srv->groups;
-			srv->groups = g;
-			srv->ngroups++;
-		}
-	}
-	if (g)
-		g->nconns++;
-	pthread_mutex_unlock(&srv->lock);
-	return g;
-}
-
-static void group_leave(struct rpc_server *srv, struct assoc_group *g)
-{
-	struct assoc_group **pp;
-	struct ctx_handle *h, *next;
-
-	pthread_mutex_lock(&srv->lock);
-	if (--g->nconns) {
-		pthread_mutex_unlock(&srv->lock);
-		return;
-	}
-	for (pp = &srv->groups; *pp; pp = &(*pp)->next)
-		if (*pp == g) {
-			*pp = g->next;
-			break;
-		}
-	srv->ngroups--;
-	h = g->handles;
-	for (next = h; next; next = next->next)
-		srv->nhandles--;
-	pthread_mutex_unlock(&srv->lock);
-	/* run down outside the lock: rundowns may call back */
-	for (; h; h = next) {
-		next = h->next;
-		if (h->rundown)
-			h->rundown(h->user);
-		free(h);
-	}
-	free(g);
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -669,6 +539,9 @@ __rpc_hot static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *ou
 			run_thunk(call, out, &fault);
 		}
 		cur_call = NULL;
+		/* [out] values are marshalled: the next call on a handle
+		 * may run */
+		__rpc_sctx_release_call(call);
 		if (fault == nca_s_op_rng_error)
 			dne = true;
 	}
@@ -1180,7 +1053,7 @@ static int bind_answer(struct conn *c, const struct rpc_pdu *in,
 	if (!out)
 		return RPC_NAK_LOCAL_LIMIT_EXCEEDED + 1;
 	if (!alter) {
-		c->group = group_join(c->srv, in->bind.assoc_group_id);
+		c->group = __rpc_group_join(c->srv, in->bind.assoc_group_id);
 		if (!c->group) {
 			free(out);
 			return RPC_NAK_REASON_NOT_SPECIFIED + 1;
@@ -1513,7 +1386,7 @@ __rpc_hot static void conn_put(struct conn *c)
 		close(c->fd);
 	free(c->frame);
 	if (c->group)
-		group_leave(srv, c->group);
+		__rpc_group_leave(srv, c->group);
 	if (c->fd >= 0)
 		__rpc_guard_release(srv, &c->g);
 	pthread_mutex_destroy(&c->lock);
@@ -1976,13 +1849,7 @@ void rpc_server_free(struct rpc_server *srv)
 	__rpc_lpc_free(srv);
 	for (i = 0; i < srv->nlisteners; i++)
 		close(srv->listeners[i].fd);
-	while (srv->groups) {
-		/* groups outlive connections only until their last put */
-		struct assoc_group *g = srv->groups;
-
-		srv->groups = g->next;
-		free(g);
-	}
+	__rpc_group_free_all(srv);
 	__rpc_guard_free(srv);
 	close(srv->epfd);
 	close(srv->evfd);

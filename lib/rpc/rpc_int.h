@@ -231,6 +231,11 @@ int __rpc_read_all(int fd, void *p, size_t n, int ms);
 int64_t __rpc_now_ms(void);
 int __rpc_left_ms(int64_t deadline);
 
+/* ---- binding handles (co_client.c) ----------------------------------- */
+/* One more reference to b, dropped by rpc_binding_free(): a client
+ * context handle keeps its binding (client_stub.c). */
+void __rpc_binding_get(struct rpc_binding *b);
+
 /* ---- communications time-out (com_timeout.c) --------------------------- */
 /* A level "0".."10" (binding option com_timeout, $LRPC_COM_TIMEOUT):
  * 0 or -rpc_s_invalid_timeout. */

@@ -69,18 +69,32 @@ struct srv_guard {
 	struct guard_addr *addrs[GUARD_ADDR_BUCKETS];
 };
 
+/* Association groups and server context handles (assoc_group.c,
+ * context_handle.c); every field under srv->lock. */
 struct assoc_group {
 	struct assoc_group *next;
 	uint32_t id;
 	unsigned int nconns;
-	struct ctx_handle *handles;
+	struct ctx_handle *handles;	/* open handles */
 };
 
 struct ctx_handle {
-	struct ctx_handle *next;
+	struct ctx_handle *next;	/* in its group, while open */
 	rpc_uuid_t uuid;
-	void *user;
+	struct rpc_syntax_id iface;	/* the interface that created it */
+	void *user;			/* NULL once closed by a manager */
 	rpc_rundown_fn rundown;
+	unsigned int refs;		/* its group's while open + holders */
+	bool open;
+	const struct rpc_call_ctx *owner;	/* the call serialized on it */
+	pthread_cond_t cv;		/* owner gone, or closed */
+};
+
+/* The context handles one call holds until it ends. */
+#define CALL_MAX_SCTX		8
+struct sctx_holds {
+	unsigned int n;
+	struct ctx_handle *h[CALL_MAX_SCTX];
 };
 
 struct job {
@@ -134,6 +148,25 @@ int __rpc_server_register_raw(struct rpc_server *srv,
 void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
 			 int *n, int max);
 
+
+/* co_server.c: what context_handle.c needs of a call */
+struct assoc_group *__rpc_call_group(const struct rpc_call_ctx *call);
+struct sctx_holds *__rpc_call_holds(struct rpc_call_ctx *call);
+const struct rpc_interface *__rpc_call_iface(const struct rpc_call_ctx *call);
+
+/* assoc_group.c: join (id 0: a new group) or NULL; leave runs the group's
+ * handles down when its last connection goes; free_all at server free. */
+struct assoc_group *__rpc_group_join(struct rpc_server *srv, uint32_t id);
+void __rpc_group_leave(struct rpc_server *srv, struct assoc_group *g);
+void __rpc_group_free_all(struct rpc_server *srv);
+
+/* context_handle.c: drop what call holds (at its end; again is harmless);
+ * close a group's handles (srv->lock held), returning those whose last
+ * reference that was, for __rpc_sctx_rundown() outside the lock. */
+void __rpc_sctx_release_call(struct rpc_call_ctx *call);
+struct ctx_handle *__rpc_sctx_close_group_locked(struct rpc_server *srv,
+						 struct assoc_group *g);
+void __rpc_sctx_rundown(struct ctx_handle *list, bool run);
 
 /* co_guard.c; srv->lock is not held by the caller of any of these */
 int __rpc_guard_init(struct rpc_server *srv, int tag);

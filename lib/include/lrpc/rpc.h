@@ -151,7 +151,9 @@ struct rpc_binding;
 /* -rpc_s_invalid_string_binding, -rpc_s_protseq_not_supported, ... */
 int rpc_binding_from_string(const char *s, struct rpc_binding **out);
 int rpc_binding_to_string(const struct rpc_binding *b, char **out);
-/* Closes the connection (if any) and frees the handle. */
+/* Closes the connection (if any) and frees the handle; while client
+ * context handles made on it are open (<lrpc/stub.h>) they keep both, and
+ * the last of them to close or be destroyed frees it. */
 void rpc_binding_free(struct rpc_binding *b);
 /* Per-call time-out in ms; 0 = none (default).  A call that times out
  * returns -ETIMEDOUT and the connection is dropped (orphaned). */

@@ -162,7 +162,11 @@ handle_t rpc_call_ctx_binding(struct rpc_call_ctx *ctx);
  * client context (NULL: 20 zero octets); rpc_cctx_from_wire() updates
  * *cctx from the wire form the server returned (all zero: frees it and
  * sets NULL; else creates or updates it, remembering the binding);
- * rpc_cctx_binding() is the binding a context was created on.
+ * rpc_cctx_binding() is the binding a context was created on.  A context
+ * holds a reference to that binding: rpc_binding_free() by the program
+ * does not end it (nor the connection and association the server keeps
+ * the handle in) while the context is open; closing the context or
+ * rpc_ss_destroy_client_context() lets it go.
  */
 int rpc_cctx_to_wire(void *cctx, struct ndr_context_handle *wire);
 int rpc_cctx_from_wire(rpc_binding_t *binding,
@@ -170,17 +174,42 @@ int rpc_cctx_from_wire(rpc_binding_t *binding,
 rpc_binding_t *rpc_cctx_binding(void *cctx);
 
 /*
+ * Free a client context handle without telling the server (the DCE
+ * rpc_ss_destroy_client_context, RpcSsDestroyClientContext): for a
+ * context whose server is gone or unreachable.  Sets *cctx to NULL and
+ * drops the context's reference to its binding; once nothing else holds
+ * the binding its connection closes, and a server still there runs the
+ * handle down.  Returns 0 (also for *cctx == NULL), -EINVAL when cctx is
+ * NULL, or -rpc_x_ss_context_damaged when *cctx is not a context handle.
+ */
+int rpc_ss_destroy_client_context(void **cctx);
+
+/*
  * Server context handles.  rpc_sctx_lookup() maps the wire form of an
- * [in] context handle to the user context (an all-zero handle gives NULL
- * for [in, out] parameters and is an error for [in] ones: pass
- * allow_null); an unknown handle returns -nca_s_fault_context_mismatch.
+ * [in] context handle to the user context.  flags:
+ *   RPC_SCTX_ALLOW_NULL   an all-zero handle gives NULL ([in, out]
+ *                         parameters); without it, it is an error;
+ *   RPC_SCTX_NOSERIALIZE  do not wait for other calls on the handle
+ *                         (MIDL [context_handle_noserialize]).
+ * By default calls on one handle are serialized as MIDL does: a lookup
+ * waits until the call that holds the handle has ended.  A handle is
+ * usable only with the interface that created it (MIDL's
+ * [strict_context_handle], always on).  An unknown handle, one of another
+ * interface, or one closed while waiting returns
+ * -nca_s_fault_context_mismatch.  The call holds the handle until it
+ * ends: a close by another call, or the rundown when the client goes,
+ * never frees it under a running manager (the rundown then waits for the
+ * last call using the handle).
  * rpc_sctx_to_wire() runs after the manager: wire holds the handle that
  * came in (all zero for [out]-only); a NULL user context closes it and
  * zeroes wire, any other creates (or rebinds) the handle, with rundown
- * to be called if the client goes away.
+ * to be called if the client goes away.  A handle that another call
+ * closed meanwhile stays closed (wire all zero).
  */
+#define RPC_SCTX_ALLOW_NULL	0x1
+#define RPC_SCTX_NOSERIALIZE	0x2
 int rpc_sctx_lookup(struct rpc_call_ctx *ctx,
-		    const struct ndr_context_handle *wire, int allow_null,
+		    const struct ndr_context_handle *wire, int flags,
 		    void **user_context);
 int rpc_sctx_to_wire(struct rpc_call_ctx *ctx, void *user_context,
 		     rpc_rundown_fn rundown, struct ndr_context_handle *wire);
