@@ -1725,8 +1725,8 @@ int rpc_server_create(struct rpc_server **out)
 		ret = -ENOMEM;
 		goto fail;
 	}
-	ret = __rpc_server_register_raw(srv, &__rpc_mgmt_iface,
-					__rpc_mgmt_dispatch, SYN_NDR20 | SYN_NDR64);
+	ret = __rpc_server_register_raw(srv, &mgmt_v1_0_s_ifspec, NULL,
+					SYN_NDR20 | SYN_NDR64);
 	if (ret < 0)
 		goto fail;
 	*out = srv;

@@ -712,6 +712,12 @@ TEST_F(srv, mgmt)
 	ASSERT_EQ(0, rpc_call_raw(b, &mgmt_id, 1, in, 4, &r));
 	EXPECT_EQ(4 + 4 + 16 + 4, r.len);
 	rpc_reply_release(&r);
+	/* is_server_listening: status, then the result */
+	ASSERT_EQ(0, rpc_call_raw(b, &mgmt_id, 2, NULL, 0, &r));
+	ASSERT_EQ(8, r.len);
+	EXPECT_EQ(0, r.data[0]);
+	EXPECT_EQ(1, r.data[4]);
+	rpc_reply_release(&r);
 	ASSERT_EQ(0, rpc_call_raw(b, &mgmt_id, 3, NULL, 0, &r));
 	EXPECT_EQ(5, r.data[0]);		/* access denied by default */
 	rpc_reply_release(&r);
