@@ -207,7 +207,7 @@ static int raw_send(int fd, uint8_t ptype, uint8_t flags, uint32_t call_id,
 
 	if (n > 0 && write(fd, b.data, b.len) != (ssize_t)b.len)
 		n = -1;
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	return n;
 }
 
@@ -466,7 +466,7 @@ TEST_F(srv, bind_with_auth_is_rejected)
 	EXPECT_EQ(RPC_PT_BIND_NAK, p.hdr.ptype);
 	EXPECT_EQ(RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED, p.bind_nak.reason);
 	EXPECT_EQ(-ECONNRESET, raw_recv(fd, &p, rbuf, 2000));
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	close(fd);
 }
 
