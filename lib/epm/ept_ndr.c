@@ -149,23 +149,9 @@ void __epm_wr_bytes(struct epm_wr *w, const void *p, size_t n)
 
 	if (w->bad)
 		return;
-	if (b->len + n > (1u << 24)) {
+	if (b->len > (1u << 24) || n > (1u << 24) - b->len ||
+	    __ndr_buf_put(b, p, n))
 		w->bad = true;
-		return;
-	}
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-
-		while (cap < b->len + n)
-			cap *= 2;
-		if (__ndr_buf_grow(b, cap) < 0) {
-			w->bad = true;
-			return;
-		}
-	}
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
 }
 
 void __epm_wr_align(struct epm_wr *w, size_t a)

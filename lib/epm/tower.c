@@ -11,6 +11,7 @@
 #include <string.h>
 #include <lrpc/epm.h>
 #include "epm_int.h"
+#include "ndr/buf.h"
 
 const struct rpc_syntax_id rpc_epm_syntax = {
 	{ 0xe1af8308, 0x5d1f, 0x11c9, 0x91, 0xa4,
@@ -274,41 +275,23 @@ int rpc_tower_to_binding(const uint8_t *buf, size_t len,
 
 /* ---- building towers ---------------------------------------------------- */
 
-struct twr_buf {
-	uint8_t *p;
-	size_t len;
-	size_t cap;
-};
-
-static int put(struct twr_buf *b, const void *p, size_t n)
+/* Towers are built in an ndr_buf limited to RPC_TOWER_MAX_LEN: far below
+ * NDR_BUF_MAP_MIN, so the caller can free() the data. */
+static int put(struct ndr_buf *b, const void *p, size_t n)
 {
-	if (b->len + n > RPC_TOWER_MAX_LEN)
-		return -rpc_s_invalid_endpoint_format;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 128;
-		uint8_t *np;
+	int ret = __ndr_buf_put(b, p, n);
 
-		while (cap < b->len + n)
-			cap *= 2;
-		np = realloc(b->p, cap);
-		if (!np)
-			return -ENOMEM;
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	return 0;
+	return ret == -E2BIG ? -rpc_s_invalid_endpoint_format : ret;
 }
 
-static int put16le(struct twr_buf *b, uint16_t v)
+static int put16le(struct ndr_buf *b, uint16_t v)
 {
 	uint8_t o[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
 
 	return put(b, o, 2);
 }
 
-static int put_floor(struct twr_buf *b, const uint8_t *lhs, size_t lhs_len,
+static int put_floor(struct ndr_buf *b, const uint8_t *lhs, size_t lhs_len,
 		     const uint8_t *rhs, size_t rhs_len)
 {
 	int ret;
@@ -323,7 +306,7 @@ static int put_floor(struct twr_buf *b, const uint8_t *lhs, size_t lhs_len,
 	return ret;
 }
 
-static int put_uuid_floor(struct twr_buf *b, const struct rpc_syntax_id *id)
+static int put_uuid_floor(struct ndr_buf *b, const struct rpc_syntax_id *id)
 {
 	uint8_t lhs[19], rhs[2];
 
@@ -353,7 +336,7 @@ static int parse_port(const char *s, uint8_t rhs[2])
 	return 0;
 }
 
-static int put_addr_floor(struct twr_buf *b, uint8_t prot, const char *val)
+static int put_addr_floor(struct ndr_buf *b, uint8_t prot, const char *val)
 {
 	uint8_t rhs[256];
 	size_t n;
@@ -408,7 +391,7 @@ int rpc_tower_from_binding(const char *binding,
 {
 	struct rpc_string_binding *sb = NULL;
 	const struct protseq_def *ps;
-	struct twr_buf b = { 0 };
+	struct ndr_buf b = { .limit = RPC_TOWER_MAX_LEN };
 	const char *ep;
 	int ret;
 	size_t i;
@@ -443,10 +426,10 @@ int rpc_tower_from_binding(const char *binding,
 		ret = put_addr_floor(&b, ps->prot[i], val);
 	}
 	if (ret) {
-		free(b.p);
+		__ndr_buf_free(&b);
 		goto out;
 	}
-	*out = b.p;
+	*out = b.data;
 	*len = b.len;
 out:
 	rpc_string_binding_free(sb);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Storage of struct ndr_buf: malloc() when small, mmap() when large (buf.h). */
+/* struct ndr_buf, the growable octet buffer: malloc() when small, mmap()
+ * when large (buf.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,4 +47,38 @@ void __ndr_buf_free(struct ndr_buf *b)
 		free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int __ndr_buf_expand(struct ndr_buf *b, size_t more)
+{
+	size_t limit = b->limit ? b->limit : NDR_BUF_DEFAULT_LIMIT;
+	size_t cap;
+
+	if (more <= b->cap - b->len)
+		return 0;
+	if (more > limit || b->len > limit - more)
+		return -E2BIG;
+	cap = b->cap ? b->cap : 256;
+	while (cap - b->len < more)
+		cap = cap > limit / 2 ? limit : 2 * cap;
+	return __ndr_buf_grow(b, cap);
+}
+
+int __ndr_buf_put(struct ndr_buf *b, const void *p, size_t n)
+{
+	int ret = __ndr_buf_reserve(b, n);
+
+	if (ret)
+		return ret;
+	if (p && n)
+		memcpy(b->data + b->len, p, n);
+	else if (n)
+		memset(b->data + b->len, 0, n);
+	b->len += n;
+	return 0;
+}
+
+int __ndr_buf_align(struct ndr_buf *b, size_t a)
+{
+	return __ndr_buf_put(b, NULL, (a - (b->len & (a - 1))) & (a - 1));
 }

@@ -6,12 +6,15 @@
 #include <lrpc/ndr.h>
 
 /*
- * Storage of a struct ndr_buf (buf.c).  Its data is malloc()ed below
- * NDR_BUF_MAP_MIN octets of capacity and an anonymous mapping at or above
- * it, so that a large request or response is unmapped when it is
- * released: glibc's dynamic mmap threshold would otherwise serve it from
- * a per-thread arena that never gives its pages back.  Every function
- * that grows or frees ndr_buf data goes through these two.
+ * struct ndr_buf (lrpc/ndr.h) is the one growable octet buffer of lib/:
+ * marshalled stub data, PDUs and their queues, towers, per-thread call
+ * buffers all grow through these functions (buf.c).
+ *
+ * Its data is malloc()ed below NDR_BUF_MAP_MIN octets of capacity and an
+ * anonymous mapping at or above it, so that a large request or response
+ * is unmapped when it is released: glibc's dynamic mmap threshold would
+ * otherwise serve it from a per-thread arena that never gives its pages
+ * back.  Data below NDR_BUF_MAP_MIN may be handed on and free()d.
  */
 #define NDR_BUF_MAP_MIN		(256u << 10)
 
@@ -19,5 +22,24 @@
 int __ndr_buf_grow(struct ndr_buf *b, size_t cap);
 /* Free b's data; b is left empty with its limit. */
 void __ndr_buf_free(struct ndr_buf *b);
+/* The slow path of __ndr_buf_reserve(). */
+int __ndr_buf_expand(struct ndr_buf *b, size_t more);
+
+/*
+ * Room for more octets after b->len: 0, or -E2BIG when b->len + more
+ * would pass b->limit (0: NDR_BUF_DEFAULT_LIMIT), or -ENOMEM.  Capacity
+ * doubles from 256 octets, capped at the limit.
+ */
+static inline int __ndr_buf_reserve(struct ndr_buf *b, size_t more)
+{
+	if (more <= b->cap - b->len)
+		return 0;
+	return __ndr_buf_expand(b, more);
+}
+
+/* Append n octets of p (or n zero octets when p is NULL). */
+int __ndr_buf_put(struct ndr_buf *b, const void *p, size_t n);
+/* Append zero octets up to a multiple of a (a power of two). */
+int __ndr_buf_align(struct ndr_buf *b, size_t a);
 
 #endif

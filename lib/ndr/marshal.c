@@ -12,18 +12,7 @@
 
 __rpc_hot static int reserve(struct ndr_cx *c, size_t n)
 {
-	struct ndr_buf *b = c->out;
-	size_t limit = b->limit ? b->limit : NDR_BUF_DEFAULT_LIMIT;
-	size_t cap;
-
-	if (n <= b->cap - b->len)
-		return 0;
-	if (n > limit || b->len > limit - n)
-		return -E2BIG;
-	cap = b->cap ? b->cap : 256;
-	while (cap - b->len < n)
-		cap = cap > limit / 2 ? limit : 2 * cap;
-	return __ndr_buf_grow(b, cap);
+	return __ndr_buf_reserve(c->out, n);
 }
 
 __rpc_hot static int put_align(struct ndr_cx *c, size_t a)

@@ -46,17 +46,6 @@ static uint64_t get_le(const uint8_t *d, size_t w, bool be)
 	return v;
 }
 
-static int grow(struct ndr_buf *b, size_t n)
-{
-	size_t cap = b->cap ? b->cap : 256;
-
-	if (b->cap - b->len >= n)
-		return 0;
-	while (cap - b->len < n)
-		cap *= 2;
-	return __ndr_buf_grow(b, cap);
-}
-
 ssize_t ndr_encode_type(const struct ndr_type *t, const void *mem,
 			enum ndr_syntax syntax, unsigned int flags,
 			struct ndr_buf *out)
@@ -73,7 +62,7 @@ ssize_t ndr_encode_type(const struct ndr_type *t, const void *mem,
 	prim = __ndr_is_base(t->kind);
 	hlen = syntax == NDR_SYNTAX_NDR64 ? 64 : 8;
 	plen = prim ? 0 : syntax == NDR_SYNTAX_NDR64 ? 16 : 8;
-	if (grow(out, hlen + plen))
+	if (__ndr_buf_reserve(out, hlen + plen))
 		return -ENOMEM;
 	h = out->data + start;
 	memset(h, 0xcc, hlen);
@@ -93,7 +82,7 @@ ssize_t ndr_encode_type(const struct ndr_type *t, const void *mem,
 	}
 	body = (size_t)n;
 	pad = (8 - (body & 7)) & 7;
-	if (grow(out, pad)) {
+	if (__ndr_buf_reserve(out, pad)) {
 		out->len = start;
 		return -ENOMEM;
 	}

@@ -443,7 +443,7 @@ static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
 			memcpy(p->drep, pdu->hdr.drep, 4);
 			p->stub.limit = CLI_MAX_OUT;
 			if (pdu->response.alloc_hint)
-				__rpc_buf_reserve(&p->stub,
+				__ndr_buf_reserve(&p->stub,
 						  pdu->response.alloc_hint <
 						  (1u << 20) ?
 						  pdu->response.alloc_hint :
@@ -452,7 +452,7 @@ static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
 			ret = -rpc_s_protocol_error;
 			goto out;
 		}
-		ret = __rpc_buf_put(&p->stub, pdu->stub, pdu->stub_len);
+		ret = __ndr_buf_put(&p->stub, pdu->stub, pdu->stub_len);
 		if (ret < 0) {
 			p->status = ret;
 			p->done = true;
@@ -650,7 +650,7 @@ static int send_simple(struct rpc_binding *b, uint8_t ptype, uint32_t call_id)
 		ret = send_pdu(b, &buf, __rpc_now_ms() + 1000);
 		pthread_mutex_unlock(&b->send_lock);
 	}
-	__rpc_buf_free(&buf);
+	__ndr_buf_free(&buf);
 	return ret;
 }
 
@@ -797,8 +797,8 @@ static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *ifac
 	ret = result;
 out:
 	free(p.frame);
-	__rpc_buf_free(&p.stub);
-	__rpc_buf_free(&buf);
+	__ndr_buf_free(&p.stub);
+	__ndr_buf_free(&buf);
 	free(pdu);
 	return ret;
 }
@@ -1139,7 +1139,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 		off += n;
 	} while (off < inlen);
 	pthread_mutex_unlock(&b->send_lock);
-	__rpc_buf_free(&buf);
+	__ndr_buf_free(&buf);
 
 	pthread_mutex_lock(&b->lock);
 	if (ret < 0) {
@@ -1151,7 +1151,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 			orphan_locked(b, &p);
 			pthread_mutex_unlock(&b->lock);
 			send_simple(b, RPC_PT_ORPHANED, p.call_id);
-			__rpc_buf_free(&p.stub);
+			__ndr_buf_free(&p.stub);
 			return -ETIMEDOUT;
 		}
 	}
@@ -1162,7 +1162,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 	reply->fault = p.fault;
 	memcpy(reply->drep, p.drep, 4);
 	if (ret < 0) {
-		__rpc_buf_free(&p.stub);
+		__ndr_buf_free(&p.stub);
 		if (p.fault == nca_s_fault_cancel)
 			ret = -rpc_s_call_cancelled;
 		return ret;
@@ -1172,7 +1172,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 		ret = __rpc_reply_set_mapped(reply, p.stub.data, p.stub.cap,
 					     p.stub.len);
 		if (ret < 0)
-			__rpc_buf_free(&p.stub);
+			__ndr_buf_free(&p.stub);
 		return ret;
 	}
 	reply->data = p.stub.data;

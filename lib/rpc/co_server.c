@@ -38,7 +38,7 @@ struct outbuf {
 
 static void outbuf_free(struct outbuf *o)
 {
-	__rpc_buf_free(&o->big);
+	__ndr_buf_free(&o->big);
 	free(o);
 }
 
@@ -248,7 +248,7 @@ __rpc_hot static void call_free(struct rpc_call_ctx *call)
 {
 	__rpc_sctx_release_call(call);
 	atomic_fetch_sub(&call->conn->rx_bytes, call->in.len);
-	__rpc_buf_free(&call->in);
+	__ndr_buf_free(&call->in);
 	if (call->arena)
 		ndr_arena_release(call->arena);
 	rpc_binding_free(call->binding);
@@ -381,7 +381,7 @@ static void send_fault(struct conn *c, uint32_t call_id, uint16_t ctx_id,
 	pdu.response.status = status;
 	if (__rpc_co_encode(&b, &e, &pdu) > 0)
 		conn_send(c, &b);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	atomic_fetch_add(&c->srv->calls_out, 1);
 }
 
@@ -510,7 +510,7 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 	/* conn_send() counts one PDU */
 	if (ret >= 0 && conn_send(c, &b) == 0 && npdus > 1)
 		atomic_fetch_add(&c->srv->pkts_out, npdus - 1);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	atomic_fetch_add(&c->srv->calls_out, 1);
 }
 
@@ -594,7 +594,7 @@ static void execute_call(struct rpc_call_ctx *call)
 	} else {
 		send_response(call, &out);
 	}
-	__rpc_buf_free(&out);
+	__ndr_buf_free(&out);
 
 	call_unlink_free(c, call);
 	conn_put(c);
@@ -1014,7 +1014,7 @@ static void send_bind_nak(struct conn *c, uint32_t call_id, uint16_t reason,
 
 	if (__rpc_encode_bind_nak(&b, call_id, reason, be) > 0)
 		conn_send(c, &b);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	pthread_mutex_lock(&c->lock);
 	c->close_after_flush = true;
 	conn_flush_locked(c);
@@ -1091,7 +1091,7 @@ static void handle_bind(struct conn *c, const struct rpc_pdu *in)
 			      in->big_endian);
 	else
 		conn_send(c, &b);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 }
 
 static struct rpc_call_ctx *find_call(struct conn *c, uint32_t call_id)
@@ -1167,7 +1167,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 			call->syntax = pc->syntax;
 		}
 		if (!call->fault && in->request.alloc_hint)
-			__rpc_buf_reserve(&call->in,
+			__ndr_buf_reserve(&call->in,
 					  in->request.alloc_hint <
 					  CALL_PREALLOC_MAX ?
 					  in->request.alloc_hint :
@@ -1201,12 +1201,12 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 		    c->srv->guard.max_rx)
 			ret = -E2BIG;
 		else
-			ret = __rpc_buf_put(&call->in, in->stub, in->stub_len);
+			ret = __ndr_buf_put(&call->in, in->stub, in->stub_len);
 		if (ret < 0) {
 			call->fault = ret == -E2BIG ? nca_s_fault_remote_no_memory
 						    : to_fault(ret);
 			atomic_fetch_sub(&c->rx_bytes, call->in.len);
-			__rpc_buf_free(&call->in);
+			__ndr_buf_free(&call->in);
 		} else {
 			atomic_fetch_add(&c->rx_bytes, in->stub_len);
 		}
@@ -1598,8 +1598,8 @@ int rpc_server_create(struct rpc_server **out)
 		ret = -ENOMEM;
 		goto fail;
 	}
-	ret = __rpc_server_register_raw(srv, &__rpc_mgmt_iface,
-					__rpc_mgmt_dispatch, SYN_NDR20 | SYN_NDR64);
+	ret = __rpc_server_register_raw(srv, &mgmt_v1_0_s_ifspec, NULL,
+					SYN_NDR20 | SYN_NDR64);
 	if (ret < 0)
 		goto fail;
 	*out = srv;

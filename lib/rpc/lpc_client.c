@@ -560,7 +560,7 @@ static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 		if (ret != -EPERM || i + 1 >= nwant)
 			break;
 	}
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret == -EPERM)		/* the port's owner is not the one */
@@ -774,7 +774,7 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 		return ret;
 	ret = lpc_ioctl_locked(l, b.data, b.len, ack, sizeof(ack),
 			       timeout_ns(p), &c);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	if (ret < 0)
 		return ret;
 	ret = dec_bind_ack(l, ack, (size_t)ret, iface, true, ids, nids);
@@ -797,20 +797,14 @@ __rpc_hot int __rpc_lpc_syntax(struct lpc_client *l, const struct lpc_params *p,
 }
 
 /* Per-thread buffers: the request (header + inline stub) and the reply. */
-static __thread uint8_t *tx_buf, *rx_buf;
-static __thread size_t tx_cap, rx_cap;
+static __thread struct ndr_buf tx_buf, rx_buf;
 
-__rpc_hot static void *tls_buf(uint8_t **b, size_t *cap, size_t need)
+__rpc_hot static void *tls_buf(struct ndr_buf *b, size_t need)
 {
-	if (*cap < need) {
-		uint8_t *n = realloc(*b, need);
-
-		if (!n)
-			return NULL;
-		*b = n;
-		*cap = need;
-	}
-	return *b;
+	b->len = 0;
+	if (__ndr_buf_reserve(b, need))
+		return NULL;
+	return b->data;
 }
 
 __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
@@ -846,8 +840,8 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		len = hlen;
 	}
 	rsize = feat->max_inline_size;
-	tx = tls_buf(&tx_buf, &tx_cap, len);
-	rx = tls_buf(&rx_buf, &rx_cap, rsize);
+	tx = tls_buf(&tx_buf, len);
+	rx = tls_buf(&rx_buf, rsize);
 	if (!tx || !rx) {
 		ret = -ENOMEM;
 		goto out;

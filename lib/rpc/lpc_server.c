@@ -249,7 +249,7 @@ static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
 	} else {
 		__rpc_conn_set_fd(c, fd);
 	}
-	__rpc_buf_free(&out);
+	__ndr_buf_free(&out);
 	free(pdu);
 	return;
 reject:
@@ -261,7 +261,7 @@ reject:
 	a.data = (uintptr_t)out.data;	/* a bind_nak, when there is one */
 	a.len = out.len <= LRPC_CONNECT_DATA_MAX ? (uint32_t)out.len : 0;
 	ioctl(p->fd, LRPC_IOC_ACCEPT, &a);
-	__rpc_buf_free(&out);
+	__ndr_buf_free(&out);
 	free(pdu);
 }
 
@@ -483,7 +483,7 @@ __rpc_hot static void reply_header(struct lpc_reply *r, uint8_t type, uint32_t s
 {
 	struct lpc_hdr *h;
 
-	if (__rpc_buf_reserve(&r->out, sizeof(*h)) < 0)
+	if (__ndr_buf_reserve(&r->out, sizeof(*h)) < 0)
 		return;
 	if (r->out.len < sizeof(*h))
 		r->out.len = sizeof(*h);
@@ -588,7 +588,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 
 	/* room for the header in front of the [out] stub data */
 	r->out.len = sizeof(struct lpc_hdr);
-	if (__rpc_buf_reserve(&r->out, 0) < 0)
+	if (__ndr_buf_reserve(&r->out, 0) < 0)
 		r->out.len = 0;
 	fault = r->out.len ? __rpc_call_run(run.call, stub,
 					    (size_t)h->stub_len, &r->out, &dne)
@@ -698,13 +698,12 @@ __rpc_hot static void *port_thread(void *arg)
 	struct lpc_srv *ls = p->ls;
 	const struct lrpc_features *feat;
 	struct lpc_reply r = { 0 };
-	size_t size;
+	struct ndr_buf in = { 0 };	/* received messages, len stays 0 */
 	uint8_t *buf;
 	int idle = 0;
 
 	__rpc_lpc_dev(&feat);
-	size = feat->max_inline_size;
-	buf = malloc(size);
+	buf = __ndr_buf_grow(&in, feat->max_inline_size) ? NULL : in.data;
 	while (buf) {
 		struct lrpc_reply_recv rr = { 0 };
 		bool stop = atomic_load(&ls->stop);
@@ -724,7 +723,7 @@ __rpc_hot static void *port_thread(void *arg)
 			   feat->features & LRPC_F_RECV_VIEWS ?
 			   LRPC_REPLY_F_VIEWS : 0;
 		rr.data = (uintptr_t)buf;
-		rr.size = (uint32_t)size;
+		rr.size = (uint32_t)in.cap;
 		rr.timeout_ns = (feat->features & LRPC_F_SHUTDOWN) &&
 				atomic_load(&p->nthreads) <= LPC_MIN_THREADS ?
 				-1 : LPC_IDLE_NS;
@@ -745,13 +744,9 @@ __rpc_hot static void *port_thread(void *arg)
 				break;
 			continue;
 		}
-		if (ret == -EMSGSIZE && rr.msg.len > size) {
-			uint8_t *n = realloc(buf, rr.msg.len);
-
-			if (n) {
-				buf = n;
-				size = rr.msg.len;
-			}
+		if (ret == -EMSGSIZE && rr.msg.len > in.cap) {
+			if (!__ndr_buf_grow(&in, rr.msg.len))
+				buf = in.data;
 			continue;
 		}
 		if (ret < 0) {
@@ -790,8 +785,8 @@ __rpc_hot static void *port_thread(void *arg)
 			close(rr.msg.view_fd);
 		atomic_fetch_add(&p->nidle, 1);
 	}
-	__rpc_buf_free(&r.out);
-	free(buf);
+	__ndr_buf_free(&r.out);
+	__ndr_buf_free(&in);
 	pthread_mutex_lock(&ls->lock);
 	atomic_fetch_sub(&p->nidle, 1);
 	atomic_fetch_sub(&p->nthreads, 1);

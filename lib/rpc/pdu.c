@@ -27,40 +27,6 @@ uint32_t __rpc_get32(const uint8_t *p, bool be)
 		    (uint32_t)p[1] << 8 | p[0];
 }
 
-__rpc_hot int __rpc_buf_reserve(struct ndr_buf *b, size_t more)
-{
-	size_t need, cap;
-
-	if (more > SIZE_MAX - b->len)
-		return -E2BIG;
-	need = b->len + more;
-	if (b->limit && need > b->limit)
-		return -E2BIG;
-	if (need <= b->cap)
-		return 0;
-	cap = b->cap ? b->cap : 256;
-	while (cap < need)
-		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	return __ndr_buf_grow(b, cap);
-}
-
-int __rpc_buf_put(struct ndr_buf *b, const void *p, size_t n)
-{
-	int ret = __rpc_buf_reserve(b, n);
-
-	if (ret < 0)
-		return ret;
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
-}
-
-void __rpc_buf_free(struct ndr_buf *b)
-{
-	__ndr_buf_free(b);
-}
-
 /* BTFN: 6cb71c2c-9812-4540-XXXX-XXXXXXXXXXXX, bitmask in octets 8..15 */
 bool __rpc_is_btfn(const rpc_uuid_t *u, uint8_t *bitmask)
 {
@@ -362,7 +328,7 @@ struct wr {
 static void wr_put(struct wr *w, const void *p, size_t n)
 {
 	if (!w->err)
-		w->err = __rpc_buf_put(w->b, p, n);
+		w->err = __ndr_buf_put(w->b, p, n);
 }
 
 static void wr8(struct wr *w, uint8_t v)

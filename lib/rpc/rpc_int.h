@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <lrpc/rpc.h>
 #include "compiler.h"
+#include "ndr/buf.h"
 
 #define SYN_NDR20	(1u << NDR_SYNTAX_NDR20)
 #define SYN_NDR64	(1u << NDR_SYNTAX_NDR64)
@@ -187,10 +188,8 @@ int __rpc_co_encode(struct ndr_buf *out, const struct rpc_co_enc *e,
 uint16_t __rpc_get16(const uint8_t *p, bool be);
 uint32_t __rpc_get32(const uint8_t *p, bool be);
 
-/* ---- growable buffer helpers (on struct ndr_buf) -------------------- */
-int __rpc_buf_reserve(struct ndr_buf *b, size_t more);
-int __rpc_buf_put(struct ndr_buf *b, const void *p, size_t n);
-void __rpc_buf_free(struct ndr_buf *b);
+/* Buffers are struct ndr_buf, grown by __ndr_buf_reserve/_put and freed
+ * by __ndr_buf_free (ndr/buf.h). */
 
 /* ---- transports ----------------------------------------------------- */
 

@@ -139,9 +139,9 @@ struct rpc_server {
 	atomic_uint_fast64_t calls_in, calls_out, pkts_in, pkts_out;
 };
 
-int __rpc_mgmt_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
-			const uint8_t *in, size_t inlen, struct ndr_buf *out);
-extern const struct rpc_interface __rpc_mgmt_iface;
+/* The mgmt interface every server answers: generated from idl/mgmt.idl
+ * (lib/stubs.mk), manager routines in mgmt.c. */
+extern const struct rpc_interface mgmt_v1_0_s_ifspec;
 int __rpc_server_register_raw(struct rpc_server *srv,
 			      const struct rpc_interface *iface,
 			      rpc_raw_dispatch_fn raw, uint32_t syntaxes);

@@ -37,7 +37,7 @@ static const struct rpc_interface cap_if = {
 static int cap_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
 			const uint8_t *in, size_t inlen, struct ndr_buf *out)
 {
-	return __rpc_buf_put(out, in, inlen);
+	return __ndr_buf_put(out, in, inlen);
 }
 
 /* A new binding with one call made on it (its connection open): 0 or

@@ -207,14 +207,14 @@ static int probe_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
 		v[3] = gid;
 		if (b)
 			rpc_binding_to_string(b, &s);
-		ret = __rpc_buf_put(out, v, sizeof(v));
+		ret = __ndr_buf_put(out, v, sizeof(v));
 		if (!ret && s)
-			ret = __rpc_buf_put(out, s, strlen(s) + 1);
+			ret = __ndr_buf_put(out, s, strlen(s) + 1);
 		free(s);
 		return ret;
 	}
 	case OP_ECHO: {
-		int ret = __rpc_buf_reserve(out, inlen);
+		int ret = __ndr_buf_reserve(out, inlen);
 
 		if (ret < 0)
 			return ret;
@@ -227,7 +227,7 @@ static int probe_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
 		struct ndr_context_handle h = { 0 };
 		int ret = rpc_sctx_to_wire(call, (void *)1, probe_rundown, &h);
 
-		return ret < 0 ? ret : __rpc_buf_put(out, &h, sizeof(h));
+		return ret < 0 ? ret : __ndr_buf_put(out, &h, sizeof(h));
 	}
 	case OP_SLEEP:
 		for (int i = 0; i < 250 && !rpc_call_ctx_cancelled(call); i++)

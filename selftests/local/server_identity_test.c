@@ -56,7 +56,7 @@ static int who_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
 	uint32_t uid = geteuid();
 
 	atomic_fetch_add(calls, 1);
-	return __rpc_buf_put(out, &uid, sizeof(uid));
+	return __ndr_buf_put(out, &uid, sizeof(uid));
 }
 
 /* The euid of the server that answered on binding s, or < 0. */

@@ -71,7 +71,7 @@ static int peer_send(int fd, uint8_t ptype, uint32_t call_id,
 
 	if (ret > 0)
 		ret = __rpc_write_all(fd, b.data, b.len, 2000);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	return ret;
 }
 

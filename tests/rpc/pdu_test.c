@@ -133,7 +133,7 @@ TEST(impacket_bind_reencodes)
 	ASSERT_EQ(0, __rpc_co_decode(buf, n, &pdu));
 	ASSERT_EQ((int)n, __rpc_co_encode(&out, &e, &pdu));
 	EXPECT_EQ(0, memcmp(out.data, buf, n));
-	__rpc_buf_free(&out);
+	__ndr_buf_free(&out);
 }
 
 TEST(impacket_requests)
@@ -227,7 +227,7 @@ TEST(bind_ack_byte_exact)
 	EXPECT_EQ(0x1200001d, pdu.bind_ack.assoc_group_id);
 	EXPECT_EQ(RPC_RESULT_NEGOTIATE_ACK, pdu.bind_ack.res[1].result);
 	EXPECT_EQ(3, pdu.bind_ack.res[1].reason);
-	__rpc_buf_free(&out);
+	__ndr_buf_free(&out);
 }
 
 TEST(roundtrip_every_type)
@@ -284,7 +284,7 @@ TEST(roundtrip_every_type)
 			if (types[i] == RPC_PT_BIND_NAK) {
 				EXPECT_EQ(4, pdu.bind_nak.reason);
 			}
-			__rpc_buf_free(&out);
+			__ndr_buf_free(&out);
 		}
 }
 
@@ -400,7 +400,7 @@ TEST(bind_limits)
 	out.data[30] = 2;
 	EXPECT_EQ(-rpc_s_protocol_error,
 		  __rpc_co_decode(out.data, (size_t)n, &pdu));
-	__rpc_buf_free(&out);
+	__ndr_buf_free(&out);
 }
 
 TEST(bind_ack_sec_addr_checks)

@@ -38,14 +38,14 @@ static int gt_dispatch(struct rpc_call_ctx *call, uint16_t opnum,
 		memcpy(&v, in, 4);
 	switch (opnum) {
 	case 0:
-		return __rpc_buf_put(out, in, inlen);
+		return __ndr_buf_put(out, in, inlen);
 	case 1:
 		usleep(v * 1000);
 		return 0;
 	default:
 		if (v > (64u << 20))
 			return -EINVAL;
-		if (__rpc_buf_reserve(out, v) < 0)
+		if (__ndr_buf_reserve(out, v) < 0)
 			return -ENOMEM;
 		memset(out->data + out->len, 0x5a, v);
 		out->len += v;
@@ -158,7 +158,7 @@ static int send_pdu(int fd, uint8_t ptype, uint32_t call_id,
 
 	if (n > 0 && send(fd, b.data, b.len, MSG_NOSIGNAL) != (ssize_t)b.len)
 		n = -1;
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	return n;
 }
 

@@ -300,13 +300,13 @@ static int raw_bound(int port)
 	if (__rpc_co_encode(&b, &e, &p) <= 0 ||
 	    write(fd, b.data, b.len) != (ssize_t)b.len)
 		goto fail;
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	/* the bind_ack: the one PDU this client reads */
 	if (read(fd, hdr, sizeof(hdr)) < 16 || hdr[2] != RPC_PT_BIND_ACK)
 		goto fail;
 	return fd;
 fail:
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	if (fd >= 0)
 		close(fd);
 	return -1;
@@ -351,7 +351,7 @@ static int send_echo(int fd, uint32_t n)
 		}
 		off += k;
 	}
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	free(stub);
 	return ret;
 }

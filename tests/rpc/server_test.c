@@ -207,7 +207,7 @@ static int raw_send(int fd, uint8_t ptype, uint8_t flags, uint32_t call_id,
 
 	if (n > 0 && write(fd, b.data, b.len) != (ssize_t)b.len)
 		n = -1;
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	return n;
 }
 
@@ -466,7 +466,7 @@ TEST_F(srv, bind_with_auth_is_rejected)
 	EXPECT_EQ(RPC_PT_BIND_NAK, p.hdr.ptype);
 	EXPECT_EQ(RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED, p.bind_nak.reason);
 	EXPECT_EQ(-ECONNRESET, raw_recv(fd, &p, rbuf, 2000));
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	close(fd);
 }
 
@@ -711,6 +711,12 @@ TEST_F(srv, mgmt)
 	in[0] = 4;
 	ASSERT_EQ(0, rpc_call_raw(b, &mgmt_id, 1, in, 4, &r));
 	EXPECT_EQ(4 + 4 + 16 + 4, r.len);
+	rpc_reply_release(&r);
+	/* is_server_listening: status, then the result */
+	ASSERT_EQ(0, rpc_call_raw(b, &mgmt_id, 2, NULL, 0, &r));
+	ASSERT_EQ(8, r.len);
+	EXPECT_EQ(0, r.data[0]);
+	EXPECT_EQ(1, r.data[4]);
 	rpc_reply_release(&r);
 	ASSERT_EQ(0, rpc_call_raw(b, &mgmt_id, 3, NULL, 0, &r));
 	EXPECT_EQ(5, r.data[0]);		/* access denied by default */

@@ -70,7 +70,7 @@ static void *server(void *arg)
 		p.bind_ack.res[1].result = RPC_RESULT_NEGOTIATE_ACK;
 		__rpc_co_encode(&out, &e, &p);
 		(void)!write(fd, out.data, out.len);
-		__rpc_buf_free(&out);
+		__ndr_buf_free(&out);
 	}
 	(void)ack;
 	if (j->size > 1)

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     memcmp(a.stub, b.stub, a.stub_len)))
 					abort();
 			}
-			__rpc_buf_free(&out);
+			__ndr_buf_free(&out);
 		}
 		free(f);
 		data += fl;
