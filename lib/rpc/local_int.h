@@ -56,6 +56,8 @@
 
 #define RPC_LOCAL_EP_MAX	48	/* "ncalrpc." + E fits LRPC_NAME_MAX */
 #define LPC_PORT_PREFIX		"ncalrpc."
+_Static_assert(sizeof(LPC_PORT_PREFIX) + RPC_LOCAL_EP_MAX <= LRPC_NAME_MAX,
+	       "a kernel port name holds every local endpoint");
 
 extern const struct rpc_transport_ops __rpc_transport_unix;
 /* 0 when ep is a valid local endpoint name, else -rpc_s_invalid_endpoint_format */

@@ -38,6 +38,9 @@
 #define LPC_HASH		256
 #define LPC_MAX_PORTS		SRV_MAX_LISTENERS
 
+_Static_assert(SRV_ENDPOINT_MAX >= RPC_LOCAL_EP_MAX,
+	       "a listener holds every local endpoint");
+
 /*
  * Received views of large [in] stub data are mapped once per section and
  * connection and kept (clients reuse a pool of sections, lpc_client.c):
@@ -160,7 +163,9 @@ int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst)
 		return -ENOMEM;
 	if (ls->nports == LPC_MAX_PORTS)
 		return -rpc_s_out_of_resources;
-	snprintf(pc.name, sizeof(pc.name), LPC_PORT_PREFIX "%s", lst->endpoint);
+	if ((size_t)snprintf(pc.name, sizeof(pc.name), LPC_PORT_PREFIX "%s",
+			     lst->endpoint) >= sizeof(pc.name))
+		return -rpc_s_invalid_endpoint_format;
 	pc.mode = LRPC_MODE_ALL;
 	fd = ioctl(dev, LRPC_IOC_PORT_CREATE, &pc);
 	if (fd < 0)
