@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <lrpc/epm.h>
+#include "bind_answer.h"
 #include "local_int.h"
 #include "ndr/buf.h"
 
@@ -424,13 +425,9 @@ static int deliver(struct rpc_binding *b, uint8_t *f, size_t len)
 		p->done = true;
 		break;
 	case RPC_PT_FAULT:
-		p->fault = pdu->response.status ? pdu->response.status
-						: nca_s_fault_unspec;
+		p->fault = __rpc_fault_status(pdu->response.status);
 		memcpy(p->drep, pdu->hdr.drep, 4);
-		/* HRESULT-style statuses (>= 0x80000000) do not fit a
-		 * negative int: the exact value is in rpc_reply.fault */
-		p->status = p->fault <= INT32_MAX ? -(int)p->fault
-						  : -rpc_s_call_failed;
+		p->status = __rpc_fault_ret(p->fault);
 		p->done = true;
 		break;
 	case RPC_PT_RESPONSE:
@@ -666,45 +663,23 @@ static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *ifac
 		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
 		.big_endian = b->be,
 	};
+	struct rpc_bind_offer o = {
+		.syntaxes = b->offer,
+		.btfn = b->btfn,
+		.alter = alter,
+		.max_frag = b->max_frag,
+		.assoc_group = b->assoc_group,
+	};
+	struct rpc_bind_accepted acc;
 	struct ndr_buf buf = { 0 };
-	uint16_t ids[3];
-	int n = 0, i, ret, result = -rpc_s_unknown_if;
+	uint16_t ids[RPC_BIND_MAX_OFFER];
+	int n, ret;
 
 	pdu = calloc(1, sizeof(*pdu));
 	if (!pdu)
 		return -ENOMEM;
 	e.call_id = atomic_fetch_add(&b->next_call_id, 1);
-	pdu->bind.max_xmit_frag = b->max_frag;
-	pdu->bind.max_recv_frag = b->max_frag;
-	pdu->bind.assoc_group_id = alter ? 0 : b->assoc_group;
-	if (b->offer & SYN_NDR20) {
-		ids[n] = b->next_ctx_id++;
-		pdu->bind.ctx[n].ctx_id = ids[n];
-		pdu->bind.ctx[n].n_tsyn = 1;
-		pdu->bind.ctx[n].abstract = *iface;
-		pdu->bind.ctx[n].tsyn[0] = rpc_syntax_ndr20;
-		n++;
-	}
-	if (b->offer & SYN_NDR64) {
-		ids[n] = b->next_ctx_id++;
-		pdu->bind.ctx[n].ctx_id = ids[n];
-		pdu->bind.ctx[n].n_tsyn = 1;
-		pdu->bind.ctx[n].abstract = *iface;
-		pdu->bind.ctx[n].tsyn[0] = rpc_syntax_ndr64;
-		n++;
-	}
-	if (!alter && b->btfn) {
-		ids[n] = b->next_ctx_id++;
-		pdu->bind.ctx[n].ctx_id = ids[n];
-		pdu->bind.ctx[n].n_tsyn = 1;
-		pdu->bind.ctx[n].abstract = *iface;
-		__rpc_btfn_uuid(&pdu->bind.ctx[n].tsyn[0].uuid,
-				RPC_BTFN_SEC_CTX_MULTIPLEXING |
-				RPC_BTFN_KEEP_CONN_ON_ORPHAN);
-		pdu->bind.ctx[n].tsyn[0].major = 1;
-		n++;
-	}
-	pdu->bind.n_ctx = (uint8_t)n;
+	n = __rpc_bind_offer(pdu, iface, &o, &b->next_ctx_id, ids);
 	ret = __rpc_co_encode(&buf, &e, pdu);
 	if (ret < 0)
 		goto out;
@@ -730,29 +705,12 @@ static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *ifac
 	ret = __rpc_co_decode(p.frame, p.flen, pdu);
 	if (ret < 0)
 		goto out;
-	if (pdu->hdr.ptype == RPC_PT_BIND_NAK) {
-		switch (pdu->bind_nak.reason) {
-		case RPC_NAK_TEMPORARY_CONGESTION:
-		case RPC_NAK_LOCAL_LIMIT_EXCEEDED:
-			ret = -rpc_s_server_too_busy;
-			break;
-		case RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED:
-			ret = -rpc_s_unknown_authn_service;
-			break;
-		case RPC_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
-			ret = -rpc_s_protocol_error;
-			break;
-		default:
-			ret = -rpc_s_call_failed_dne;
-		}
+	ret = __rpc_bind_read(pdu, alter, ids, n, &acc);
+	if (ret < 0 && (ret != -rpc_s_unknown_if &&
+			ret != -rpc_s_unsupported_trans_syn))
 		goto out;
-	}
-	if (pdu->hdr.ptype != (alter ? RPC_PT_ALTER_CONTEXT_RESP
-				     : RPC_PT_BIND_ACK) ||
-	    pdu->bind_ack.n_results != n) {
-		ret = -rpc_s_protocol_error;
-		goto out;
-	}
+	if (acc.btfn_acked)
+		b->btfn_bits = acc.btfn_bits;
 	if (!alter) {
 		/* honour the server's sizes, never below MustRecvFragSize */
 		b->max_xmit = pdu->bind_ack.max_xmit_frag < b->max_frag ?
@@ -762,39 +720,16 @@ static int bind_exchange(struct rpc_binding *b, const struct rpc_syntax_id *ifac
 		b->max_recv = b->max_frag;
 		b->assoc_group = pdu->bind_ack.assoc_group_id;
 	}
-	for (i = 0; i < n; i++) {
-		const struct pres_result_view {
-			uint16_t result, reason;
-		} r = { pdu->bind_ack.res[i].result, pdu->bind_ack.res[i].reason };
-		struct cli_ctx *c;
-		int syn;
-
-		if (r.result == RPC_RESULT_NEGOTIATE_ACK) {
-			b->btfn_bits = (uint8_t)r.reason;
-			continue;
-		}
-		if (r.result != RPC_RESULT_ACCEPT) {
-			if (result == -rpc_s_unknown_if &&
-			    r.reason == RPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED)
-				result = -rpc_s_unsupported_trans_syn;
-			continue;
-		}
-		syn = !rpc_uuid_compare(&pdu->bind_ack.res[i].tsyn.uuid,
-					&rpc_syntax_ndr64.uuid) ?
-		      NDR_SYNTAX_NDR64 : NDR_SYNTAX_NDR20;
-		if (result >= 0)
-			continue;	/* the server picked more than one */
-		if (b->nctx == CLI_MAX_CTX) {
-			ret = -rpc_s_out_of_resources;
-			goto out;
-		}
-		c = &b->ctx[b->nctx++];
-		c->iface = *iface;
-		c->ctx_id = ids[i];
-		c->syntax = syn;
-		result = 0;
+	if (ret < 0)
+		goto out;
+	if (b->nctx == CLI_MAX_CTX) {
+		ret = -rpc_s_out_of_resources;
+		goto out;
 	}
-	ret = result;
+	b->ctx[b->nctx].iface = *iface;
+	b->ctx[b->nctx].ctx_id = acc.ctx_id;
+	b->ctx[b->nctx].syntax = acc.syntax;
+	b->nctx++;
 out:
 	free(p.frame);
 	__ndr_buf_free(&p.stub);
@@ -1163,8 +1098,6 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 	memcpy(reply->drep, p.drep, 4);
 	if (ret < 0) {
 		__ndr_buf_free(&p.stub);
-		if (p.fault == nca_s_fault_cancel)
-			ret = -rpc_s_call_cancelled;
 		return ret;
 	}
 	if (p.stub.cap >= NDR_BUF_MAP_MIN) {

@@ -1790,6 +1790,8 @@ int rpc_server_wait(struct rpc_server *srv)
 
 		nanosleep(&ts, NULL);
 	}
+	/* the kernel path's managers run on threads of their own */
+	__rpc_lpc_wait(srv);
 	teardown(srv);
 	srv->loop_started = false;
 	return 0;

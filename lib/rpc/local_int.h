@@ -56,6 +56,8 @@
 
 #define RPC_LOCAL_EP_MAX	48	/* "ncalrpc." + E fits LRPC_NAME_MAX */
 #define LPC_PORT_PREFIX		"ncalrpc."
+_Static_assert(sizeof(LPC_PORT_PREFIX) + RPC_LOCAL_EP_MAX <= LRPC_NAME_MAX,
+	       "a kernel port name holds every local endpoint");
 
 extern const struct rpc_transport_ops __rpc_transport_unix;
 /* 0 when ep is a valid local endpoint name, else -rpc_s_invalid_endpoint_format */
@@ -206,8 +208,11 @@ void __rpc_call_free(struct rpc_call_ctx *call);
 int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst);
 /* Start the port threads (rpc_server_listen). */
 int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls);
-/* Stop them and wait (the server is stopping). */
+/* Stop them (the server is stopping); returns at once. */
 void __rpc_lpc_stop(struct rpc_server *srv);
+/* Stop them and wait until none runs, so no manager does
+ * (rpc_server_wait). */
+void __rpc_lpc_wait(struct rpc_server *srv);
 /* Close the ports and free (rpc_server_free). */
 void __rpc_lpc_free(struct rpc_server *srv);
 

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/lrpc.h>
+#include "bind_answer.h"
 #include "local_int.h"
 
 #define LPC_MAX_CTX	32
@@ -406,7 +407,8 @@ static int map_reply(const struct lrpc_msg_info *mi, uint64_t stub_len,
 /* A bind or alter_context PDU offering iface in the syntaxes of p. */
 static int enc_bind(struct lpc_client *l, const struct lpc_params *p,
 		    const struct rpc_syntax_id *iface, bool alter,
-		    struct ndr_buf *out, uint16_t ids[3], int *nids)
+		    struct ndr_buf *out, uint16_t ids[RPC_BIND_MAX_OFFER],
+		    int *nids)
 {
 	struct rpc_co_enc e = {
 		.ptype = alter ? RPC_PT_ALTER_CONTEXT : RPC_PT_BIND,
@@ -414,39 +416,19 @@ static int enc_bind(struct lpc_client *l, const struct lpc_params *p,
 		.big_endian = p->be,
 		.call_id = ++l->next_call_id,
 	};
+	struct rpc_bind_offer o = {
+		.syntaxes = p->offer,
+		.btfn = p->btfn,
+		.alter = alter,
+		.max_frag = RPC_MAX_FRAG,
+		.assoc_group = l->assoc_group,
+	};
 	struct rpc_pdu *pdu = calloc(1, sizeof(*pdu));
-	int n = 0, ret;
+	int ret;
 
 	if (!pdu)
 		return -ENOMEM;
-	pdu->bind.max_xmit_frag = RPC_MAX_FRAG;
-	pdu->bind.max_recv_frag = RPC_MAX_FRAG;
-	pdu->bind.assoc_group_id = alter ? 0 : l->assoc_group;
-	for (int s = 0; s < 3; s++) {
-		struct rpc_pctx *c = &pdu->bind.ctx[n];
-
-		if ((s == 0 && !(p->offer & SYN_NDR20)) ||
-		    (s == 1 && !(p->offer & SYN_NDR64)) ||
-		    (s == 2 && (alter || !p->btfn)))
-			continue;
-		ids[n] = l->next_ctx_id++;
-		c->ctx_id = ids[n];
-		c->n_tsyn = 1;
-		c->abstract = *iface;
-		if (s == 0) {
-			c->tsyn[0] = rpc_syntax_ndr20;
-		} else if (s == 1) {
-			c->tsyn[0] = rpc_syntax_ndr64;
-		} else {
-			__rpc_btfn_uuid(&c->tsyn[0].uuid,
-					RPC_BTFN_SEC_CTX_MULTIPLEXING |
-					RPC_BTFN_KEEP_CONN_ON_ORPHAN);
-			c->tsyn[0].major = 1;
-		}
-		n++;
-	}
-	pdu->bind.n_ctx = (uint8_t)n;
-	*nids = n;
+	*nids = __rpc_bind_offer(pdu, iface, &o, &l->next_ctx_id, ids);
 	ret = __rpc_co_encode(out, &e, pdu);
 	free(pdu);
 	return ret < 0 ? ret : 0;
@@ -455,53 +437,31 @@ static int enc_bind(struct lpc_client *l, const struct lpc_params *p,
 /* Read a bind_ack / alter_context_resp / bind_nak (l->lock held). */
 static int dec_bind_ack(struct lpc_client *l, const uint8_t *buf, size_t len,
 			const struct rpc_syntax_id *iface, bool alter,
-			const uint16_t ids[3], int nids)
+			const uint16_t ids[RPC_BIND_MAX_OFFER], int nids)
 {
 	struct rpc_pdu *pdu = malloc(sizeof(*pdu));
-	int ret, i, result = -rpc_s_unknown_if;
+	struct rpc_bind_accepted acc;
+	int ret;
 
 	if (!pdu)
 		return -ENOMEM;
 	ret = __rpc_co_decode(buf, len, pdu);
 	if (ret < 0)
 		goto out;
-	if (pdu->hdr.ptype == RPC_PT_BIND_NAK) {
-		ret = pdu->bind_nak.reason == RPC_NAK_LOCAL_LIMIT_EXCEEDED ||
-		      pdu->bind_nak.reason == RPC_NAK_TEMPORARY_CONGESTION ?
-		      -rpc_s_server_too_busy : -rpc_s_call_failed_dne;
-		goto out;
-	}
-	ret = -rpc_s_protocol_error;
-	if (pdu->hdr.ptype != (alter ? RPC_PT_ALTER_CONTEXT_RESP
-				     : RPC_PT_BIND_ACK) ||
-	    pdu->bind_ack.n_results != nids)
-		goto out;
-	if (!alter)
+	ret = __rpc_bind_read(pdu, alter, ids, nids, &acc);
+	if (!alter && (ret >= 0 || ret == -rpc_s_unknown_if ||
+		       ret == -rpc_s_unsupported_trans_syn))
 		l->assoc_group = pdu->bind_ack.assoc_group_id;
-	for (i = 0; i < nids; i++) {
-		const struct rpc_pres_result *r = &pdu->bind_ack.res[i];
-
-		if (r->result != RPC_RESULT_ACCEPT) {
-			if (result == -rpc_s_unknown_if &&
-			    r->reason == RPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED)
-				result = -rpc_s_unsupported_trans_syn;
-			continue;
-		}
-		if (result >= 0)
-			continue;
-		if (l->nctx == LPC_MAX_CTX) {
-			ret = -rpc_s_out_of_resources;
-			goto out;
-		}
-		l->ctx[l->nctx].iface = *iface;
-		l->ctx[l->nctx].ctx_id = ids[i];
-		l->ctx[l->nctx].syntax =
-			!rpc_uuid_compare(&r->tsyn.uuid, &rpc_syntax_ndr64.uuid) ?
-			NDR_SYNTAX_NDR64 : NDR_SYNTAX_NDR20;
-		l->nctx++;
-		result = 0;
+	if (ret < 0)
+		goto out;
+	if (l->nctx == LPC_MAX_CTX) {
+		ret = -rpc_s_out_of_resources;
+		goto out;
 	}
-	ret = result;
+	l->ctx[l->nctx].iface = *iface;
+	l->ctx[l->nctx].ctx_id = acc.ctx_id;
+	l->ctx[l->nctx].syntax = acc.syntax;
+	l->nctx++;
 out:
 	free(pdu);
 	return ret;
@@ -519,7 +479,7 @@ static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 	struct lrpc_connect c = { 0 };
 	struct ndr_buf b = { 0 };
 	uint8_t ack[LRPC_CONNECT_DATA_MAX];
-	uint16_t ids[3];
+	uint16_t ids[RPC_BIND_MAX_OFFER];
 	uid_t want[2];
 	int dev = __rpc_lpc_dev(NULL), nids, nwant = 0, i, fd, ret;
 
@@ -751,7 +711,7 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	struct ndr_buf b = { 0 };
 	struct lrpc_call c;
 	uint8_t ack[1024];
-	uint16_t ids[3];
+	uint16_t ids[RPC_BIND_MAX_OFFER];
 	int i, nids, ret;
 
 	if (l->broken && !l->ncalls) {
@@ -893,9 +853,8 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 	}
 	memcpy(reply->drep, h->drep, 4);
 	if (h->type == LPC_T_FAULT) {
-		reply->fault = h->status ? h->status : nca_s_fault_unspec;
-		ret = reply->fault == nca_s_fault_cancel ? -rpc_s_call_cancelled
-							 : -(int)reply->fault;
+		reply->fault = __rpc_fault_status(h->status);
+		ret = __rpc_fault_ret(reply->fault);
 	} else if (h->flags & LPC_F_VIEW) {
 		ret = !__rpc_lpc_has_view(&c.msg) ? -rpc_s_protocol_error :
 		      map_reply(&c.msg, h->stub_len, reply);

@@ -25,6 +25,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -36,7 +37,11 @@
 #define LPC_IDLE_NS		1000000000LL	/* wake-up of an extra thread */
 #define LPC_IDLE_EXIT		30		/* idle wake-ups, then exit */
 #define LPC_HASH		256
+#define LPC_STOP_GRACE_MS	5000	/* calls left to finish on a stop */
 #define LPC_MAX_PORTS		SRV_MAX_LISTENERS
+
+_Static_assert(SRV_ENDPOINT_MAX >= RPC_LOCAL_EP_MAX,
+	       "a listener holds every local endpoint");
 
 /*
  * Received views of large [in] stub data are mapped once per section and
@@ -160,7 +165,9 @@ int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst)
 		return -ENOMEM;
 	if (ls->nports == LPC_MAX_PORTS)
 		return -rpc_s_out_of_resources;
-	snprintf(pc.name, sizeof(pc.name), LPC_PORT_PREFIX "%s", lst->endpoint);
+	if ((size_t)snprintf(pc.name, sizeof(pc.name), LPC_PORT_PREFIX "%s",
+			     lst->endpoint) >= sizeof(pc.name))
+		return -rpc_s_invalid_endpoint_format;
 	pc.mode = LRPC_MODE_ALL;
 	fd = ioctl(dev, LRPC_IOC_PORT_CREATE, &pc);
 	if (fd < 0)
@@ -837,6 +844,43 @@ void __rpc_lpc_stop(struct rpc_server *srv)
 		port_shutdown(&ls->ports[i], 0);
 }
 
+/*
+ * Wait until no thread of the server's ports runs, so no manager does:
+ * a thread that runs a call replies and exits once it returns.  Calls
+ * get LPC_STOP_GRACE_MS, as the socket path's do, then are cancelled
+ * (rpc_call_ctx_cancelled()) and waited for.
+ */
+void __rpc_lpc_wait(struct rpc_server *srv)
+{
+	struct lpc_srv *ls = lpc_of(srv, false);
+	int64_t deadline = __rpc_now_ms() + LPC_STOP_GRACE_MS;
+	bool cancelled = false;
+
+	if (!ls)
+		return;
+	__rpc_lpc_stop(srv);	/* again: the stop may have raced a start */
+	pthread_mutex_lock(&ls->lock);
+	while (ls->nthreads) {
+		struct timespec ts;
+
+		if (!cancelled && __rpc_now_ms() >= deadline) {
+			struct lpc_running *r;
+
+			for (r = ls->running; r; r = r->next)
+				__rpc_call_cancel(r->call);
+			cancelled = true;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&ls->cv, &ls->lock, &ts);
+	}
+	pthread_mutex_unlock(&ls->lock);
+}
+
 void __rpc_lpc_free(struct rpc_server *srv)
 {
 	struct lpc_srv *ls = lpc_of(srv, false), **pp;
@@ -844,11 +888,7 @@ void __rpc_lpc_free(struct rpc_server *srv)
 
 	if (!ls)
 		return;
-	__rpc_lpc_stop(srv);
-	pthread_mutex_lock(&ls->lock);
-	while (ls->nthreads)
-		pthread_cond_wait(&ls->cv, &ls->lock);
-	pthread_mutex_unlock(&ls->lock);
+	__rpc_lpc_wait(srv);
 	for (i = 0; i < ls->nports; i++)
 		close(ls->ports[i].fd);
 	map_drop(ls, NULL);

@@ -18,6 +18,8 @@
 #define CONN_MAX_RX		(128u << 20)	/* request octets held per
 						   connection, all calls */
 #define SRV_MAX_FRAG		65528	/* largest fragment we accept/send */
+#define SRV_ENDPOINT_MAX	48	/* longest endpoint of any transport:
+					   ncalrpc's (RPC_LOCAL_EP_MAX) */
 
 /* Raw dispatch (built-in interfaces): append the [out] stub octets. */
 typedef int (*rpc_raw_dispatch_fn)(struct rpc_call_ctx *call, uint16_t opnum,
@@ -34,7 +36,7 @@ struct srv_listener {
 	int tag;			/* epoll tag: TAG_LISTENER */
 	int fd;
 	const struct rpc_transport_ops *ops;
-	char endpoint[32];
+	char endpoint[SRV_ENDPOINT_MAX + 1];
 	char sec_addr[RPC_SEC_ADDR_MAX + 1];
 };
 

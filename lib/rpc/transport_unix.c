@@ -100,6 +100,10 @@ static int unix_listen(const char *netaddr, const char *endpoint, int *fdp,
 				 (unsigned long long)r);
 			name = dyn;
 		}
+		if (strlen(name) >= epsize) {	/* never a cut name */
+			close(fd);
+			return -rpc_s_invalid_endpoint_format;
+		}
 		if (!bind(fd, (struct sockaddr *)&sa, unix_addr(name, &sa))) {
 			snprintf(ep, epsize, "%s", name);
 			break;

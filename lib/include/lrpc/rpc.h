@@ -288,7 +288,9 @@ int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls);
 /* Ask the server to stop (safe from a manager routine, a signal-free
  * thread, or mgmt stop_server_listening). */
 int rpc_server_stop_listening(struct rpc_server *srv);
-/* Wait until the server stopped listening. */
+/* Wait until the server stopped listening and no manager of it runs any
+ * more, through a socket or /dev/lrpc (calls in progress get 5 s, then
+ * are cancelled, and are waited for).  0, or -rpc_s_not_listening. */
 int rpc_server_wait(struct rpc_server *srv);
 bool rpc_server_is_listening(const struct rpc_server *srv);
 
