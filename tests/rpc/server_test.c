@@ -793,7 +793,11 @@ TEST_F(srv, slow_clients_do_not_block_others)
 	t0 = now_ms();
 	for (i = 0; i < 200; i++)
 		ASSERT_EQ(0, add(b, i, 1, &sum));
+#if defined(__SANITIZE_THREAD__)
+	EXPECT_LT(now_ms() - t0, 20000);	/* the hog's 4 MiB answers */
+#else
 	EXPECT_LT(now_ms() - t0, 5000);
+#endif
 	rpc_binding_free(b);
 	close(stall1);
 	close(stall2);
