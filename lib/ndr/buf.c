@@ -9,6 +9,15 @@
 
 #define MAP_ROUND(n)	(((n) + 4095) & ~(size_t)4095)
 
+/* ThreadSanitizer does not see mremap(): pages it moves keep the shadow
+ * of what was mapped there before, and the next thread to write them is
+ * reported as racing with that old mmap().  Its build copies instead. */
+#if defined(__SANITIZE_THREAD__)
+#define NO_MREMAP	1
+#else
+#define NO_MREMAP	0
+#endif
+
 int __ndr_buf_grow(struct ndr_buf *b, size_t cap)
 {
 	uint8_t *d;
@@ -19,7 +28,7 @@ int __ndr_buf_grow(struct ndr_buf *b, size_t cap)
 			return -ENOMEM;
 	} else if (cap > SIZE_MAX - 4095) {
 		return -ENOMEM;
-	} else if (b->cap >= NDR_BUF_MAP_MIN) {
+	} else if (b->cap >= NDR_BUF_MAP_MIN && !NO_MREMAP) {
 		cap = MAP_ROUND(cap);
 		d = mremap(b->data, b->cap, cap, MREMAP_MAYMOVE);
 		if (d == MAP_FAILED)
@@ -32,7 +41,10 @@ int __ndr_buf_grow(struct ndr_buf *b, size_t cap)
 			return -ENOMEM;
 		if (b->len)
 			memcpy(d, b->data, b->len);
-		free(b->data);
+		if (b->cap >= NDR_BUF_MAP_MIN)
+			munmap(b->data, b->cap);
+		else
+			free(b->data);
 	}
 	b->data = d;
 	b->cap = cap;

@@ -50,18 +50,25 @@ struct cli_ctx {
 	int syntax;		/* < 0: rejected, -status */
 };
 
-struct rpc_binding {
-	struct rpc_string_binding *sb;
-	const struct rpc_transport_ops *ops;
+/* What rpc_binding_set_* and rpc_mgmt_set_com_timeout change while calls
+ * may be running on other threads: a call takes a copy (opts_get). */
+struct bopts {
 	rpc_uuid_t object;
 	bool has_object;
 	unsigned int timeout_ms;
 	unsigned int com_level;	/* rpc_mgmt_set_com_timeout */
+	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
+};
+
+struct rpc_binding {
+	struct rpc_string_binding *sb;
+	const struct rpc_transport_ops *ops;
+	pthread_mutex_t opts_lock;	/* opts; never held with another */
+	struct bopts opts;
 	bool be;
 	uint32_t offer;		/* SYN_NDR20 | SYN_NDR64 */
 	bool btfn;
 	uint16_t max_frag;
-	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
 	atomic_uint refs;	/* the program's + open context handles' */
 
 	pthread_mutex_t setup;	/* connect, bind, alter_context */
@@ -114,10 +121,10 @@ int rpc_binding_from_string(const char *s, struct rpc_binding **out)
 		goto fail;
 	}
 	if (b->sb->objuuid && *b->sb->objuuid) {
-		ret = rpc_uuid_parse(b->sb->objuuid, &b->object);
+		ret = rpc_uuid_parse(b->sb->objuuid, &b->opts.object);
 		if (ret < 0)
 			goto fail;
-		b->has_object = !rpc_uuid_is_nil(&b->object);
+		b->opts.has_object = !rpc_uuid_is_nil(&b->opts.object);
 	}
 	b->offer = SYN_NDR20 | SYN_NDR64;
 	if (rpc_string_binding_option(b->sb, "ndr20"))
@@ -127,10 +134,10 @@ int rpc_binding_from_string(const char *s, struct rpc_binding **out)
 	b->be = rpc_string_binding_option(b->sb, "bigendian") != NULL;
 	b->btfn = !rpc_string_binding_option(b->sb, "nobtfn");
 	b->max_frag = CLI_DEFAULT_FRAG;
-	b->server_uid = RPC_SERVER_UID_DEFAULT;
+	b->opts.server_uid = RPC_SERVER_UID_DEFAULT;
 	v = rpc_string_binding_option(b->sb, "server_uid");
 	if (v) {
-		ret = __rpc_uid_parse(v, &b->server_uid);
+		ret = __rpc_uid_parse(v, &b->opts.server_uid);
 		if (ret < 0)
 			goto fail;
 	}
@@ -154,22 +161,23 @@ int rpc_binding_from_string(const char *s, struct rpc_binding **out)
 			ret = -rpc_s_invalid_timeout;
 			goto fail;
 		}
-		b->timeout_ms = (unsigned int)n;
+		b->opts.timeout_ms = (unsigned int)n;
 	}
-	b->com_level = __rpc_com_timeout_default();
+	b->opts.com_level = __rpc_com_timeout_default();
 	v = rpc_string_binding_option(b->sb, "com_timeout");
 	if (v) {
-		ret = __rpc_com_timeout_parse(v, &b->com_level);
+		ret = __rpc_com_timeout_parse(v, &b->opts.com_level);
 		if (ret < 0)
 			goto fail;
 	}
 	b->fd = -1;
 	atomic_init(&b->refs, 1);
 	atomic_init(&b->next_call_id, 1);
+	pthread_mutex_init(&b->opts_lock, NULL);
 	pthread_mutex_init(&b->setup, NULL);
 	pthread_mutex_init(&b->send_lock, NULL);
 	pthread_mutex_init(&b->lock, NULL);
-	pthread_cond_init(&b->cv, NULL);
+	__rpc_cond_init(&b->cv);
 	*out = b;
 	return 0;
 fail:
@@ -242,6 +250,7 @@ void rpc_binding_free(struct rpc_binding *b)
 	free(b->rb);
 	__rpc_lpc_close(b->lpc);
 	rpc_string_binding_free(b->sb);
+	pthread_mutex_destroy(&b->opts_lock);
 	pthread_mutex_destroy(&b->setup);
 	pthread_mutex_destroy(&b->send_lock);
 	pthread_mutex_destroy(&b->lock);
@@ -249,11 +258,28 @@ void rpc_binding_free(struct rpc_binding *b)
 	free(b);
 }
 
+/* The settings a call uses, as one consistent copy. */
+static void opts_get(const struct rpc_binding *b, struct bopts *o)
+{
+	pthread_mutex_t *l = (pthread_mutex_t *)&b->opts_lock;
+
+	pthread_mutex_lock(l);
+	*o = b->opts;
+	pthread_mutex_unlock(l);
+}
+
+/*
+ * The setters may run while calls on b run on other threads: a call in
+ * progress keeps the settings it started with, the next one sees the
+ * new ones.
+ */
 int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms)
 {
 	if (!b)
 		return -EINVAL;
-	b->timeout_ms = ms;
+	pthread_mutex_lock(&b->opts_lock);
+	b->opts.timeout_ms = ms;
+	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }
 
@@ -263,27 +289,37 @@ int rpc_mgmt_set_com_timeout(struct rpc_binding *b, unsigned int level)
 		return -EINVAL;
 	if (level > RPC_C_BINDING_INFINITE_TIMEOUT)
 		return -rpc_s_invalid_timeout;
-	b->com_level = level;
+	pthread_mutex_lock(&b->opts_lock);
+	b->opts.com_level = level;
+	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }
 
 int rpc_mgmt_inq_com_timeout(const struct rpc_binding *b, unsigned int *level)
 {
+	struct bopts o;
+
 	if (!b || !level)
 		return -EINVAL;
-	*level = b->com_level;
+	opts_get(b, &o);
+	*level = o.com_level;
 	return 0;
 }
 
 int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj)
 {
+	rpc_uuid_t u;
+
 	if (!b)
 		return -EINVAL;
 	if (obj)
-		b->object = *obj;
+		u = *obj;
 	else
-		memset(&b->object, 0, sizeof(b->object));
-	b->has_object = !rpc_uuid_is_nil(&b->object);
+		memset(&u, 0, sizeof(u));
+	pthread_mutex_lock(&b->opts_lock);
+	b->opts.object = u;
+	b->opts.has_object = !rpc_uuid_is_nil(&u);
+	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }
 
@@ -291,7 +327,9 @@ int rpc_binding_set_server_uid(struct rpc_binding *b, uid_t uid)
 {
 	if (!b)
 		return -EINVAL;
-	b->server_uid = uid;
+	pthread_mutex_lock(&b->opts_lock);
+	b->opts.server_uid = uid;
+	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }
 
@@ -568,19 +606,11 @@ static int wait_pending(struct rpc_binding *b, struct pending *p,
 		if (deadline < 0) {
 			pthread_cond_wait(&b->cv, &b->lock);
 		} else {
-			struct timespec ts;
 			int l = __rpc_left_ms(deadline);
 
 			if (!l)
 				return -ETIMEDOUT;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += l / 1000;
-			ts.tv_nsec += (long)(l % 1000) * 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&b->cv, &b->lock, &ts);
+			__rpc_cond_wait_ns(&b->cv, &b->lock, l * 1000000LL);
 		}
 	}
 	return 0;
@@ -754,12 +784,12 @@ static const struct cli_ctx *lookup_ctx(struct rpc_binding *b,
  * Unanswered within the com time-out, the server is not there: the
  * connection is closed, and the calls on it fail.
  */
-static int bind_exchange_com(struct rpc_binding *b,
+static int bind_exchange_com(struct rpc_binding *b, unsigned int com_level,
 			     const struct rpc_syntax_id *iface, bool alter,
 			     int64_t deadline)
 {
 	bool com;
-	int64_t dl = __rpc_com_deadline(b->com_level, true, deadline, &com);
+	int64_t dl = __rpc_com_deadline(com_level, true, deadline, &com);
 	int ret = bind_exchange(b, iface, alter, dl);
 
 	if (ret == -ETIMEDOUT && com) {
@@ -777,10 +807,12 @@ static int ensure_ctx_once(struct rpc_binding *b,
 			   struct cli_ctx *out, int64_t deadline)
 {
 	const struct cli_ctx *c;
+	struct bopts o;
 	int64_t dl;
 	bool com;
 	int ret = 0;
 
+	opts_get(b, &o);
 	pthread_mutex_lock(&b->setup);
 	pthread_mutex_lock(&b->lock);
 	if (b->broken && !b->pending) {
@@ -810,14 +842,14 @@ static int ensure_ctx_once(struct rpc_binding *b,
 		if (!ep || !*ep) {
 			/* a partial binding: ask the endpoint mapper */
 			ret = rpc_ep_resolve_binding(b->sb, iface,
-						     b->has_object ? &b->object
-								   : NULL,
+						     o.has_object ? &o.object
+								  : NULL,
 						     &resolved);
 			if (ret < 0)
 				goto out;
 			ep = resolved;
 		}
-		dl = __rpc_com_deadline(b->com_level, false, deadline, &com);
+		dl = __rpc_com_deadline(o.com_level, false, deadline, &com);
 		ret = b->ops->connect(b->sb->netaddr, ep,
 				      (unsigned int)(dl < 0 ? 0 :
 						     __rpc_left_ms(dl) + 1), &fd);
@@ -826,7 +858,7 @@ static int ensure_ctx_once(struct rpc_binding *b,
 			ret = -rpc_s_server_unavailable;
 		/* who listens, before it gets even the bind */
 		if (!ret && b->ops->verify_peer) {
-			ret = b->ops->verify_peer(fd, b->server_uid);
+			ret = b->ops->verify_peer(fd, o.server_uid);
 			if (ret < 0)
 				close(fd);
 		}
@@ -836,7 +868,8 @@ static int ensure_ctx_once(struct rpc_binding *b,
 		b->fd = fd;
 		b->max_recv = 0;
 		pthread_mutex_unlock(&b->lock);
-		ret = bind_exchange_com(b, iface, false, deadline);
+		ret = bind_exchange_com(b, o.com_level, iface, false,
+					deadline);
 		if (ret == -rpc_s_call_failed_dne && b->assoc_group) {
 			/* the server forgot our group: start a new one */
 			pthread_mutex_lock(&b->lock);
@@ -860,7 +893,7 @@ static int ensure_ctx_once(struct rpc_binding *b,
 	c = lookup_ctx(b, iface);
 	pthread_mutex_unlock(&b->lock);
 	if (!c && ret == 0) {
-		ret = bind_exchange_com(b, iface, true, deadline);
+		ret = bind_exchange_com(b, o.com_level, iface, true, deadline);
 		c = ret < 0 ? NULL : lookup_ctx(b, iface);
 	}
 	if (c)
@@ -877,10 +910,13 @@ __rpc_hot static void lpc_params_of(const struct rpc_binding *b, struct lpc_para
 	p->offer = b->offer;
 	p->be = b->be;
 	p->btfn = b->btfn;
-	p->has_object = b->has_object;
-	p->object = b->object;
-	p->timeout_ms = b->timeout_ms;
-	p->server_uid = b->server_uid;
+	struct bopts o;
+
+	opts_get(b, &o);
+	p->has_object = o.has_object;
+	p->object = o.object;
+	p->timeout_ms = o.timeout_ms;
+	p->server_uid = o.server_uid;
 }
 
 /* A binding that may be routed to this host's ncalrpc endpoint. */
@@ -904,13 +940,16 @@ static bool routable(const struct rpc_binding *b)
 __rpc_hot static int local_select(struct rpc_binding *b, const struct rpc_syntax_id *iface)
 {
 	int state = __atomic_load_n(&b->local, __ATOMIC_ACQUIRE);
-	const rpc_uuid_t *obj = b->has_object ? &b->object : NULL;
+	const rpc_uuid_t *obj;
 	struct lpc_params p;
+	struct bopts o;
 	char *ep = NULL;
 	int ret = 0;
 
 	if (state != LOCAL_UNDECIDED)
 		return state == LOCAL_KERNEL;
+	opts_get(b, &o);
+	obj = o.has_object ? &o.object : NULL;
 	pthread_mutex_lock(&b->setup);
 	if (b->local != LOCAL_UNDECIDED) {
 		ret = b->local == LOCAL_KERNEL;
@@ -965,6 +1004,7 @@ static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 __rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
 {
 	struct cli_ctx c;
+	struct bopts o;
 	int ret;
 
 	if (!b || !iface)
@@ -978,8 +1018,9 @@ __rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_
 		lpc_params_of(b, &p);
 		return __rpc_lpc_syntax(b->lpc, &p, iface);
 	}
-	ret = ensure_ctx(b, iface, &c, b->timeout_ms ?
-			 __rpc_now_ms() + b->timeout_ms : -1);
+	opts_get(b, &o);
+	ret = ensure_ctx(b, iface, &c, o.timeout_ms ?
+			 __rpc_now_ms() + o.timeout_ms : -1);
 	return ret < 0 ? ret : c.syntax;
 }
 
@@ -1014,6 +1055,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 	struct pending p = { 0 };
 	struct ndr_buf buf = { 0 };
 	size_t hdr, chunk, off = 0;
+	struct bopts o;
 	int ret;
 
 	if (!b || !iface || !reply || (inlen && !in))
@@ -1031,13 +1073,14 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 	}
 	if (inlen > UINT32_MAX)
 		return -E2BIG;
-	deadline = b->timeout_ms ? __rpc_now_ms() + b->timeout_ms : -1;
+	opts_get(b, &o);
+	deadline = o.timeout_ms ? __rpc_now_ms() + o.timeout_ms : -1;
 	ret = ensure_ctx(b, iface, &ctx, deadline);
 	if (ret < 0)
 		return ret;
 
 	p.call_id = atomic_fetch_add(&b->next_call_id, 1);
-	hdr = RPC_REQUEST_HDR_LEN + (b->has_object ? 16 : 0);
+	hdr = RPC_REQUEST_HDR_LEN + (o.has_object ? 16 : 0);
 	chunk = ((size_t)b->max_xmit - hdr) & ~(size_t)7;
 	add_pending(b, &p);
 
@@ -1051,7 +1094,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 			.ptype = RPC_PT_REQUEST,
 			.pfc_flags = (off ? 0 : RPC_PFC_FIRST_FRAG) |
 				     (off + n == inlen ? RPC_PFC_LAST_FRAG : 0) |
-				     (b->has_object ? RPC_PFC_OBJECT_UUID : 0),
+				     (o.has_object ? RPC_PFC_OBJECT_UUID : 0),
 			.big_endian = b->be,
 			.call_id = p.call_id,
 		};
@@ -1061,7 +1104,7 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 		pdu.request.alloc_hint = (uint32_t)(inlen - off);
 		pdu.request.ctx_id = ctx.ctx_id;
 		pdu.request.opnum = opnum;
-		pdu.request.object = b->object;
+		pdu.request.object = o.object;
 		pdu.stub = (const uint8_t *)in + off;
 		pdu.stub_len = n;
 		buf.len = 0;

@@ -417,13 +417,16 @@ int rpc_server_set_limit(struct rpc_server *srv, enum rpc_server_limit which,
 		if (!value || value > CONN_MAX_CALLS)
 			ret = -EINVAL;
 		else
-			gd->max_calls = (unsigned int)value;
+			/* read without srv->lock by running connections */
+			__atomic_store_n(&gd->max_calls, (unsigned int)value,
+					 __ATOMIC_RELAXED);
 		break;
 	case RPC_SERVER_LIMIT_CONN_BYTES:
 		if (value < (64u << 10) || value > SIZE_MAX / 2)
 			ret = -EINVAL;
 		else
-			gd->max_rx = (size_t)value;
+			__atomic_store_n(&gd->max_rx, (size_t)value,
+					 __ATOMIC_RELAXED);
 		break;
 	default:
 		ret = -EINVAL;

@@ -9,6 +9,13 @@
  * connection whose queue is large or that has too many calls running is
  * not read from until it drains, so a slow or hostile client only delays
  * itself.
+ *
+ * Locks, in the order they nest: a connection's c->bind_lock (the kernel
+ * path's binds, one at a time), srv->lock, then c->lock (reap_expired and
+ * teardown walk srv->conns and look into each connection).  Nothing takes
+ * srv->lock while it holds a c->lock: a bind looks up interfaces and
+ * association groups (srv->lock) first and takes c->lock only to install
+ * the result.  lpc_server.c's locks are never taken under either.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -84,6 +92,7 @@ struct conn {
 	int fd;
 	atomic_int refs;
 	pthread_mutex_t lock;		/* outq, calls, events, closing */
+	pthread_mutex_t bind_lock;	/* __rpc_conn_bind: one at a time */
 
 	/* receive state: loop thread only */
 	uint8_t hdr[RPC_CO_HDR_LEN];
@@ -340,6 +349,12 @@ static int conn_send(struct conn *c, struct ndr_buf *b)
 	return ret;
 }
 
+/* rpc_server_set_limit may change it while connections run */
+static unsigned int guard_max_calls(struct rpc_server *srv)
+{
+	return __atomic_load_n(&srv->guard.max_calls, __ATOMIC_RELAXED);
+}
+
 /* c->lock held. */
 static void conn_update_events(struct conn *c)
 {
@@ -350,7 +365,7 @@ static void conn_update_events(struct conn *c)
 		return;
 	/* over the calls cap a few more are read, to be refused */
 	if (c->oq_bytes < CONN_OUTQ_HIGH &&
-	    c->ncalls < c->srv->guard.max_calls + GUARD_CALLS_OVER &&
+	    c->ncalls < guard_max_calls(c->srv) + GUARD_CALLS_OVER &&
 	    !c->close_after_flush)
 		ev |= EPOLLIN;
 	if (c->oq_head)
@@ -361,6 +376,16 @@ static void conn_update_events(struct conn *c)
 	e.events = ev | EPOLLRDHUP;
 	e.data.ptr = c;
 	epoll_ctl(c->srv->epfd, EPOLL_CTL_MOD, c->fd, &e);
+}
+
+/* An answer cannot be queued: end the connection (the loop sees EOF and
+ * closes it), so the client does not wait for what will never come. */
+static void conn_abort(struct conn *c)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->closing)
+		shutdown(c->fd, SHUT_RDWR);
+	pthread_mutex_unlock(&c->lock);
 }
 
 static void send_fault(struct conn *c, uint32_t call_id, uint16_t ctx_id,
@@ -376,13 +401,17 @@ static void send_fault(struct conn *c, uint32_t call_id, uint16_t ctx_id,
 	};
 	struct ndr_buf b = { 0 };
 
+	int ret = -ENOMEM;
+
 	memset(&pdu, 0, sizeof(pdu));
 	pdu.response.ctx_id = ctx_id;
 	pdu.response.status = status;
 	if (__rpc_co_encode(&b, &e, &pdu) > 0)
-		conn_send(c, &b);
+		ret = conn_send(c, &b);
 	__ndr_buf_free(&b);
 	atomic_fetch_add(&c->srv->calls_out, 1);
+	if (ret < 0)
+		conn_abort(c);
 }
 
 /* A protocol error: tell the peer (when there is a call to blame) and
@@ -507,11 +536,19 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 		off += n;
 		npdus++;
 	} while (off < out->len);
-	/* conn_send() counts one PDU */
-	if (ret >= 0 && conn_send(c, &b) == 0 && npdus > 1)
+	/* conn_send() counts one PDU; all or nothing of b is queued */
+	if (ret >= 0)
+		ret = conn_send(c, &b);
+	if (!ret && npdus > 1)
 		atomic_fetch_add(&c->srv->pkts_out, npdus - 1);
 	__ndr_buf_free(&b);
-	atomic_fetch_add(&c->srv->calls_out, 1);
+	/* nothing of the answer was queued (out of memory encoding or
+	 * queueing it): a fault instead, or the connection ends */
+	if (ret < 0)
+		send_fault(c, call->call_id, call->ctx_id, to_fault(ret),
+			   false, call->be);
+	else
+		atomic_fetch_add(&c->srv->calls_out, 1);
 }
 
 /* Run the manager of call: 0 or the fault to send (*dnep: it did not
@@ -771,6 +808,8 @@ static void lead_locked(struct rpc_server *srv)
 	srv->leader = true;
 	pthread_mutex_unlock(&srv->lock);
 	lost = lead(srv);
+	if (!lost)
+		__rpc_lpc_stop(srv);	/* stopping: kernel ports too */
 	pthread_mutex_lock(&srv->lock);
 	if (!lost) {
 		srv->leader = false;	/* stopping */
@@ -802,15 +841,8 @@ static bool standby_locked(struct rpc_server *srv)
 			pthread_cond_wait(&srv->standby_cv, &srv->lock);
 			srv->standby_idle = false;
 		} else {
-			struct timespec ts;
-
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&srv->standby_cv, &srv->lock, &ts);
+			__rpc_cond_wait_ns(&srv->standby_cv, &srv->lock,
+					   1000000);
 		}
 	}
 	srv->standby = false;
@@ -849,13 +881,9 @@ static void *srv_thread(void *arg)
 			continue;
 		}
 		{
-			struct timespec ts;
-
 			srv->nidle++;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += 30;
-			if (pthread_cond_timedwait(&srv->work_cv, &srv->lock,
-						   &ts) == ETIMEDOUT &&
+			if (__rpc_cond_wait_ns(&srv->work_cv, &srv->lock,
+					       30 * 1000000000LL) == ETIMEDOUT &&
 			    !srv->jq_head && srv->leader && srv->nthreads > 4) {
 				srv->nidle--;
 				break;
@@ -967,20 +995,23 @@ static void negotiate(struct conn *c, const struct rpc_pdu *in,
 			r->reason = RPC_REASON_TRANSFER_SYNTAXES_NOT_SUPPORTED;
 			continue;
 		}
-		/* replace a context id that is bound again */
+		/* replace a context id that is bound again; c->lock against
+		 * __rpc_call_new (find_if above took srv->lock, not under it) */
+		pthread_mutex_lock(&c->lock);
 		for (k = 0; k < c->nctx; k++)
 			if (c->ctx[k].ctx_id == pc->ctx_id)
 				break;
-		if (k == c->nctx) {
-			if (c->nctx == CONN_MAX_CTX) {
-				r->reason = RPC_REASON_LOCAL_LIMIT_EXCEEDED;
-				continue;
-			}
-			c->nctx++;
+		if (k == c->nctx && c->nctx == CONN_MAX_CTX) {
+			pthread_mutex_unlock(&c->lock);
+			r->reason = RPC_REASON_LOCAL_LIMIT_EXCEEDED;
+			continue;
 		}
 		c->ctx[k].ctx_id = pc->ctx_id;
 		c->ctx[k].syntax = (uint8_t)pick;
 		c->ctx[k].iface = iface;
+		if (k == c->nctx)
+			c->nctx++;
+		pthread_mutex_unlock(&c->lock);
 		r->result = RPC_RESULT_ACCEPT;
 		r->reason = 0;
 		r->tsyn = pick == NDR_SYNTAX_NDR64 ? rpc_syntax_ndr64
@@ -1053,15 +1084,21 @@ static int bind_answer(struct conn *c, const struct rpc_pdu *in,
 	if (!out)
 		return RPC_NAK_LOCAL_LIMIT_EXCEEDED + 1;
 	if (!alter) {
-		c->group = __rpc_group_join(c->srv, in->bind.assoc_group_id);
-		if (!c->group) {
+		/* group_join takes srv->lock: not under c->lock */
+		struct assoc_group *g = __rpc_group_join(c->srv,
+							 in->bind.assoc_group_id);
+
+		if (!g) {
 			free(out);
 			return RPC_NAK_REASON_NOT_SPECIFIED + 1;
 		}
+		pthread_mutex_lock(&c->lock);
+		c->group = g;
 		/* frag sizes are never below MustRecvFragSize */
 		c->max_xmit = clamp_frag(in->bind.max_recv_frag);
 		c->max_recv = clamp_frag(in->bind.max_xmit_frag);
 		c->bound = true;
+		pthread_mutex_unlock(&c->lock);
 		snprintf(out->bind_ack.sec_addr, sizeof(out->bind_ack.sec_addr),
 			 "%s", c->lst->sec_addr);
 		e.ptype = RPC_PT_BIND_ACK;
@@ -1129,7 +1166,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 	call = find_call(c, in->hdr.call_id);
 	if (call && !call->receiving)
 		call = NULL;	/* a new call may reuse a running call's id? no */
-	over = c->ncalls >= c->srv->guard.max_calls;
+	over = c->ncalls >= guard_max_calls(c->srv);
 	pthread_mutex_unlock(&c->lock);
 
 	if (fl & RPC_PFC_FIRST_FRAG) {
@@ -1198,7 +1235,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 	if (!call->fault) {
 		/* all calls of a connection together hold at most guard.max_rx */
 		if (atomic_load(&c->rx_bytes) + in->stub_len >
-		    c->srv->guard.max_rx)
+		    __atomic_load_n(&c->srv->guard.max_rx, __ATOMIC_RELAXED))
 			ret = -E2BIG;
 		else
 			ret = __ndr_buf_put(&call->in, in->stub, in->stub_len);
@@ -1390,6 +1427,7 @@ __rpc_hot static void conn_put(struct conn *c)
 	if (c->fd >= 0)
 		__rpc_guard_release(srv, &c->g);
 	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->bind_lock);
 	free(c);
 }
 
@@ -1463,6 +1501,7 @@ static void accept_conns(struct rpc_server *srv, struct srv_listener *l)
 		c->fd = fd;
 		atomic_init(&c->refs, 1);
 		pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->bind_lock, NULL);
 		c->max_xmit = c->max_recv = RPC_MIN_FRAG;
 		c->events = EPOLLIN;
 		e.events = EPOLLIN | EPOLLRDHUP;
@@ -1518,6 +1557,8 @@ static void teardown(struct rpc_server *srv)
 	int64_t deadline = __rpc_now_ms() + STOP_GRACE_MS;
 	struct timespec nap = { 0, 10 * 1000000 };
 	int i;
+
+	__rpc_lpc_stop(srv);	/* the leader did too, unless none was left */
 
 	pthread_mutex_lock(&srv->lock);
 	pthread_cond_broadcast(&srv->work_cv);	/* followers: run the queue */
@@ -1576,9 +1617,9 @@ int rpc_server_create(struct rpc_server **out)
 		return -ENOMEM;
 	srv->guard.tfd = -1;
 	pthread_mutex_init(&srv->lock, NULL);
-	pthread_cond_init(&srv->work_cv, NULL);
-	pthread_cond_init(&srv->idle_cv, NULL);
-	pthread_cond_init(&srv->standby_cv, NULL);
+	__rpc_cond_init(&srv->work_cv);
+	__rpc_cond_init(&srv->idle_cv);
+	__rpc_cond_init(&srv->standby_cv);
 	srv->epfd = epoll_create1(EPOLL_CLOEXEC);
 	srv->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (srv->epfd < 0 || srv->evfd < 0) {
@@ -1742,6 +1783,7 @@ void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
 
 int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls)
 {
+	uint64_t v;
 	int ret;
 
 	if (!srv)
@@ -1752,6 +1794,9 @@ int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls)
 		return -rpc_s_already_listening;
 	srv->max_threads = max_calls ? max_calls : 256;
 	atomic_store(&srv->stop, false);
+	/* the last stop's wake-up; a stop from now on keeps its flag */
+	while (read(srv->evfd, &v, sizeof(v)) > 0)
+		;
 	atomic_store(&srv->listening, true);
 	pthread_mutex_lock(&srv->lock);
 	spawn_locked(srv);
@@ -1765,31 +1810,40 @@ int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls)
 	return __rpc_lpc_start(srv, srv->max_threads);
 }
 
+/*
+ * Async-signal-safe (lrpc-epmd calls it from its SIGTERM handler): an
+ * atomic flag and a write to the eventfd, nothing that locks or
+ * allocates.  The eventfd stays readable until teardown drains it, so
+ * the leader's epoll_wait and rpc_server_wait's poll wake and see the
+ * flag; the leader then stops the kernel ports (__rpc_lpc_stop, which
+ * locks), and teardown does the rest.
+ */
 int rpc_server_stop_listening(struct rpc_server *srv)
 {
 	uint64_t one = 1;
+	int saved = errno, ret = 0;
 
 	if (!srv)
 		return -EINVAL;
 	if (!atomic_load(&srv->listening))
 		return -rpc_s_not_listening;
 	atomic_store(&srv->stop, true);
-	__rpc_lpc_stop(srv);
-	if (write(srv->evfd, &one, sizeof(one)) < 0)
-		return -errno;
-	return 0;
+	if (write(srv->evfd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		ret = -errno;
+	errno = saved;
+	return ret;
 }
 
 int rpc_server_wait(struct rpc_server *srv)
 {
+	struct pollfd p;
+
 	if (!srv || !srv->loop_started)
 		return -rpc_s_not_listening;
-	/* stop may come from a signal handler: poll the flag */
-	while (!atomic_load(&srv->stop)) {
-		struct timespec ts = { 0, 50 * 1000000 };
-
-		nanosleep(&ts, NULL);
-	}
+	p.fd = srv->evfd;
+	p.events = POLLIN;
+	while (!atomic_load(&srv->stop))
+		poll(&p, 1, 1000);	/* the eventfd; the flag decides */
 	/* the kernel path's managers run on threads of their own */
 	__rpc_lpc_wait(srv);
 	teardown(srv);
@@ -1878,6 +1932,7 @@ struct conn *__rpc_conn_new(struct rpc_server *srv,
 	c->fd = -1;
 	atomic_init(&c->refs, 1);
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->bind_lock, NULL);
 	c->max_xmit = c->max_recv = RPC_MIN_FRAG;
 	return c;
 }
@@ -1902,9 +1957,11 @@ int __rpc_conn_bind(struct conn *c, const struct rpc_pdu *in,
 {
 	int ret;
 
-	pthread_mutex_lock(&c->lock);	/* against __rpc_call_new */
+	/* bind_answer installs what it negotiated under c->lock (against
+	 * __rpc_call_new); its srv->lock lookups are not taken under it */
+	pthread_mutex_lock(&c->bind_lock);
 	ret = bind_answer(c, in, out);
-	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->bind_lock);
 	if (ret > 0)
 		ret = __rpc_encode_bind_nak(out, in->hdr.call_id,
 					    (uint16_t)(ret - 1),

@@ -143,7 +143,7 @@ static struct lpc_srv *lpc_of(struct rpc_server *srv, bool create)
 		if (ls) {
 			ls->srv = srv;
 			pthread_mutex_init(&ls->lock, NULL);
-			pthread_cond_init(&ls->cv, NULL);
+			__rpc_cond_init(&ls->cv);
 			ls->next = servers;
 			servers = ls;
 		}
@@ -861,8 +861,6 @@ void __rpc_lpc_wait(struct rpc_server *srv)
 	__rpc_lpc_stop(srv);	/* again: the stop may have raced a start */
 	pthread_mutex_lock(&ls->lock);
 	while (ls->nthreads) {
-		struct timespec ts;
-
 		if (!cancelled && __rpc_now_ms() >= deadline) {
 			struct lpc_running *r;
 
@@ -870,13 +868,7 @@ void __rpc_lpc_wait(struct rpc_server *srv)
 				__rpc_call_cancel(r->call);
 			cancelled = true;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 100 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&ls->cv, &ls->lock, &ts);
+		__rpc_cond_wait_ns(&ls->cv, &ls->lock, 100 * 1000000LL);
 	}
 	pthread_mutex_unlock(&ls->lock);
 }

@@ -7,6 +7,7 @@
 #ifndef LRPC_RPC_INT_H
 #define LRPC_RPC_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <lrpc/rpc.h>
@@ -234,6 +235,13 @@ int __rpc_left_ms(int64_t deadline);
 /* One more reference to b, dropped by rpc_binding_free(): a client
  * context handle keeps its binding (client_stub.c). */
 void __rpc_binding_get(struct rpc_binding *b);
+
+/* Condition variables whose timed waits count in CLOCK_MONOTONIC, the
+ * clock of every deadline here: a step of the wall clock neither ends a
+ * wait early nor stretches it.  __rpc_cond_wait_ns waits on cv (m held)
+ * at most ns nanoseconds and returns what pthread_cond_timedwait does. */
+void __rpc_cond_init(pthread_cond_t *cv);
+int __rpc_cond_wait_ns(pthread_cond_t *cv, pthread_mutex_t *m, int64_t ns);
 
 /* ---- communications time-out (com_timeout.c) --------------------------- */
 /* A level "0".."10" (binding option com_timeout, $LRPC_COM_TIMEOUT):

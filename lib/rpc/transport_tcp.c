@@ -195,6 +195,30 @@ int __rpc_left_ms(int64_t deadline)
 	return l < 0 ? 0 : (int)(l > 0x7fffffff ? 0x7fffffff : l);
 }
 
+void __rpc_cond_init(pthread_cond_t *cv)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &a);
+	pthread_condattr_destroy(&a);
+}
+
+int __rpc_cond_wait_ns(pthread_cond_t *cv, pthread_mutex_t *m, int64_t ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(ns / 1000000000);
+	ts.tv_nsec += (long)(ns % 1000000000);
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return pthread_cond_timedwait(cv, m, &ts);
+}
+
 int __rpc_write_all(int fd, const void *p, size_t n, int ms)
 {
 	const uint8_t *b = p;

@@ -285,12 +285,17 @@ int rpc_server_unregister_if(struct rpc_server *srv,
 /* Start the event loop thread and the worker pool (up to max_calls
  * concurrent calls, 0 = default 256); returns at once. */
 int rpc_server_listen(struct rpc_server *srv, unsigned int max_calls);
-/* Ask the server to stop (safe from a manager routine, a signal-free
- * thread, or mgmt stop_server_listening). */
+/* Ask the server to stop: 0, -rpc_s_not_listening, -EINVAL.  Safe from
+ * any thread, a manager routine (mgmt stop_server_listening) and a
+ * signal handler: it is async-signal-safe (an atomic flag and a write
+ * to an eventfd the server's threads and rpc_server_wait poll; errno is
+ * kept).  The server stops reading at once; rpc_server_wait does the
+ * rest.  srv must stay valid until the call returns. */
 int rpc_server_stop_listening(struct rpc_server *srv);
 /* Wait until the server stopped listening and no manager of it runs any
- * more, through a socket or /dev/lrpc (calls in progress get 5 s, then
- * are cancelled, and are waited for).  0, or -rpc_s_not_listening. */
+ * more, through a socket or /dev/lrpc: calls in progress get 5 s to
+ * finish and have their answers sent, then are cancelled (connections
+ * dropped) and waited for.  0, or -rpc_s_not_listening. */
 int rpc_server_wait(struct rpc_server *srv);
 bool rpc_server_is_listening(const struct rpc_server *srv);
 
