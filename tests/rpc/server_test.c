@@ -1104,7 +1104,7 @@ static int big_raw(struct rpc_call_ctx *call, uint16_t opnum,
 {
 	size_t n = 1 << 20;
 
-	if (__rpc_buf_reserve(out, n) < 0)
+	if (__ndr_buf_reserve(out, n) < 0)
 		return -ENOMEM;
 	memset(out->data, 0x33, n);
 	out->len = n;
