@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <lrpc/epm.h>
 #include "local_int.h"
+#include "call_status.h"
 #include "ndr/buf.h"
 
 #define CLI_MAX_CTX		32
@@ -937,6 +938,7 @@ __rpc_hot static void lpc_params_of(const struct rpc_binding *b, struct lpc_para
 	p->has_object = b->has_object;
 	p->object = b->object;
 	p->timeout_ms = b->timeout_ms;
+	p->com_level = b->com_level;
 	p->server_uid = b->server_uid;
 }
 
@@ -1019,7 +1021,8 @@ static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	return ret;
 }
 
-__rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+__rpc_hot static int binding_syntax(struct rpc_binding *b,
+				    const struct rpc_syntax_id *iface)
 {
 	struct cli_ctx c;
 	int ret;
@@ -1040,9 +1043,14 @@ __rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_
 	return ret < 0 ? ret : c.syntax;
 }
 
+__rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+{
+	return __rpc_call_ret(binding_syntax(b, iface), 0);
+}
+
 /* ---- calls ----------------------------------------------------------- */
 
-int rpc_binding_cancel(struct rpc_binding *b)
+static int binding_cancel(struct rpc_binding *b)
 {
 	uint32_t ids[64];
 	struct pending *p;
@@ -1062,9 +1070,15 @@ int rpc_binding_cancel(struct rpc_binding *b)
 	return 0;
 }
 
-__rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
-		 uint16_t opnum, const void *in, size_t inlen,
-		 struct rpc_reply *reply)
+int rpc_binding_cancel(struct rpc_binding *b)
+{
+	return b ? __rpc_call_ret(binding_cancel(b), 0) : -rpc_s_invalid_binding;
+}
+
+__rpc_hot static int call_raw(struct rpc_binding *b,
+			      const struct rpc_syntax_id *iface, uint16_t opnum,
+			      const void *in, size_t inlen,
+			      struct rpc_reply *reply)
 {
 	int64_t deadline;
 	struct cli_ctx ctx;
@@ -1170,4 +1184,18 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 	reply->data = p.stub.data;
 	reply->len = p.stub.len;
 	return 0;
+}
+
+/* The boundary: -STATUS only; a fault as the server sent it. */
+__rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+		 uint16_t opnum, const void *in, size_t inlen,
+		 struct rpc_reply *reply)
+{
+	int ret;
+
+	if (!reply)
+		return -rpc_s_invalid_arg;
+	memset(reply, 0, sizeof(*reply));
+	ret = call_raw(b, iface, opnum, in, inlen, reply);
+	return __rpc_call_ret(ret, reply->fault);
 }
