@@ -15,7 +15,7 @@ struct status_desc {
 
 #define S(x, t) { x, #x, t }
 static const struct status_desc statuses[] = {
-	S(rpc_s_ok, "success"),
+	S(rpc_s_ok, "success: the call completed"),
 	S(rpc_s_access_denied, "access denied: the server refused this caller"),
 	S(rpc_s_out_of_memory, "out of memory in the client"),
 	S(rpc_s_invalid_arg, "an argument is not valid (a NULL or out of range value)"),

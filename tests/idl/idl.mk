@@ -51,3 +51,14 @@ EXTRA_CHECK += tests/idl/idl_golden.sh
 check-idl: $(BUILD)/tests/idl/roundtrip_test $(IDLT_IDL)
 	$(Q)rc=0; $(BUILD)/tests/idl/roundtrip_test || rc=1; \
 		BUILD=$(BUILD) tests/idl/idl_golden.sh || rc=1; exit $$rc
+
+# The error model against a real server (error_model_test.c): stubs from
+# tests/idl/errmodel.idl, client and server in one program, full liblrpc.
+EMT_OBJS := $(IDLT_GEN)/errmodel_ndr.o $(IDLT_GEN)/errmodel_c.o $(IDLT_GEN)/errmodel_s.o
+
+$(EMT_OBJS): $(IDLT_GEN)/errmodel.h
+$(BUILD)/tests/idl/error_model_test.o: $(IDLT_GEN)/errmodel.h
+$(BUILD)/tests/idl/error_model_test.o: CPPFLAGS += -I$(IDLT_GEN)
+
+$(BUILD)/tests/idl/error_model_test: $(BUILD)/tests/idl/error_model_test.o $(EMT_OBJS) $(LIB_A)
+	$(Q)$(CC) -o $@ $< $(EMT_OBJS) $(LIB_A) $(LDLIBS)

@@ -9,9 +9,9 @@
  *
  * Functions return an int, >= 0 on success, negative on failure:
  *
- *  - Calls -- everything that talks to a server: rpc_call(),
- *    rpc_call_raw(), rpc_binding_syntax(), rpc_ep_*() lookups, and the
- *    stubs lrpc-idl generates -- return 0 or -STATUS, never -errno.  A
+ *  - Calls -- rpc_call(), rpc_call_raw(), rpc_binding_syntax(),
+ *    rpc_binding_cancel() and the stubs lrpc-idl generates -- return 0
+ *    (or a syntax) or -STATUS, never -errno.  A
  *    system error on the way is mapped to a named status here at the
  *    library's boundary (a refused connect: rpc_s_server_unavailable;
  *    a call time-out: rpc_s_timeout; out of memory: rpc_s_out_of_memory;
