@@ -8,14 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rpc_int.h"
+#include "call_status.h"
 
-static __thread uint32_t last_status;
 static __thread struct ndr_arena *cli_arena;
-
-uint32_t rpc_call_status(void)
-{
-	return last_status;
-}
 
 void rpc_ss_release(void)
 {
@@ -26,19 +21,23 @@ void rpc_ss_release(void)
 	}
 }
 
-__rpc_hot static int set_status(int ret)
+/* ret is already what the API returns (-STATUS): record it exactly. */
+__rpc_hot static int done(int ret, uint32_t fault)
 {
-	if (ret >= 0)
-		last_status = 0;
-	else if (-ret >= 1700)
-		last_status = (uint32_t)-ret;
-	else if (ret == -ETIMEDOUT)
-		last_status = rpc_s_call_cancelled;
-	else if (ret == -ENOMEM)
-		last_status = rpc_s_out_of_resources;
-	else
-		last_status = rpc_s_call_failed;
-	return ret;
+	__rpc_set_call_status(ret >= 0 ? 0 : fault && fault != nca_s_fault_cancel ?
+			      fault : (uint32_t)-ret);
+	return ret < 0 ? ret : 0;
+}
+
+/* A [ref] parameter, [in] or [out], must point somewhere. */
+__rpc_hot static bool null_ref(const struct ndr_proc *proc, void **args)
+{
+	uint32_t i;
+
+	for (i = 0; i < proc->nparams; i++)
+		if ((proc->params[i].flags & NDR_PF_REF) && !args[i])
+			return true;
+	return false;
 }
 
 __rpc_hot int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
@@ -46,52 +45,50 @@ __rpc_hot int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
 {
 	const struct ndr_proc *proc;
 	void *none[1] = { NULL };
-	struct rpc_reply reply;
+	struct rpc_reply reply = { 0 };
 	struct ndr_buf buf;
 	ssize_t n;
 	int syntax, ret;
 
 	if (!iface)
-		return set_status(-EINVAL);
+		return done(-rpc_s_invalid_arg, 0);
 	if (!b)
-		return set_status(-rpc_s_no_bindings);	/* auto binding: EPM */
+		return done(-rpc_s_no_bindings, 0);	/* auto binding: EPM */
 	if (opnum >= iface->nprocs || !iface->procs)
-		return set_status(-rpc_s_procnum_out_of_range);
+		return done(-rpc_s_procnum_out_of_range, 0);
 	proc = &iface->procs[opnum];
 	if (!args && !proc->nparams && !proc->ret)
 		args = none;
+	if (!args || null_ref(proc, args))
+		return done(-rpc_x_null_ref_pointer, 0);
 	syntax = rpc_binding_syntax(b, &iface->id);
 	if (syntax < 0)
-		return set_status(syntax);
+		return done(syntax, 0);
 	ndr_buf_init(&buf);
 	n = ndr_marshal_call(proc, NDR_DIR_IN, args, (enum ndr_syntax)syntax,
 			     rpc_binding_big_endian(b) ? NDR_F_BIG_ENDIAN : 0,
 			     &buf);
 	if (n < 0) {
 		ndr_buf_release(&buf);
-		return set_status((int)n);
+		return done(__rpc_call_ret((int)n, 0), 0);
 	}
 	ret = rpc_call_raw(b, &iface->id, (uint16_t)opnum, buf.data, buf.len,
 			   &reply);
 	ndr_buf_release(&buf);
-	if (ret < 0) {
-		set_status(ret);
-		if (reply.fault && reply.fault != nca_s_fault_cancel)
-			last_status = reply.fault;	/* verbatim */
-		return ret;
-	}
+	if (ret < 0)
+		return done(ret, reply.fault);
 	if (!cli_arena) {
 		cli_arena = calloc(1, sizeof(*cli_arena));
 		if (!cli_arena) {
 			rpc_reply_release(&reply);
-			return set_status(-ENOMEM);
+			return done(-rpc_s_out_of_memory, 0);
 		}
 		ndr_arena_init(cli_arena, 0);
 	}
 	ret = ndr_unmarshal_call(proc, NDR_DIR_OUT, args, (enum ndr_syntax)syntax,
 				 reply.drep, reply.data, reply.len, cli_arena);
 	rpc_reply_release(&reply);
-	return set_status(ret < 0 ? ret : 0);
+	return done(__rpc_call_ret(ret, 0), 0);
 }
 
 /* ---- client context handles ----------------------------------------- */

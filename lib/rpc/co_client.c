@@ -20,6 +20,7 @@
 #include <lrpc/epm.h>
 #include "bind_answer.h"
 #include "local_int.h"
+#include "call_status.h"
 #include "ndr/buf.h"
 
 #define CLI_MAX_CTX		32
@@ -916,6 +917,7 @@ __rpc_hot static void lpc_params_of(const struct rpc_binding *b, struct lpc_para
 	p->has_object = o.has_object;
 	p->object = o.object;
 	p->timeout_ms = o.timeout_ms;
+	p->com_level = o.com_level;
 	p->server_uid = o.server_uid;
 }
 
@@ -1001,7 +1003,8 @@ static int ensure_ctx(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	return ret;
 }
 
-__rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+__rpc_hot static int binding_syntax(struct rpc_binding *b,
+				    const struct rpc_syntax_id *iface)
 {
 	struct cli_ctx c;
 	struct bopts o;
@@ -1024,9 +1027,14 @@ __rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_
 	return ret < 0 ? ret : c.syntax;
 }
 
+__rpc_hot int rpc_binding_syntax(struct rpc_binding *b, const struct rpc_syntax_id *iface)
+{
+	return __rpc_call_ret(binding_syntax(b, iface), 0);
+}
+
 /* ---- calls ----------------------------------------------------------- */
 
-int rpc_binding_cancel(struct rpc_binding *b)
+static int binding_cancel(struct rpc_binding *b)
 {
 	uint32_t ids[64];
 	struct pending *p;
@@ -1046,9 +1054,15 @@ int rpc_binding_cancel(struct rpc_binding *b)
 	return 0;
 }
 
-__rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
-		 uint16_t opnum, const void *in, size_t inlen,
-		 struct rpc_reply *reply)
+int rpc_binding_cancel(struct rpc_binding *b)
+{
+	return b ? __rpc_call_ret(binding_cancel(b), 0) : -rpc_s_invalid_binding;
+}
+
+__rpc_hot static int call_raw(struct rpc_binding *b,
+			      const struct rpc_syntax_id *iface, uint16_t opnum,
+			      const void *in, size_t inlen,
+			      struct rpc_reply *reply)
 {
 	int64_t deadline;
 	struct cli_ctx ctx;
@@ -1154,4 +1168,18 @@ __rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *if
 	reply->data = p.stub.data;
 	reply->len = p.stub.len;
 	return 0;
+}
+
+/* The boundary: -STATUS only; a fault as the server sent it. */
+__rpc_hot int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+		 uint16_t opnum, const void *in, size_t inlen,
+		 struct rpc_reply *reply)
+{
+	int ret;
+
+	if (!reply)
+		return -rpc_s_invalid_arg;
+	memset(reply, 0, sizeof(*reply));
+	ret = call_raw(b, iface, opnum, in, inlen, reply);
+	return __rpc_call_ret(ret, reply->fault);
 }

@@ -108,6 +108,7 @@ struct lpc_params {
 	bool has_object;
 	rpc_uuid_t object;
 	unsigned int timeout_ms;
+	unsigned int com_level;	/* bounds connect+bind, alter_context */
 	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
 };
 

@@ -472,6 +472,20 @@ static int64_t timeout_ns(const struct lpc_params *p)
 	return p->timeout_ms ? (int64_t)p->timeout_ms * 1000000 : -1;
 }
 
+/*
+ * A connect (which carries the bind) or an alter_context: bounded by the
+ * com time-out's bind bound as well as the call's; *com when the com
+ * time-out is the earlier.
+ */
+static int64_t bind_timeout_ns(const struct lpc_params *p, bool *com)
+{
+	int64_t now = __rpc_now_ms();
+	int64_t dl = __rpc_com_deadline(p->com_level, true, p->timeout_ms ?
+					now + p->timeout_ms : -1, com);
+
+	return dl < 0 ? -1 : (dl - now) * 1000000;
+}
+
 /* (Re)connect and bind iface (l->lock held).  1, 0 (no such port), < 0. */
 static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 		      const struct rpc_syntax_id *iface)
@@ -481,6 +495,7 @@ static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 	uint8_t ack[LRPC_CONNECT_DATA_MAX];
 	uint16_t ids[RPC_BIND_MAX_OFFER];
 	uid_t want[2];
+	bool com;
 	int dev = __rpc_lpc_dev(NULL), nids, nwant = 0, i, fd, ret;
 
 	if (dev < 0)
@@ -495,7 +510,7 @@ static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 	c.len = (uint32_t)b.len;
 	c.reply = (uintptr_t)ack;
 	c.reply_size = sizeof(ack);
-	c.timeout_ns = timeout_ns(p);
+	c.timeout_ns = bind_timeout_ns(p, &com);
 	/*
 	 * The server's owner.  A named one is the kernel's to check.  By
 	 * default (own euid or root) a kernel with LRPC_F_USER_NAMES checks
@@ -529,6 +544,8 @@ static int do_connect(struct lpc_client *l, const struct lpc_params *p,
 		return dec_bind_ack(l, ack, c.reply_len < sizeof(ack) ?
 				    c.reply_len : sizeof(ack), iface, false,
 				    ids, nids) ?: -rpc_s_call_failed_dne;
+	if (ret == -ETIMEDOUT && com)	/* unanswered: as a bind over TCP */
+		return -rpc_s_comm_failure;
 	if (ret < 0)
 		return ret == -EACCES ? -EACCES :
 		       ret == -ETIMEDOUT ? -ETIMEDOUT : -rpc_s_server_unavailable;
@@ -712,6 +729,7 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	struct lrpc_call c;
 	uint8_t ack[1024];
 	uint16_t ids[RPC_BIND_MAX_OFFER];
+	bool com;
 	int i, nids, ret;
 
 	if (l->broken && !l->ncalls) {
@@ -733,8 +751,10 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	if (ret < 0)
 		return ret;
 	ret = lpc_ioctl_locked(l, b.data, b.len, ack, sizeof(ack),
-			       timeout_ns(p), &c);
+			       bind_timeout_ns(p, &com), &c);
 	__ndr_buf_free(&b);
+	if (ret == -ETIMEDOUT && com)
+		return -rpc_s_comm_failure;
 	if (ret < 0)
 		return ret;
 	ret = dec_bind_ack(l, ack, (size_t)ret, iface, true, ids, nids);

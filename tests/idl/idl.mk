@@ -38,7 +38,9 @@ $(BUILD)/tests/idl/roundtrip_test.o: CPPFLAGS += -I$(IDLT_GEN)
 
 # Only the NDR engine from liblrpc: the test brings its own loopback
 # rpc_call() and context-handle functions, which the runtime also defines.
-IDLT_LIB := $(filter $(BUILD)/lib/ndr/%,$(LIB_OBJS)) $(BUILD)/lib/status.o
+# call_status.o: the stubs end every call with rpc_call_end().
+IDLT_LIB := $(filter $(BUILD)/lib/ndr/%,$(LIB_OBJS)) $(BUILD)/lib/status.o \
+	    $(BUILD)/lib/rpc/call_status.o
 
 $(BUILD)/tests/idl/roundtrip_test: $(BUILD)/tests/idl/roundtrip_test.o $(IDLT_OBJS) $(IDLT_LIB)
 	$(Q)$(CC) -o $@ $< $(IDLT_OBJS) $(IDLT_LIB) $(LDLIBS) -lm
@@ -49,3 +51,14 @@ EXTRA_CHECK += tests/idl/idl_golden.sh
 check-idl: $(BUILD)/tests/idl/roundtrip_test $(IDLT_IDL)
 	$(Q)rc=0; $(BUILD)/tests/idl/roundtrip_test || rc=1; \
 		BUILD=$(BUILD) tests/idl/idl_golden.sh || rc=1; exit $$rc
+
+# The error model against a real server (error_model_test.c): stubs from
+# tests/idl/errmodel.idl, client and server in one program, full liblrpc.
+EMT_OBJS := $(IDLT_GEN)/errmodel_ndr.o $(IDLT_GEN)/errmodel_c.o $(IDLT_GEN)/errmodel_s.o
+
+$(EMT_OBJS): $(IDLT_GEN)/errmodel.h
+$(BUILD)/tests/idl/error_model_test.o: $(IDLT_GEN)/errmodel.h
+$(BUILD)/tests/idl/error_model_test.o: CPPFLAGS += -I$(IDLT_GEN)
+
+$(BUILD)/tests/idl/error_model_test: $(BUILD)/tests/idl/error_model_test.o $(EMT_OBJS) $(LIB_A)
+	$(Q)$(CC) -o $@ $< $(EMT_OBJS) $(LIB_A) $(LDLIBS)

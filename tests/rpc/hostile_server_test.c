@@ -293,7 +293,7 @@ TEST_F(silent, bind_fails_within_com_timeout)
 	rpc_binding_free(b);
 }
 
-/* the call's own time-out, when earlier, still gives -ETIMEDOUT */
+/* the call's own time-out, when earlier, still gives -rpc_s_timeout */
 TEST(call_timeout_earlier_than_com_timeout)
 {
 	struct peer pr = { 0 };
@@ -309,7 +309,7 @@ TEST(call_timeout_earlier_than_com_timeout)
 	t = now_ms() - t0;
 	TH_LOG("unanswered bind, call time-out 500 ms: %s after %lld ms",
 	       rpc_status_name(ret), (long long)t);
-	EXPECT_EQ(-ETIMEDOUT, ret);
+	EXPECT_EQ(-rpc_s_timeout, ret);
 	EXPECT_LE(t, 1500);
 	rpc_binding_free(b);
 	peer_stop(&pr);
@@ -493,7 +493,7 @@ TEST(late_answer_of_an_orphan_is_dropped)
 	ASSERT_EQ(0, peer_start(&pr, LATE, 16));
 	ASSERT_EQ(0, client(&pr, ",timeout=200", &b));
 	ASSERT_EQ(NDR_SYNTAX_NDR20, rpc_binding_syntax(b, &iface));
-	EXPECT_EQ(-ETIMEDOUT, echo_call(b, 0x3000));
+	EXPECT_EQ(-rpc_s_timeout, echo_call(b, 0x3000));
 	ASSERT_EQ(0, rpc_binding_set_timeout(b, 3000));
 	t0 = now_ms();
 	/* the first call's answer comes while this one waits */

@@ -1427,9 +1427,16 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 	const char *bind = NULL;
 	int nslots = 0, slot = 0;
 	const char *pfx = g->o->client_prefix ? g->o->client_prefix : "";
+	bool need_out = false, status_param = false, ret_status;
 
-	for (int i = 0; i < op->nparams; i++)
+	for (int i = 0; i < op->nparams; i++) {
 		nslots += is_marshalled(&op->params[i]);
+		status_param |= is_status_param(&op->params[i]);
+	}
+	/* what a failed call gives (<lrpc/stub.h>, "A failed call never
+	 * looks like a success") */
+	ret_status = op->comm_status || op->fault_status ||
+		     (!status_param && has_ret && !ret_ctx && rr->kind == TY_ERROR_STATUS);
 	if (op->nparams && res(op->params[0].type) && res(op->params[0].type)->kind == TY_HANDLE)
 		bind = op->params[0].name;
 	emit_prototype(g, out, op, pfx, "\n{\n");
@@ -1443,7 +1450,7 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 	}
 	fprintf(out, "\tvoid *_args[%d];\n", nslots + has_ret + (nslots + has_ret == 0));
 	fprintf(out, "\thandle_t _binding = %s;\n", bind ? bind : binding_var(g, in));
-	fputs("\tint _rc;\n", out);
+	fputs("\tint _rc = 0;\n\terror_status_t _st;\n", out);
 	for (int i = 0; i < op->nparams; i++) {
 		int lvl;
 
@@ -1451,6 +1458,18 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 			fprintf(out, "\tstruct ndr_context_handle _w_%s;\n", op->params[i].name);
 	}
 	fputc('\n', out);
+	/* an [out] context handle must have somewhere to go (rpc_call
+	 * checks the other [ref] parameters) */
+	for (int i = 0; i < op->nparams; i++) {
+		struct param *p = &op->params[i];
+		int lvl;
+
+		if (is_ctx_param(p, &lvl) && lvl && p->out) {
+			fprintf(out, "\tif (!%s) {\n\t\t_rc = -(int)rpc_x_null_ref_pointer;\n"
+				"\t\tgoto out;\n\t}\n", p->name);
+			need_out = true;
+		}
+	}
 	if (has_ret)
 		fprintf(out, "\tmemset(&%s, 0, sizeof(%s));\n", ret_ctx ? "_ret_wire" : "_ret",
 			ret_ctx ? "_ret_wire" : "_ret");
@@ -1466,6 +1485,7 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 
 			fprintf(out, "\t_rc = rpc_cctx_to_wire(%s, &_w_%s);\n", v, p->name);
 			fprintf(out, "\tif (_rc < 0)\n\t\tgoto out;\n");
+			need_out = true;
 			if (!bind)
 				fprintf(out, "\tif (%s)\n\t\t_binding = rpc_cctx_binding(%s);\n", v, v);
 		}
@@ -1500,30 +1520,20 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 	if (ret_ctx)
 		fputs("\tif (_rc == 0)\n\t\t_rc = rpc_cctx_from_wire(_binding, &_ret_wire, &_ret);\n",
 		      out);
-	{
-		bool has_ctx_in = false;
-
-		for (int i = 0; i < op->nparams; i++) {
-			int lvl;
-
-			if (is_ctx_param(&op->params[i], &lvl) && op->params[i].in)
-				has_ctx_in = true;
-		}
-		if (has_ctx_in)
-			fputs("out:\n", out);
-	}
+	if (need_out)
+		fputs("out:\n", out);
+	fprintf(out, "\t_st = rpc_call_end(_rc, &%s_c_ifspec, %d, %s);\n", iface_prefix(g, in),
+		op->opnum, status_param || ret_status ? "0" : "RPC_CALL_END_REPORT");
 	for (int i = 0; i < op->nparams; i++) {
 		struct param *p = &op->params[i];
 
 		if (is_status_param(p))
-			fprintf(out, "\tif (%s)\n\t\t*%s = _rc < 0 ? (error_status_t)-_rc : 0;\n",
-				p->name, p->name);
+			fprintf(out, "\tif (%s)\n\t\t*%s = _st;\n", p->name, p->name);
 	}
-	if (op->comm_status || op->fault_status) {
-		fputs("\tif (_rc < 0)\n\t\treturn (error_status_t)-_rc;\n", out);
-	} else {
-		fputs("\t(void)_rc;\n", out);
-	}
+	if (ret_status)
+		fputs("\tif (_st)\n\t\treturn _st;\n", out);
+	else
+		fputs("\t(void)_st;\n", out);
 	if (ret_ctx)
 		fputs("\treturn _ret;\n", out);
 	else if (has_ret)

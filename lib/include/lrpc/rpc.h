@@ -3,8 +3,11 @@
  * lrpc runtime API: UUIDs, string bindings, binding handles, the server
  * (protocol sequences, interfaces, listening) and the client call path.
  *
- * Every function returns >= 0 on success or a negative code: -errno, or
- * -STATUS with STATUS from <lrpc/status.h>.  Strings returned to the caller
+ * Every function returns >= 0 on success or a negative code, as the error
+ * model in <lrpc/status.h> says: the calls (rpc_call_raw,
+ * rpc_binding_syntax, rpc_binding_cancel, rpc_call and generated stubs)
+ * return -STATUS only, a server's fault verbatim; local functions -STATUS
+ * or -errno.  Strings returned to the caller
  * are malloc()ed and freed with free() unless a function says otherwise.
  *
  * ------------------------------------------------------------------------
@@ -156,7 +159,9 @@ int rpc_binding_to_string(const struct rpc_binding *b, char **out);
  * the last of them to close or be destroyed frees it. */
 void rpc_binding_free(struct rpc_binding *b);
 /* Per-call time-out in ms; 0 = none (default).  A call that times out
- * returns -ETIMEDOUT and the connection is dropped (orphaned). */
+ * returns -rpc_s_timeout: over ncacn the server gets an orphaned PDU for
+ * it and its late answer is discarded, the connection stays for later
+ * calls; through the kernel the call is cancelled. */
 int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms);
 /*
  * Communications time-out ([C706] rpc_mgmt_set_com_timeout, Windows
@@ -169,11 +174,13 @@ int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms);
  *   bind s     2   5  10  15  20  30  60  120  240  480   infinite
  *
  * A binding starts at $LRPC_COM_TIMEOUT (a level) or 5, or the binding
- * option com_timeout=L.  A connect that does not complete in time gives
- * -rpc_s_server_unavailable, a bind or alter_context that is not answered
- * in time -rpc_s_comm_failure (the connection is closed); when the call's
- * time-out is the earlier one, -ETIMEDOUT as for any call.  Set: 0 or
- * -rpc_s_invalid_timeout (level > 10), -EINVAL.
+ * option com_timeout=L.  A connect that does not complete in time, or is
+ * refused, gives -rpc_s_server_unavailable; a bind or alter_context that
+ * is not answered in time -rpc_s_comm_failure (the connection is
+ * closed); when the call's time-out is the earlier one, -rpc_s_timeout as
+ * for any call.  Through the kernel (ncalrpc) the connect carries the
+ * bind, so the connect and an alter_context get the bind bound.  Set: 0
+ * or -rpc_s_invalid_timeout (level > 10), -EINVAL.
  */
 #define RPC_C_BINDING_MIN_TIMEOUT	0
 #define RPC_C_BINDING_DEFAULT_TIMEOUT	5
@@ -212,11 +219,11 @@ void rpc_binding_reset(struct rpc_binding *b);
  * encoded in the syntax rpc_binding_syntax() returned and in the byte
  * order of the binding (see rpc_binding_big_endian()).  On success
  * reply->data (malloc()ed) holds the response stub data and reply->drep
- * its label; returns 0.  A fault returns -STATUS where STATUS is the
- * fault status (-rpc_s_call_failed for HRESULT-style values >=
- * 0x80000000), and reply->fault holds it verbatim (0 without a fault);
- * nca_s_fault_cancel after a cancel returns -rpc_s_call_cancelled.
- * Statuses below 1700 read like -errno: check reply->fault.
+ * its label; returns 0.  A fault returns -FAULT, whatever its value (5
+ * returns -5, rpc_s_access_denied), or -rpc_s_call_failed for HRESULT
+ * values >= 0x80000000, and reply->fault holds it verbatim (0 without a
+ * fault); nca_s_fault_cancel after a cancel returns -rpc_s_call_cancelled.
+ * Any other failure is -STATUS, never -errno (<lrpc/status.h>).
  */
 struct rpc_reply {
 	uint8_t *data;

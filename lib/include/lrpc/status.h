@@ -1,16 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lrpc status codes.
+ * lrpc status codes and the error model.
  *
- * Every public lrpc function returns >= 0 on success or a negative code:
- *   -errno      a system error (-ENOMEM, -EINVAL, ...), always > -4096;
- *   -STATUS     a DCE / Microsoft RPC status from this file.
+ * A status is a uint32_t: 0 (rpc_s_ok) or one of the values below, or
+ * any other value a server put in a fault PDU, which lrpc passes on
+ * verbatim (a Windows manager's ERROR_ACCESS_DENIED, 5; an HRESULT such
+ * as 0x80070005; an application's own code).
  *
- * All statuses here lie in [1700, 0x80000000), so -STATUS fits an int and
- * never collides with -errno (Linux errno values are < 200).  The Windows
- * codes that equal Win32 errors below 1700 (ERROR_ACCESS_DENIED 5,
- * ERROR_OUTOFMEMORY 14, ...) are deliberately absent: lrpc returns -EACCES,
- * -ENOMEM, -EINVAL instead, and the protocol engines map those to the wire.
+ * Functions return an int, >= 0 on success, negative on failure:
+ *
+ *  - Calls -- rpc_call(), rpc_call_raw(), rpc_binding_syntax(),
+ *    rpc_binding_cancel() and the stubs lrpc-idl generates -- return 0
+ *    (or a syntax) or -STATUS, never -errno.  A
+ *    system error on the way is mapped to a named status here at the
+ *    library's boundary (a refused connect: rpc_s_server_unavailable;
+ *    a call time-out: rpc_s_timeout; out of memory: rpc_s_out_of_memory;
+ *    a bad argument: rpc_s_invalid_arg).  A fault from the server
+ *    returns -FAULT whatever its value, so a fault of 5 returns -5
+ *    (rpc_s_access_denied), not -EIO.  A fault >= 0x80000000 (an
+ *    HRESULT) does not fit a negative int: the call returns
+ *    -rpc_s_call_failed and the exact value is in rpc_call_status()
+ *    (<lrpc/stub.h>) and in rpc_reply.fault.  The exact status of the
+ *    calling thread's last call is always rpc_call_status().
+ *  - Local functions, which talk to no server (parsing, composing,
+ *    setting options, creating and running a server), return -STATUS or,
+ *    for a local resource or argument error, -errno (-ENOMEM, -EINVAL,
+ *    -EACCES, ...) as each one documents.  No status they return lies
+ *    below 1700, so there -errno and -STATUS never meet.
+ *
+ * rpc_status_name() gives a status its C name, rpc_status_text() a
+ * sentence for a person.
  *
  * Numbering: the values are the ones that travel in fault PDUs and EPM
  * replies between Windows, Samba and DCE peers:
@@ -20,7 +39,9 @@
  *   rpc_x_*   Windows RPC_X_* ([MS-ERREF]); rpc_x_bad_stub_data (0x6f7) is
  *             the fault for malformed stub data on every transport;
  *   ept_s_*   endpoint mapper; ept_s_not_registered is the DCE value
- *             0x16c9a0d6 that ept_map/ept_lookup return on the wire.
+ *             0x16c9a0d6 that ept_map/ept_lookup return on the wire;
+ *   below 1700 the Windows RPC_S_* aliases of Win32 errors that calls
+ *             return and peers fault with ([MS-ERREF] 2.2).
  */
 #ifndef LRPC_STATUS_H
 #define LRPC_STATUS_H
@@ -32,6 +53,13 @@ extern "C" {
 #endif
 
 #define rpc_s_ok				0x00000000
+
+/* Windows RPC_S_* equal to Win32 errors (below 1700) */
+#define rpc_s_access_denied			0x00000005	/* 5 */
+#define rpc_s_out_of_memory			0x0000000e	/* 14 */
+#define rpc_s_invalid_arg			0x00000057	/* 87 */
+#define rpc_s_buffer_too_small			0x0000007a	/* 122 */
+#define rpc_s_timeout				0x000005b4	/* 1460 */
 
 /* Windows RPC_S_* / RPC_X_* ([MS-ERREF]) */
 #define rpc_s_invalid_string_binding		0x000006a4	/* 1700 */
@@ -94,8 +122,8 @@ extern "C" {
  * is not owned by the uid the client expects (see rpc_binding_set_server_uid
  * in <lrpc/rpc.h>); nothing was sent to that server.  The Windows codes
  * for a wrong server principal (SEC_E_WRONG_PRINCIPAL 0x80090322,
- * ERROR_WRONG_TARGET_NAME 1396, ERROR_ACCESS_DENIED 5) lie outside
- * [1700, 0x80000000) and so cannot be told from -errno.
+ * ERROR_WRONG_TARGET_NAME 1396, ERROR_ACCESS_DENIED 5) say less: the
+ * last is what a server answers a caller it refuses.
  */
 #define rpc_s_auth_mut_fail			0x16c9a0f4	/* DCE */
 
@@ -148,11 +176,21 @@ extern "C" {
 
 /*
  * Name of a status ("nca_s_fault_invalid_tag"); accepts the status or its
- * negation (as returned by lrpc functions).  Magnitudes below 1700 are
- * errno values and are named "ENOMEM"-style.  Unknown values give
- * "unknown".  The string is static.
+ * negation (as returned by lrpc functions).  A value with no status name
+ * below 1700 is taken as an errno of a local function ("ENOMEM").
+ * Unknown values give "unknown".  The string is static.
  */
 const char *rpc_status_name(int32_t status);
+
+/*
+ * A sentence for a person about a status, or its negation: what happened
+ * and, where there is something to do, what ("the server is not listening
+ * on that endpoint: start it, or check the endpoint").  Every status in
+ * this file has one; an errno of a local function gets strerror()'s text;
+ * other values (a server's own fault code) "the server reported a status
+ * lrpc does not know".  The string is static.
+ */
+const char *rpc_status_text(int32_t status);
 
 #ifdef __cplusplus
 }

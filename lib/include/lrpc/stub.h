@@ -22,21 +22,31 @@
  *     int rpc_call(rpc_binding_t *binding, const struct rpc_interface *iface,
  *                  uint32_t opnum, void **args);
  *
- * which marshals the [in] values (ndr_marshal_call), carries the request,
- * and unmarshals the [out] values and the return value into the slots.
- * rpc_call returns 0, a negative errno, or a negative DCE/MS status
- * (-rpc_s_*, -nca_s_*: a fault from the server or a protocol failure).
+ * which checks that no [ref] parameter ([in] or [out]) is NULL -- else
+ * rpc_x_null_ref_pointer and nothing is sent, not even a bind -- marshals
+ * the [in] values (ndr_marshal_call), carries the request, and unmarshals
+ * the [out] values and the return value into the slots.  rpc_call returns
+ * 0 or -STATUS, never -errno (the error model is in <lrpc/status.h>), and
+ * sets the calling thread's rpc_call_status() to 0 or the exact status.
  *
- * Status reporting (MIDL has exceptions; C does not):
- *  - an operation marked [comm_status] or [fault_status] in the ACF must
- *    return error_status_t: on failure the stub returns the status
- *    (positive, e.g. rpc_s_call_failed) instead of a value;
+ * A failed call never looks like a success.  What a generated stub does
+ * when the call fails (in transport, by a fault, or before sending):
+ *  - the calling thread's rpc_call_status() is the failure status (a
+ *    server's fault verbatim, HRESULTs included);
  *  - an [out] error_status_t * parameter with [comm_status] or
- *    [fault_status] (allowed in the IDL by lrpc-idl) is not transmitted:
- *    the stub stores 0 or the failure status into it;
- *  - otherwise the stub returns the zero value of the return type on
- *    failure, and the status stays readable with rpc_call_status(),
- *    which rpc_call sets for the calling thread on every call.
+ *    [fault_status] (in the ACF, or in the IDL as lrpc-idl allows) is not
+ *    transmitted: the stub stores 0 or the failure status into it, and
+ *    nothing else is reported;
+ *  - otherwise an operation that returns error_status_t (with or without
+ *    [comm_status] / [fault_status] on the operation) returns the
+ *    failure status instead of a value, never 0;
+ *  - otherwise (void, or another return type, which is then zero) the
+ *    stub reports the failure as MIDL raises an exception: it calls the
+ *    calling thread's hook set with rpc_set_call_failure_hook(); without
+ *    a hook the failure is only recorded in rpc_call_status(), unless
+ *    $LRPC_CALL_FAILURE is "abort" (rpc_call_failure_abort: a message on
+ *    stderr, then abort()).
+ * The stubs end every call with rpc_call_end(), which implements this.
  *
  * Binding: an operation whose first parameter is handle_t uses it
  * (explicit binding).  Otherwise the first [in] context handle that is
@@ -128,12 +138,37 @@ struct rpc_interface {
 
 /* ---- implemented by the runtime (issue 7) ---- */
 
-/* Carry one call; see above.  Returns 0 or a negative errno/-status. */
+/* Carry one call; see above.  Returns 0 or -STATUS. */
 int rpc_call(rpc_binding_t *binding, const struct rpc_interface *iface,
 	     uint32_t opnum, void **args);
 
-/* Status of the calling thread's last rpc_call: 0 or a DCE/MS status. */
+/* Status of the calling thread's last call (rpc_call, or a generated
+ * stub): 0 or the exact status, a server's fault verbatim. */
 uint32_t rpc_call_status(void);
+
+/*
+ * The counterpart of MIDL's exception for a failed call that its
+ * operation cannot return (see above): fn(iface, opnum, status, arg) runs
+ * in the calling thread before the stub returns.  Per thread; NULL
+ * removes it.  rpc_call_failure_abort is a ready hook that prints what
+ * failed and aborts.
+ */
+typedef void (*rpc_call_failure_fn)(const struct rpc_interface *iface,
+				    uint32_t opnum, error_status_t status,
+				    void *arg);
+void rpc_set_call_failure_hook(rpc_call_failure_fn fn, void *arg);
+void rpc_call_failure_abort(const struct rpc_interface *iface, uint32_t opnum,
+			    error_status_t status, void *arg);
+
+/*
+ * How a generated client stub ends a call: rc is what rpc_call (or a
+ * context handle function before or after it) returned.  Returns 0, or
+ * the failure status, which becomes rpc_call_status(); with
+ * RPC_CALL_END_REPORT a failure also goes to the hook (see above).
+ */
+#define RPC_CALL_END_REPORT	0x1u
+error_status_t rpc_call_end(int rc, const struct rpc_interface *iface,
+			    uint32_t opnum, unsigned int flags);
 
 /* Free what rpc_call allocated for the calling thread's [out] values. */
 void rpc_ss_release(void);
