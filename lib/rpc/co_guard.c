@@ -17,9 +17,20 @@
  *    memory) takes the listeners out of the epoll set, so the leader does
  *    not spin on a listener it cannot drain; a closed connection or the
  *    next tick (PAUSE_RETRY_MS) puts them back.  Logged to stderr at most
- *    once per LOG_EVERY_MS.
+ *    once per LOG_EVERY_MS.  While it lacks fds, a connection that has not
+ *    bound within GUARD_REFUSE_MS is closed: its fd goes to a client that
+ *    binds, not to one that holds fds open (the bind time-out is far longer);
+ *  - memory after a burst: once the connections fell to a quarter of a
+ *    peak of at least TRIM_BUSY_CONNS and nothing arrived for
+ *    TRIM_QUIET_MS, the tick gives the free heap back (malloc_trim, at
+ *    most once per TRIM_EVERY_MS).  glibc keeps what the worker threads'
+ *    arenas freed otherwise; a library does not change the process's
+ *    malloc policy (mallopt), it only returns what is free.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +46,9 @@
 #define LOG_EVERY_MS	5000
 #define TICK_MAX_MS	1000
 #define TICK_MIN_MS	10
+#define TRIM_BUSY_CONNS	64
+#define TRIM_QUIET_MS	1000
+#define TRIM_EVERY_MS	10000
 
 static const unsigned int default_timeout_ms[GUARD_NTIMEOUTS] = {
 	[RPC_SERVER_TIMEOUT_BIND] = 10 * 1000,
@@ -118,8 +132,8 @@ static unsigned int tick_needed(struct rpc_server *srv)
 	struct srv_guard *gd = &srv->guard;
 	unsigned int t = TICK_MAX_MS * 4, i;
 
-	if (!srv->nconns && !gd->paused)
-		return 0;
+	if (!srv->nconns && !gd->paused && gd->peak_conns < TRIM_BUSY_CONNS)
+		return 0;	/* nothing to time out, retry or trim */
 	for (i = 0; i < GUARD_NTIMEOUTS; i++)
 		if (gd->timeout_ms[i] && gd->timeout_ms[i] < t)
 			t = gd->timeout_ms[i];
@@ -283,6 +297,8 @@ int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g, int fd,
 
 	g->born_ms = g->rx_ms = g->tx_ms = __rpc_now_ms();
 	pthread_mutex_lock(&srv->lock);
+	if (srv->nconns >= gd->peak_conns)	/* it counts this one next */
+		gd->peak_conns = srv->nconns + 1;
 	max = len == KEY_UID ? gd->max_per_uid : gd->max_per_addr;
 	if (len && max && !(g->addr = key_get(gd, key, len, max))) {
 		if (gd->nrefusing >= GUARD_REFUSING_MAX) {
@@ -336,22 +352,63 @@ void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g)
 	pthread_mutex_unlock(&srv->lock);
 }
 
+/* Whether a burst of connections is over (srv->lock held): few left of
+ * the peak, no PDU received for TRIM_QUIET_MS, no trim for TRIM_EVERY_MS. */
+static bool trim_due(struct rpc_server *srv, int64_t now)
+{
+	struct srv_guard *gd = &srv->guard;
+	uint64_t pkts = atomic_load(&srv->pkts_in);
+
+	if (gd->peak_conns < TRIM_BUSY_CONNS ||
+	    srv->nconns > gd->peak_conns / 4)
+		return false;
+	if (!gd->quiet_ms || pkts != gd->quiet_pkts) {
+		gd->quiet_pkts = pkts;
+		gd->quiet_ms = now;
+		return false;
+	}
+	if (now - gd->quiet_ms < TRIM_QUIET_MS ||
+	    (gd->trimmed_ms && now - gd->trimmed_ms < TRIM_EVERY_MS))
+		return false;
+	gd->peak_conns = srv->nconns;
+	gd->quiet_ms = 0;
+	gd->trimmed_ms = now;
+	return true;
+}
+
 /* On the timer: true when the connections should be walked. */
 bool __rpc_guard_tick(struct rpc_server *srv)
 {
 	struct srv_guard *gd = &srv->guard;
+	int64_t now;
 	uint64_t n;
-	bool walk;
+	bool walk, trim;
 
 	if (read(gd->tfd, &n, sizeof(n)) < 0 && errno == EAGAIN)
 		return false;
+	now = __rpc_now_ms();
 	pthread_mutex_lock(&srv->lock);
-	if (gd->paused && __rpc_now_ms() - gd->paused_ms >= PAUSE_RETRY_MS)
+	if (gd->paused && now - gd->paused_ms >= PAUSE_RETRY_MS)
 		resume_locked(srv);	/* try again; fails fast if still out */
 	walk = srv->nconns != 0;
+	trim = trim_due(srv, now);
 	arm_locked(srv);
 	pthread_mutex_unlock(&srv->lock);
+#ifdef __GLIBC__
+	if (trim)
+		malloc_trim(0);
+#else
+	(void)trim;
+#endif
 	return walk;
+}
+
+/* Out of fds now, or at the last accept (the tick resumed the listeners
+ * just before the walk). */
+static bool short_of_fds(const struct srv_guard *gd, int64_t now)
+{
+	return gd->paused ||
+	       (gd->paused_ms && now - gd->paused_ms < 2 * PAUSE_RETRY_MS);
 }
 
 /* Which deadline of a connection passed (RPC_SERVER_TIMEOUT_* + 1), or 0.
@@ -363,7 +420,8 @@ int __rpc_guard_expired(const struct srv_guard *gd, const struct conn_guard *g,
 {
 	const unsigned int *t = gd->timeout_ms;
 
-	if (g->refused && now - g->born_ms >= GUARD_REFUSE_MS)
+	if ((g->refused || (!bound && short_of_fds(gd, now))) &&
+	    now - g->born_ms >= GUARD_REFUSE_MS)
 		return RPC_SERVER_TIMEOUT_BIND + 1;
 	if (!bound && t[RPC_SERVER_TIMEOUT_BIND] &&
 	    now - g->born_ms >= t[RPC_SERVER_TIMEOUT_BIND])

@@ -69,6 +69,10 @@ struct srv_guard {
 	int64_t paused_ms, logged_ms;
 	unsigned int nrefusing;
 	struct guard_addr *addrs[GUARD_ADDR_BUCKETS];
+	/* memory back after a burst (co_guard.c trim_check) */
+	unsigned int peak_conns;	/* most connections since the last trim */
+	uint64_t quiet_pkts;		/* pkts_in when the quiet began */
+	int64_t quiet_ms, trimmed_ms;
 };
 
 /* Association groups and server context handles (assoc_group.c,

@@ -39,3 +39,7 @@ $(RPC_BENCH): tests/rpc/bench/bench_rpc.c tests/rpc/bench/tirpc_side.c tests/rpc
 
 bench-rpc: $(RPC_BENCH)
 	$(Q)ulimit -n 4096 2>/dev/null; $(RPC_BENCH) $(BENCH_SECONDS)
+
+# The hostile-peer suite runs lrpctest-server and lrpctest-client from
+# build/bin (tools/lrpctest/lrpctest.mk is read after this file).
+$(BUILD)/tests/rpc/hostile_suite_test: | $(BUILD)/bin/lrpctest-server $(BUILD)/bin/lrpctest-client
