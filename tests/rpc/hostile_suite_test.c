@@ -340,7 +340,7 @@ static void *hold_main(void *arg)
 	for (i = 0; i < h->n; i++)
 		if (h->fds[i] >= 0)
 			close(h->fds[i]);
-	__rpc_buf_free(&bind);
+	__ndr_buf_free(&bind);
 	return NULL;
 }
 
@@ -398,7 +398,7 @@ static void *big_main(void *arg)
 		ok = __rpc_write_all(fd, b.data, b.len, 5000) >= 0;
 		bl->sent += ok;
 	}
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	free(stub);
 	while (!atomic_load(&bl->stop))
 		usleep(10000);
@@ -423,7 +423,7 @@ static int fake_send(int fd, uint8_t ptype, uint32_t call_id,
 
 	if (ret > 0)
 		ret = __rpc_write_all(fd, b.data, b.len, 2000);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	return ret;
 }
 
@@ -645,7 +645,7 @@ static int burst(int port, pid_t pid, long *peak_kb)
 	for (i = 0; i < BURST; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 	free(pf);
 	return ok;
 }
