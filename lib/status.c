@@ -71,6 +71,8 @@ static const struct status_desc statuses[] = {
 	S(rpc_s_invalid_bound, "an array bound is not valid"),
 	S(rpc_s_procnum_out_of_range, "the server's interface has no such operation: "
 	  "client and server were built from different IDL"),
+	S(rpc_s_binding_has_no_auth, "the binding has no authentication information "
+	  "(no security provider was set or negotiated)"),
 	S(rpc_s_unknown_authn_service, "the server does not know the authentication "
 	  "service asked for"),
 	S(rpc_s_internal_error, "an internal error in the RPC runtime"),
@@ -78,6 +80,8 @@ static const struct status_desc statuses[] = {
 	S(rpc_s_comm_failure, "the server accepted the connection but did not answer "
 	  "the bind within the communications time-out: is an RPC server on that "
 	  "endpoint? (rpc_mgmt_set_com_timeout)"),
+	S(rpc_s_unsupported_authn_level, "the security provider does not support "
+	  "the authentication level asked for"),
 	S(rpc_x_ss_context_damaged, "the context handle is not valid or was damaged"),
 	S(rpc_x_null_ref_pointer, "a [ref] pointer is NULL; nothing was sent: pass "
 	  "a valid pointer for every [ref] parameter, [out] ones included"),

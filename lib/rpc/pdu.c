@@ -13,6 +13,7 @@
 #include <string.h>
 #include "rpc_int.h"
 #include "ndr/buf.h"
+#include "auth/provider.h"
 
 uint16_t __rpc_get16(const uint8_t *p, bool be)
 {
@@ -389,6 +390,31 @@ static void set16(struct wr *w, size_t at, uint16_t v)
 	}
 }
 
+/*
+ * Padding, sec_trailer and auth value ([MS-RPCE] 2.2.2.11): the padding
+ * is the provider-independent part, so it is computed here; the value
+ * (pdu->hdr.auth_len octets at pdu->auth.value) is the provider's token
+ * or signature.
+ */
+static void wr_sec_trailer(struct wr *w, uint8_t ptype, const struct rpc_pdu *pdu)
+{
+	static const uint8_t z[16];
+	bool stub = ptype == RPC_PT_REQUEST || ptype == RPC_PT_RESPONSE ||
+		    ptype == RPC_PT_FAULT;
+	unsigned int pad = __rpc_auth_pad(ptype, stub ? pdu->stub_len :
+					  w->b->len - w->start);
+
+	wr_put(w, z, pad);
+	wr8(w, pdu->auth.auth_type);
+	wr8(w, pdu->auth.auth_level);
+	wr8(w, (uint8_t)pad);
+	wr8(w, 0);
+	wr32(w, pdu->auth.auth_context_id);
+	if (pdu->hdr.auth_len)
+		wr_put(w, pdu->auth.value, pdu->hdr.auth_len);
+	set16(w, 10, pdu->hdr.auth_len);
+}
+
 int __rpc_co_encode(struct ndr_buf *out, const struct rpc_co_enc *e,
 		    const struct rpc_pdu *pdu)
 {
@@ -403,7 +429,7 @@ int __rpc_co_encode(struct ndr_buf *out, const struct rpc_co_enc *e,
 	wr8(&w, e->pfc_flags);
 	wr_put(&w, drep, 4);
 	wr16(&w, 0);		/* frag_len, set below */
-	wr16(&w, 0);		/* auth_len: we never send auth yet */
+	wr16(&w, 0);		/* auth_len, set below */
 	wr32(&w, e->call_id);
 
 	switch (e->ptype) {
@@ -494,6 +520,8 @@ int __rpc_co_encode(struct ndr_buf *out, const struct rpc_co_enc *e,
 	default:
 		return -EINVAL;
 	}
+	if (pdu->has_auth)
+		wr_sec_trailer(&w, e->ptype, pdu);
 	if (w.err) {
 		out->len = w.start;
 		return w.err;

@@ -374,6 +374,55 @@ TEST(auth_trailer)
 	EXPECT_EQ(-rpc_s_protocol_error, __rpc_co_decode(p, sizeof(p), &pdu));
 }
 
+/*
+ * The encoder writes the sec_trailer: request stubs padded to 16 octets
+ * ([MS-RPCE] 2.2.2.11 as Windows, Samba and impacket pad them), other
+ * PDUs to 4; auth_len and frag_len cover the value; the decoder reads
+ * back the same fields and the stub without its padding.
+ */
+TEST(auth_trailer_encoded)
+{
+	static const uint8_t stub[5] = { 1, 2, 3, 4, 5 }, tok[7] = "NTLMSS";
+	struct rpc_co_enc e = {
+		.ptype = RPC_PT_REQUEST,
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+		.call_id = 7,
+	};
+	struct rpc_pdu in = { 0 };
+	struct ndr_buf b = { 0 };
+
+	in.has_auth = true;
+	in.hdr.auth_len = sizeof(tok);
+	in.auth = (struct rpc_auth_verifier){ .auth_type = 10, .auth_level = 6,
+					      .auth_context_id = 0x11223344,
+					      .value = tok };
+	in.request.opnum = 3;
+	in.stub = stub;
+	in.stub_len = sizeof(stub);
+	/* 24 header + 5 stub + 11 pad + 8 trailer + 7 value */
+	ASSERT_EQ(55, __rpc_co_encode(&b, &e, &in));
+	EXPECT_EQ(55, b.data[8]);
+	EXPECT_EQ(7, b.data[10]);
+	EXPECT_EQ(10, b.data[40]);
+	EXPECT_EQ(6, b.data[41]);
+	EXPECT_EQ(11, b.data[42]);
+	EXPECT_EQ(0x44, b.data[44]);
+	EXPECT_EQ(0, memcmp(b.data + 48, tok, sizeof(tok)));
+	ASSERT_EQ(0, __rpc_co_decode(b.data, b.len, &pdu));
+	EXPECT_TRUE(pdu.has_auth);
+	EXPECT_EQ(sizeof(stub), pdu.stub_len);
+	EXPECT_EQ(0x11223344, pdu.auth.auth_context_id);
+	EXPECT_EQ(0, memcmp(pdu.auth.value, tok, sizeof(tok)));
+	/* auth3: 4 pad octets of body, the trailer already aligned */
+	b.len = 0;
+	e.ptype = RPC_PT_AUTH3;
+	ASSERT_EQ(16 + 4 + 8 + 7, __rpc_co_encode(&b, &e, &in));
+	EXPECT_EQ(0, b.data[20 + 2]);
+	ASSERT_EQ(0, __rpc_co_decode(b.data, b.len, &pdu));
+	EXPECT_EQ(10, pdu.auth.auth_type);
+	__rpc_buf_free(&b);
+}
+
 TEST(bind_limits)
 {
 	struct rpc_co_enc e = { RPC_PT_BIND, 0x03, false, 7 };

@@ -96,10 +96,12 @@ extern "C" {
 #define rpc_s_invalid_tag			0x000006c5	/* 1733 */
 #define rpc_s_invalid_bound			0x000006c6	/* 1734 */
 #define rpc_s_procnum_out_of_range		0x000006d1	/* 1745 */
+#define rpc_s_binding_has_no_auth		0x000006d2	/* 1746 */
 #define rpc_s_unknown_authn_service		0x000006d3	/* 1747 */
 #define rpc_s_internal_error			0x000006e6	/* 1766 */
 #define rpc_s_call_cancelled			0x0000071a	/* 1818 */
 #define rpc_s_comm_failure			0x0000071c	/* 1820 */
+#define rpc_s_unsupported_authn_level		0x0000071d	/* 1821 */
 
 #define rpc_x_ss_context_damaged		0x000006f1	/* 1777 */
 #define rpc_x_null_ref_pointer			0x000006f4	/* 1780 */
