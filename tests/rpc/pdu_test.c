@@ -420,7 +420,7 @@ TEST(auth_trailer_encoded)
 	EXPECT_EQ(0, b.data[20 + 2]);
 	ASSERT_EQ(0, __rpc_co_decode(b.data, b.len, &pdu));
 	EXPECT_EQ(10, pdu.auth.auth_type);
-	__rpc_buf_free(&b);
+	__ndr_buf_free(&b);
 }
 
 TEST(bind_limits)
