@@ -29,7 +29,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "epm_int.h"
-#include "rpc/server_int.h"
+#include "runtime/server_int.h"
 
 static pthread_mutex_t ept_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rpc_epdb *ept_db;

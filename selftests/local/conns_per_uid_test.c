@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <lrpc/rpc.h>
-#include "rpc/server_int.h"
+#include "runtime/server_int.h"
 
 #include "kselftest_harness.h"
 

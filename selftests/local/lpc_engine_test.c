@@ -31,8 +31,8 @@
 #include <sys/ioctl.h>
 #include <lrpc/rpc.h>
 #include <lrpc/stub.h>
-#include "rpc/server_int.h"
-#include "rpc/local_int.h"
+#include "runtime/server_int.h"
+#include "engine/lpc/lpc_int.h"
 
 #include "kselftest_harness.h"
 

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <lrpc/rpc.h>
 #include <lrpc/epm.h>
-#include "rpc/server_int.h"
+#include "runtime/server_int.h"
 
 #include "kselftest_harness.h"
 

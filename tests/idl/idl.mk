@@ -40,7 +40,7 @@ $(BUILD)/tests/idl/roundtrip_test.o: CPPFLAGS += -I$(IDLT_GEN)
 # rpc_call() and context-handle functions, which the runtime also defines.
 # call_status.o: the stubs end every call with rpc_call_end().
 IDLT_LIB := $(filter $(BUILD)/lib/ndr/%,$(LIB_OBJS)) $(BUILD)/lib/status.o \
-	    $(BUILD)/lib/rpc/call_status.o
+	    $(BUILD)/lib/runtime/call_status.o
 
 $(BUILD)/tests/idl/roundtrip_test: $(BUILD)/tests/idl/roundtrip_test.o $(IDLT_OBJS) $(IDLT_LIB)
 	$(Q)$(CC) -o $@ $< $(IDLT_OBJS) $(IDLT_LIB) $(LDLIBS) -lm

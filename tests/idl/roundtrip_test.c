@@ -27,7 +27,7 @@
 #include "epmapper.h"
 #include "mgmt.h"
 
-/* the runtime's rpc_call_status() (lib/rpc/call_status.c) behind the
+/* the runtime's rpc_call_status() (lib/runtime/call_status.c) behind the
  * loopback rpc_call below */
 void __rpc_set_call_status(uint32_t status);
 

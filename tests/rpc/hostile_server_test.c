@@ -24,7 +24,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <lrpc/rpc.h>
-#include "rpc/rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 

@@ -34,7 +34,9 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <lrpc/rpc.h>
-#include "rpc/rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lrpc/rpc.h>
-#include "rpc/rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 

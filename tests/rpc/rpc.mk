@@ -3,13 +3,13 @@
 #
 #   make fuzz-rpc FUZZ_SECONDS=N    each target for N seconds (default 60)
 RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client
-RPC_FUZZ_SRCS := $(sort $(wildcard lib/rpc/*.c lib/ndr/*.c lib/epm/*.c)) lib/status.c
+RPC_FUZZ_SRCS := $(sort $(wildcard lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/ndr/*.c lib/epm/*.c))
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang-14
 
 .PHONY: fuzz-rpc fuzz-rpc-build
 
-$(BUILD)/rpc/fuzz/%: tests/rpc/fuzz/%.c $(RPC_FUZZ_SRCS) $(wildcard lib/rpc/*.h lib/include/lrpc/*.h)
+$(BUILD)/rpc/fuzz/%: tests/rpc/fuzz/%.c $(RPC_FUZZ_SRCS) $(wildcard lib/*/*.h lib/engine/*/*.h lib/include/lrpc/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $< $(RPC_FUZZ_SRCS) -lm

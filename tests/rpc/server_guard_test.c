@@ -25,7 +25,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <lrpc/rpc.h>
-#include "rpc/server_int.h"
+#include "runtime/server_int.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 

@@ -27,8 +27,10 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <lrpc/rpc.h>
-#include "rpc/rpc_int.h"
-#include "rpc/server_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
+#include "runtime/server_int.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 

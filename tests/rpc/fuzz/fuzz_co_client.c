@@ -16,7 +16,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <lrpc/rpc.h>
-#include "rpc/rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 
 static int lfd, port;
 static char binding[64];

@@ -8,7 +8,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "rpc/rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -19,7 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "server_int.h"
+#include "runtime/server_int.h"
 
 static const uint8_t zero20[20];
 

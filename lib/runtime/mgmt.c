@@ -7,7 +7,7 @@
  * and so the server asked.
  */
 #include <string.h>
-#include "server_int.h"
+#include "runtime/server_int.h"
 #include "mgmt.h"
 
 #define ERROR_ACCESS_DENIED	5

@@ -28,7 +28,9 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include "local_int.h"
+#include <lrpc/status.h>
+#include "runtime/runtime_int.h"
+#include "transport/transport.h"
 
 int __rpc_local_endpoint_ok(const char *ep)
 {

@@ -13,7 +13,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 
 #define RPC_BIND_MAX_OFFER	3	/* NDR20, NDR64, feature negotiation */
 

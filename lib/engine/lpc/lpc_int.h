@@ -52,21 +52,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/lrpc.h>
-#include "rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 
-#define RPC_LOCAL_EP_MAX	48	/* "ncalrpc." + E fits LRPC_NAME_MAX */
 #define LPC_PORT_PREFIX		"ncalrpc."
 _Static_assert(sizeof(LPC_PORT_PREFIX) + RPC_LOCAL_EP_MAX <= LRPC_NAME_MAX,
 	       "a kernel port name holds every local endpoint");
 
-extern const struct rpc_transport_ops __rpc_transport_unix;
-/* 0 when ep is a valid local endpoint name, else -rpc_s_invalid_endpoint_format */
-int __rpc_local_endpoint_ok(const char *ep);
 /* LRPC_NO_KERNEL set (to anything but "0"): never use /dev/lrpc. */
 bool __rpc_lpc_disabled(void);
-/* Whether a server owned by owner may serve a client that expects
- * server_uid (RPC_SERVER_UID_DEFAULT: the client's euid or root). */
-bool __rpc_server_uid_ok(uid_t owner, uid_t server_uid);
 
 #define LPC_MAGIC		0x4c	/* 'L'; a CO PDU starts with 5 */
 

@@ -30,8 +30,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/lrpc.h>
-#include "local_int.h"
-#include "server_int.h"
+#include "engine/lpc/lpc_int.h"
+#include "runtime/server_int.h"
 
 #define LPC_MIN_THREADS		2
 #define LPC_IDLE_NS		1000000000LL	/* wake-up of an extra thread */

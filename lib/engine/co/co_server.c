@@ -30,8 +30,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
-#include "server_int.h"
-#include "local_int.h"
+#include "runtime/server_int.h"
+#include "engine/lpc/lpc_int.h"
 #include "ndr/spare.h"
 #include "ndr/buf.h"
 

@@ -15,8 +15,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/lrpc.h>
-#include "bind_answer.h"
-#include "local_int.h"
+#include "engine/co/bind_answer.h"
+#include "engine/lpc/lpc_int.h"
 
 #define LPC_MAX_CTX	32
 #define LPC_MAX_PENDING	64	/* calls rpc_binding_cancel() reaches */

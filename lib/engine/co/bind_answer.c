@@ -4,7 +4,7 @@
  * and fault statuses as return values (see bind_answer.h).
  */
 #include <string.h>
-#include "bind_answer.h"
+#include "engine/co/bind_answer.h"
 
 int __rpc_bind_offer(struct rpc_pdu *pdu, const struct rpc_syntax_id *iface,
 		     const struct rpc_bind_offer *o, uint16_t *next_ctx_id,

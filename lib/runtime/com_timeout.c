@@ -9,7 +9,7 @@
  */
 #include <stdlib.h>
 #include <lrpc/rpc.h>
-#include "rpc_int.h"
+#include "runtime/runtime_int.h"
 
 /* connect / bind-or-alter_context bound per level, in seconds */
 static const struct {

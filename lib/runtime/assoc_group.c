@@ -6,7 +6,7 @@
  * open context handles are run down then (context_handle.c).
  */
 #include <stdlib.h>
-#include "server_int.h"
+#include "runtime/server_int.h"
 
 struct assoc_group *__rpc_group_join(struct rpc_server *srv, uint32_t id)
 {

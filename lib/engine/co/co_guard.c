@@ -40,7 +40,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
-#include "server_int.h"
+#include "runtime/server_int.h"
 
 #define PAUSE_RETRY_MS	250
 #define LOG_EVERY_MS	5000

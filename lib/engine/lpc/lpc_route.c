@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <lrpc/epm.h>
-#include "local_int.h"
+#include "engine/lpc/lpc_int.h"
 
 static bool ip_is_local(int family, const void *addr)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <lrpc/stub.h>
 #include <lrpc/status.h>
-#include "call_status.h"
+#include "runtime/call_status.h"
 
 static __thread uint32_t last_status;
 static __thread rpc_call_failure_fn hook;

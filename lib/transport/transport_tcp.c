@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* ncacn_ip_tcp: the TCP transport ops table, plus blocking I/O helpers. */
+/* ncacn_ip_tcp: listening and connected TCP sockets, IPv4 and IPv6. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -12,7 +12,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include "local_int.h"
+#include <lrpc/status.h>
+#include "transport/transport.h"
+#include "runtime/runtime_int.h"
 
 static int parse_port(const char *ep, unsigned int *port)
 {
@@ -79,21 +81,6 @@ static int tcp_listen(const char *netaddr, const char *endpoint, int *fdp,
 	return 0;
 }
 
-static int wait_fd(int fd, short ev, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = ev };
-	int r;
-
-	do {
-		r = poll(&p, 1, ms);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	if (r == 0)
-		return -ETIMEDOUT;
-	return 0;
-}
-
 static int tcp_connect(const char *netaddr, const char *endpoint,
 		       unsigned int timeout_ms, int *fdp)
 {
@@ -125,7 +112,7 @@ static int tcp_connect(const char *netaddr, const char *endpoint,
 		if (connect(fd, a->ai_addr, a->ai_addrlen) < 0) {
 			if (errno != EINPROGRESS)
 				goto next;
-			if (wait_fd(fd, POLLOUT, timeout_ms ? (int)timeout_ms
+			if (__rpc_wait_fd(fd, POLLOUT, timeout_ms ? (int)timeout_ms
 							     : -1) < 0) {
 				ret = -ETIMEDOUT;
 				goto next;
@@ -148,11 +135,6 @@ next:
 	return 0;
 }
 
-void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size)
-{
-	snprintf(out, size, "%s", endpoint ? endpoint : "");
-}
-
 const struct rpc_transport_ops __rpc_transport_tcp = {
 	.protseq = "ncacn_ip_tcp",
 	.listen = tcp_listen,
@@ -161,112 +143,3 @@ const struct rpc_transport_ops __rpc_transport_tcp = {
 	.default_netaddr = "127.0.0.1",
 };
 
-static const struct rpc_transport_ops *const transports[] = {
-	&__rpc_transport_tcp,
-	&__rpc_transport_unix,
-	NULL,
-};
-
-const struct rpc_transport_ops *__rpc_transport_find(const char *protseq)
-{
-	int i;
-
-	for (i = 0; transports[i]; i++)
-		if (!strcmp(transports[i]->protseq, protseq))
-			return transports[i];
-	return NULL;
-}
-
-int64_t __rpc_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int __rpc_left_ms(int64_t deadline)
-{
-	int64_t l;
-
-	if (deadline < 0)
-		return -1;
-	l = deadline - __rpc_now_ms();
-	return l < 0 ? 0 : (int)(l > 0x7fffffff ? 0x7fffffff : l);
-}
-
-void __rpc_cond_init(pthread_cond_t *cv)
-{
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(cv, &a);
-	pthread_condattr_destroy(&a);
-}
-
-int __rpc_cond_wait_ns(pthread_cond_t *cv, pthread_mutex_t *m, int64_t ns)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += (time_t)(ns / 1000000000);
-	ts.tv_nsec += (long)(ns % 1000000000);
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	return pthread_cond_timedwait(cv, m, &ts);
-}
-
-int __rpc_write_all(int fd, const void *p, size_t n, int ms)
-{
-	const uint8_t *b = p;
-	int64_t deadline = ms < 0 ? -1 : __rpc_now_ms() + ms;
-
-	while (n) {
-		ssize_t r = send(fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				int ret = wait_fd(fd, POLLOUT,
-						  __rpc_left_ms(deadline));
-
-				if (ret < 0)
-					return ret;
-				continue;
-			}
-			return -errno;
-		}
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-int __rpc_read_all(int fd, void *p, size_t n, int ms)
-{
-	uint8_t *b = p;
-	int64_t deadline = ms < 0 ? -1 : __rpc_now_ms() + ms;
-
-	while (n) {
-		ssize_t r;
-		int ret = wait_fd(fd, POLLIN, __rpc_left_ms(deadline));
-
-		if (ret < 0)
-			return ret;
-		r = recv(fd, b, n, MSG_DONTWAIT);
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			return -ECONNRESET;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}

@@ -1,21 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * liblrpc runtime internals shared by the lib/rpc files: the connection-oriented
- * PDU codec (pdu.c), the transport ops tables (transport_*.c), and the
- * pieces the server and client engines share.
+ * The connection-oriented PDU codec (pdu.c): every PDU type of [C706]
+ * 12.6 and [MS-RPCE] 2.2.2, both byte orders.  The CO engine speaks it on
+ * stream transports, the local engine in its kernel connect payloads and
+ * alter_context calls.
  */
-#ifndef LRPC_RPC_INT_H
-#define LRPC_RPC_INT_H
+#ifndef LRPC_ENGINE_CO_PDU_H
+#define LRPC_ENGINE_CO_PDU_H
 
-#include <pthread.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <lrpc/rpc.h>
-#include "compiler.h"
-#include "ndr/buf.h"
-
-#define SYN_NDR20	(1u << NDR_SYNTAX_NDR20)
-#define SYN_NDR64	(1u << NDR_SYNTAX_NDR64)
+#include "runtime/runtime_int.h"
 
 /* ---- connection-oriented PDUs ([C706] 12.6, [MS-RPCE] 2.2.2) ---------- */
 
@@ -191,64 +184,4 @@ uint32_t __rpc_get32(const uint8_t *p, bool be);
 
 /* Buffers are struct ndr_buf, grown by __ndr_buf_reserve/_put and freed
  * by __ndr_buf_free (ndr/buf.h). */
-
-/* ---- transports ----------------------------------------------------- */
-
-struct rpc_transport_ops {
-	const char *protseq;
-	/* Listening socket (non-blocking), actual endpoint into ep. */
-	int (*listen)(const char *netaddr, const char *endpoint, int *fd,
-		      char *ep, size_t epsize);
-	/* Connected socket (blocking), within timeout_ms (0: none). */
-	int (*connect)(const char *netaddr, const char *endpoint,
-		       unsigned int timeout_ms, int *fd);
-	/* Secondary address for bind_ack ("" when none). */
-	void (*sec_addr)(const char *endpoint, char *out, size_t size);
-	/* Default netaddr for a server binding string. */
-	const char *default_netaddr;
-	/* Whether the connected fd's server is owned by server_uid
-	 * (rpc_binding_set_server_uid): 0 or -rpc_s_auth_mut_fail.  NULL:
-	 * the transport cannot tell (tcp). */
-	int (*verify_peer)(int fd, uid_t server_uid);
-};
-
-const struct rpc_transport_ops *__rpc_transport_find(const char *protseq);
-/* A uid, decimal or a user name (binding option server_uid,
- * $LRPC_EPM_UID): 0 or -rpc_s_invalid_network_options. */
-int __rpc_uid_parse(const char *s, uid_t *uid);
-/* A sec_addr op: the endpoint itself ("" when none). */
-void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size);
-extern const struct rpc_transport_ops __rpc_transport_tcp;
-
-/* Bounded reads/writes with poll() time-outs (client side).  ms < 0: no
- * time-out.  -ETIMEDOUT, -ECONNRESET (EOF), -errno. */
-int __rpc_write_all(int fd, const void *p, size_t n, int ms);
-int __rpc_read_all(int fd, void *p, size_t n, int ms);
-
-/* CLOCK_MONOTONIC in milliseconds, and the milliseconds left until a
- * deadline in that clock (deadline < 0: -1, no time-out; clamped to
- * [0, INT_MAX]) for poll(). */
-int64_t __rpc_now_ms(void);
-int __rpc_left_ms(int64_t deadline);
-
-/* ---- binding handles (co_client.c) ----------------------------------- */
-/* One more reference to b, dropped by rpc_binding_free(): a client
- * context handle keeps its binding (client_stub.c). */
-void __rpc_binding_get(struct rpc_binding *b);
-
-/* Condition variables whose timed waits count in CLOCK_MONOTONIC, the
- * clock of every deadline here: a step of the wall clock neither ends a
- * wait early nor stretches it.  __rpc_cond_wait_ns waits on cv (m held)
- * at most ns nanoseconds and returns what pthread_cond_timedwait does. */
-void __rpc_cond_init(pthread_cond_t *cv);
-int __rpc_cond_wait_ns(pthread_cond_t *cv, pthread_mutex_t *m, int64_t ns);
-
-/* ---- communications time-out (com_timeout.c) --------------------------- */
-/* A level "0".."10" (binding option com_timeout, $LRPC_COM_TIMEOUT):
- * 0 or -rpc_s_invalid_timeout. */
-int __rpc_com_timeout_parse(const char *s, unsigned int *level);
-unsigned int __rpc_com_timeout_default(void);
-int64_t __rpc_com_deadline(unsigned int level, bool bind, int64_t deadline,
-			   bool *com);
-
-#endif /* LRPC_RPC_INT_H */
+#endif /* LRPC_ENGINE_CO_PDU_H */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <lrpc/rpc.h>
-#include "rpc_int.h"
+#include "runtime/runtime_int.h"
 
 /* Flags that may stand first inside [...] without being the endpoint. */
 static const char *const known_flags[] = {

@@ -6,7 +6,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
-#include "rpc_int.h"
+#include "runtime/runtime_int.h"
+#include "engine/co/pdu.h"
+#include "transport/transport.h"
 
 #define SRV_MAX_IFS		64
 #define SRV_MAX_LISTENERS	16

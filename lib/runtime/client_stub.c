@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rpc_int.h"
-#include "call_status.h"
+#include "runtime/runtime_int.h"
+#include "runtime/call_status.h"
 
 static __thread struct ndr_arena *cli_arena;
 

@@ -18,9 +18,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <lrpc/epm.h>
-#include "bind_answer.h"
-#include "local_int.h"
-#include "call_status.h"
+#include "engine/co/bind_answer.h"
+#include "engine/lpc/lpc_int.h"
+#include "runtime/call_status.h"
 #include "ndr/buf.h"
 
 #define CLI_MAX_CTX		32

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the runtime's parts share: syntax masks, the monotonic clock and
+ * its condition variables, option parsing, binding references and the
+ * communications time-out.  Engines and transports may include this;
+ * it includes nothing of theirs.
+ */
+#ifndef LRPC_RUNTIME_INT_H
+#define LRPC_RUNTIME_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <lrpc/rpc.h>
+#include "compiler.h"
+#include "ndr/buf.h"
+
+#define SYN_NDR20	(1u << NDR_SYNTAX_NDR20)
+#define SYN_NDR64	(1u << NDR_SYNTAX_NDR64)
+
+/* A uid, decimal or a user name (binding option server_uid,
+ * $LRPC_EPM_UID): 0 or -rpc_s_invalid_network_options. */
+int __rpc_uid_parse(const char *s, uid_t *uid);
+
+/* CLOCK_MONOTONIC in milliseconds, and the milliseconds left until a
+ * deadline in that clock (deadline < 0: -1, no time-out; clamped to
+ * [0, INT_MAX]) for poll(). */
+int64_t __rpc_now_ms(void);
+int __rpc_left_ms(int64_t deadline);
+
+/* ---- binding handles (co_client.c) ----------------------------------- */
+/* One more reference to b, dropped by rpc_binding_free(): a client
+ * context handle keeps its binding (client_stub.c). */
+void __rpc_binding_get(struct rpc_binding *b);
+
+/* Condition variables whose timed waits count in CLOCK_MONOTONIC, the
+ * clock of every deadline here: a step of the wall clock neither ends a
+ * wait early nor stretches it.  __rpc_cond_wait_ns waits on cv (m held)
+ * at most ns nanoseconds and returns what pthread_cond_timedwait does. */
+void __rpc_cond_init(pthread_cond_t *cv);
+int __rpc_cond_wait_ns(pthread_cond_t *cv, pthread_mutex_t *m, int64_t ns);
+
+/* ---- communications time-out (com_timeout.c) --------------------------- */
+/* A level "0".."10" (binding option com_timeout, $LRPC_COM_TIMEOUT):
+ * 0 or -rpc_s_invalid_timeout. */
+int __rpc_com_timeout_parse(const char *s, unsigned int *level);
+unsigned int __rpc_com_timeout_default(void);
+int64_t __rpc_com_deadline(unsigned int level, bool bind, int64_t deadline,
+			   bool *com);
+
+#endif /* LRPC_RUNTIME_INT_H */
