@@ -13,7 +13,7 @@
  */
 enum lrpc_spare_kind {
 	LRPC_SPARE_ARENA_CHUNK,		/* arena.c: a 64 KiB chunk */
-	LRPC_SPARE_CALL,		/* lib/rpc/co_server.c: a server call context */
+	LRPC_SPARE_CALL,		/* lib/runtime: a server call context */
 	LRPC_SPARE_KINDS
 };
 

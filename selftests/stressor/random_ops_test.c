@@ -234,7 +234,7 @@ static int count_fds(void)
 /*
  * A reply larger than the caller's buffer ends the call with -EMSGSIZE;
  * then nothing is installed (view_fd -1, view_len tells), as for any
- * receive -- else the caller (lib/rpc does) never closes that fd.
+ * receive -- else the caller (liblrpc does) never closes that fd.
  */
 TEST(call_emsgsize_installs_no_view)
 {
