@@ -39,8 +39,8 @@ int __ndr_buf_grow(struct ndr_buf *b, size_t cap)
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (d == MAP_FAILED)
 			return -ENOMEM;
-		if (b->len)
-			memcpy(d, b->data, b->len);
+		if (b->len && b->cap)
+			memcpy(d, b->data, b->len < b->cap ? b->len : b->cap);
 		if (b->cap >= NDR_BUF_MAP_MIN)
 			munmap(b->data, b->cap);
 		else
@@ -66,12 +66,12 @@ int __ndr_buf_expand(struct ndr_buf *b, size_t more)
 	size_t limit = b->limit ? b->limit : NDR_BUF_DEFAULT_LIMIT;
 	size_t cap;
 
-	if (more <= b->cap - b->len)
+	if (b->len <= b->cap && more <= b->cap - b->len)
 		return 0;
 	if (more > limit || b->len > limit - more)
 		return -E2BIG;
 	cap = b->cap ? b->cap : 256;
-	while (cap - b->len < more)
+	while (cap < b->len + more)
 		cap = cap > limit / 2 ? limit : 2 * cap;
 	return __ndr_buf_grow(b, cap);
 }

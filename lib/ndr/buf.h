@@ -32,7 +32,9 @@ int __ndr_buf_expand(struct ndr_buf *b, size_t more);
  */
 static inline int __ndr_buf_reserve(struct ndr_buf *b, size_t more)
 {
-	if (more <= b->cap - b->len)
+	/* b->len may run ahead of b->cap: a caller that sets the length
+	 * of a header it fills in later reserves 0 more octets */
+	if (b->len <= b->cap && more <= b->cap - b->len)
 		return 0;
 	return __ndr_buf_expand(b, more);
 }
