@@ -8,9 +8,9 @@
 # to $(BUILD)/epm/fuzz/corpus-<target>, crashes next to them.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang-14
-EPM_FUZZERS  := fuzz_tower fuzz_ept_stub
+EPM_FUZZERS  := fuzz_tower
 EPM_FUZZ_SRCS := lib/epm/tower.c lib/epm/epdb.c lib/epm/owner.c \
-	lib/epm/ept_ndr.c lib/runtime/uuid.c lib/runtime/string_binding.c lib/runtime/status.c \
+	lib/runtime/uuid.c lib/runtime/string_binding.c lib/runtime/status.c \
 	lib/ndr/arena.c lib/ndr/buf.c
 
 .PHONY: fuzz-epm fuzz-epm-build

@@ -4,15 +4,21 @@
  * resolution of partial bindings (ept_map), and walking any endpoint
  * mapper's entries (ept_lookup with entry-handle paging).
  *
- * The calls go through rpc_call_raw() in NDR20: every endpoint mapper
- * serves NDR20, and the runtime calls rpc_ep_resolve_binding() while it
- * connects, so this file must not need generated stubs.
+ * The calls go through the client stubs lrpc-idl generates from
+ * idl/epmapper.idl into the library (lib/stubs.mk, --client-no-report:
+ * a failure is only in rpc_call_status(), never the program's failure
+ * hook), offering NDR20: every endpoint mapper serves it.  The runtime
+ * calls rpc_ep_resolve_binding() while a program's call connects, so the
+ * [out] values go to an arena of their own (struct ept_call), copied out
+ * and released before anything returns to the program.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "epm_int.h"
+#include "runtime/runtime_int.h"
+#include "epmapper.h"
 
 #define EPM_PORT		"135"
 #define EPM_TIMEOUT_MS		15000
@@ -105,28 +111,28 @@ out:
 	return ret;
 }
 
-/* One raw call; r reads the reply (call __epm_rd_init on rep first). */
-static int ept_call(struct rpc_binding *b, uint16_t opnum,
-		    const struct ndr_buf *in, struct rpc_reply *rep,
-		    struct epm_rd *r)
-{
-	int ret;
+/* One generated stub call: its [out] values in an arena of their own. */
+struct ept_call {
+	struct ndr_arena *saved;
+};
 
-	memset(rep, 0, sizeof(*rep));
-	ret = rpc_call_raw(b, &rpc_epm_syntax, opnum, in->data, in->len, rep);
-	if (ret)
-		return ret;
-	__epm_rd_init(r, rep->data, rep->len, !(rep->drep[0] & 0x10));
-	return 0;
+static void call_begin(struct ept_call *c)
+{
+	c->saved = __rpc_ss_swap_arena(NULL);
 }
 
-static bool big_endian_of(struct rpc_binding *b)
+/* 0 or the call's failure (transport, fault) as -STATUS. */
+static int call_ret(void)
 {
-	int syn = rpc_binding_syntax(b, &rpc_epm_syntax);
+	uint32_t st = rpc_call_status();
 
-	if (syn < 0 || syn != NDR_SYNTAX_NDR20)
-		return false;
-	return rpc_binding_big_endian(b);
+	return st ? -(int)st : 0;
+}
+
+static void call_end(struct ept_call *c)
+{
+	rpc_ss_release();
+	__rpc_ss_swap_arena(c->saved);
 }
 
 /* The status an ept operation returned, as a return value. */
@@ -140,15 +146,6 @@ static int status_ret(uint32_t st)
 	if (st < rpc_s_invalid_string_binding || st > 0x7fffffff)
 		return -ept_s_cant_perform_op;
 	return -(int)st;
-}
-
-static int check_syntax(struct rpc_binding *b)
-{
-	int syn = rpc_binding_syntax(b, &rpc_epm_syntax);
-
-	if (syn < 0)
-		return syn;
-	return syn == NDR_SYNTAX_NDR20 ? 0 : -rpc_s_unsupported_trans_syn;
 }
 
 static void free_entries(struct rpc_epm_entry *e, size_t n)
@@ -202,6 +199,45 @@ static int build_entries(const struct rpc_syntax_id *iface,
 	return 0;
 }
 
+/* Entries as ept_entry_t, the towers in memory of their own (free_ents). */
+static ept_entry_t *to_ents(const struct rpc_epm_entry *e, size_t n)
+{
+	ept_entry_t *x;
+	size_t i;
+
+	x = calloc(n ? n : 1, sizeof(*x));
+	if (!x)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		memcpy(&x[i].object, &e[i].object, sizeof(x[i].object));
+		snprintf(x[i].annotation, sizeof(x[i].annotation), "%s",
+			 e[i].annotation);
+		if (!e[i].tower)
+			continue;
+		x[i].tower = malloc(sizeof(twr_t) + e[i].tower_len);
+		if (!x[i].tower)
+			goto fail;
+		x[i].tower->tower_length = (uint32_t)e[i].tower_len;
+		memcpy(x[i].tower->tower_octet_string, e[i].tower,
+		       e[i].tower_len);
+	}
+	return x;
+fail:
+	while (i--)
+		free(x[i].tower);
+	free(x);
+	return NULL;
+}
+
+static void free_ents(ept_entry_t *x, size_t n)
+{
+	size_t i;
+
+	for (i = 0; x && i < n; i++)
+		free(x[i].tower);
+	free(x);
+}
+
 static int ep_change(uint16_t opnum, bool replace,
 		     const struct rpc_syntax_id *iface,
 		     const char *const *bindings, size_t nbind,
@@ -210,47 +246,39 @@ static int ep_change(uint16_t opnum, bool replace,
 {
 	struct rpc_epm_entry *e = NULL;
 	struct rpc_binding *b = NULL;
-	struct rpc_reply rep;
-	struct ndr_buf in;
-	struct epm_wr w;
-	struct epm_rd r;
+	ept_entry_t *x = NULL;
+	struct ept_call c;
 	char *eps = NULL;
 	size_t n = 0, i;
-	uint32_t st;
+	error_status_t st;
 	int ret;
 
-	ndr_buf_init(&in);
 	ret = build_entries(iface, bindings, nbind, objects, nobj, annotation,
 			    &e, &n);
 	if (!ret)
 		ret = rpc_ep_mapper_binding(NULL, &eps);
 	if (!ret)
 		ret = ep_open(eps, &b);
-	if (!ret)
-		ret = check_syntax(b);
 	if (ret)
 		goto out;
+	x = to_ents(e, n);
+	if (!x) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	/* delete one at a time: entries a replace already removed are not
 	 * an error for unregister */
 	for (i = 0; i < (opnum == EPT_OP_DELETE ? n : 1); i++) {
-		in.len = 0;
-		__epm_wr_init(&w, &in, big_endian_of(b));
-		if (opnum == EPT_OP_DELETE) {
-			__ept_enc_entries(&w, &e[i], 1);
-		} else {
-			__ept_enc_entries(&w, e, (uint32_t)n);
-			__epm_wr_u32(&w, replace);
-		}
-		if (w.bad) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		ret = ept_call(b, opnum, &in, &rep, &r);
-		if (ret)
-			goto out;
-		st = __epm_rd_u32(&r);
-		ret = r.bad ? -rpc_x_bad_stub_data : status_ret(st);
-		rpc_reply_release(&rep);
+		st = 0;
+		call_begin(&c);
+		if (opnum == EPT_OP_DELETE)
+			__rpc_c_ept_delete(b, 1, &x[i], &st);
+		else
+			__rpc_c_ept_insert(b, (uint32_t)n, x, replace, &st);
+		ret = call_ret();
+		call_end(&c);
+		if (!ret)
+			ret = status_ret(st);
 		if (ret == -ept_s_not_registered && opnum == EPT_OP_DELETE)
 			ret = 0;
 		if (ret)
@@ -259,8 +287,8 @@ static int ep_change(uint16_t opnum, bool replace,
 out:
 	rpc_binding_free(b);
 	free(eps);
+	free_ents(x, n);
 	free_entries(e, n);
-	ndr_buf_release(&in);
 	return ret;
 }
 
@@ -290,23 +318,20 @@ int rpc_ep_unregister(const struct rpc_syntax_id *iface,
 			 objects, nobj, NULL);
 }
 
-static void handle_free(struct rpc_binding *b, struct ndr_context_handle *h)
+/* End a search the server still holds a cursor for. */
+static void handle_free(struct rpc_binding *b, ept_lookup_handle_t *h)
 {
-	static const struct ndr_context_handle zero;
-	struct rpc_reply rep;
-	struct ndr_buf in;
-	struct epm_wr w;
-	struct epm_rd r;
+	struct ept_call c;
+	error_status_t st;
 
-	if (!memcmp(h, &zero, sizeof(zero)))
+	if (!*h)
 		return;
-	ndr_buf_init(&in);
-	__epm_wr_init(&w, &in, big_endian_of(b));
-	__ept_enc_handle(&w, h);
-	if (!w.bad && !ept_call(b, EPT_OP_LOOKUP_HANDLE_FREE, &in, &rep, &r))
-		rpc_reply_release(&rep);
-	ndr_buf_release(&in);
-	memset(h, 0, sizeof(*h));
+	call_begin(&c);
+	__rpc_c_ept_lookup_handle_free(b, h, &st);
+	call_end(&c);
+	/* a server gone or refusing: forget the handle here */
+	if (*h)
+		rpc_ss_destroy_client_context(h);
 }
 
 int rpc_ep_resolve_binding(const struct rpc_string_binding *sb,
@@ -314,22 +339,20 @@ int rpc_ep_resolve_binding(const struct rpc_string_binding *sb,
 			   const rpc_uuid_t *object, char **endpoint)
 {
 	struct rpc_string_binding part = { 0 };
-	struct rpc_epdb_result *res = NULL;
-	struct ept_map_in min = { 0 };
 	struct rpc_binding *b = NULL;
-	struct rpc_reply rep;
-	struct ndr_buf in;
-	struct epm_wr w;
-	struct epm_rd r;
+	ept_lookup_handle_t h = NULL;
+	twr_p_t towers[4] = { 0 };
+	twr_t *tw = NULL;
+	struct ept_call c;
 	rpc_uuid_t obj = { 0 };
 	char *eps = NULL, *ps = NULL;
 	uint8_t *tower = NULL;
 	size_t tower_len;
-	uint32_t n = 0, st = 0, i;
+	uint32_t n = 0, i;
+	error_status_t st = 0;
 	int ret;
 
 	*endpoint = NULL;
-	ndr_buf_init(&in);
 	if (!sb || !sb->protseq || !iface)
 		return -EINVAL;
 	if (object)
@@ -348,52 +371,40 @@ int rpc_ep_resolve_binding(const struct rpc_string_binding *sb,
 					    sb->netaddr : NULL, &eps);
 	if (!ret)
 		ret = ep_open(eps, &b);
-	if (!ret)
-		ret = check_syntax(b);
 	if (ret)
 		goto out;
-	min.has_object = true;
-	min.object = obj;
-	min.tower = tower;
-	min.tower_len = tower_len;
-	min.max_towers = 4;
-	__epm_wr_init(&w, &in, big_endian_of(b));
-	__ept_enc_map(&w, &min);
-	if (w.bad) {
+	tw = malloc(sizeof(*tw) + tower_len);
+	if (!tw) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = ept_call(b, EPT_OP_MAP, &in, &rep, &r);
-	if (ret)
-		goto out;
-	ret = __ept_dec_map_out(&r, &min.handle, &res, &n, &st);
-	rpc_reply_release(&rep);
-	handle_free(b, &min.handle);
-	if (ret)
-		goto out;
-	ret = -ept_s_not_registered;
-	if (st && st != ept_s_not_registered) {
+	tw->tower_length = (uint32_t)tower_len;
+	memcpy(tw->tower_octet_string, tower, tower_len);
+	call_begin(&c);
+	__rpc_c_ept_map(b, (dce_uuid_t *)&obj, tw, &h, 4, &n, towers, &st);
+	ret = call_ret();
+	if (!ret && n > 4)
+		ret = -rpc_x_bad_stub_data;
+	if (!ret && st && st != ept_s_not_registered)
 		ret = status_ret(st);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
+	if (!ret)
+		ret = -ept_s_not_registered;
+	for (i = 0; ret == -ept_s_not_registered && i < n; i++) {
 		struct rpc_tower_info info;
 
-		if (!res[i].tower ||
-		    rpc_tower_decode(res[i].tower, res[i].tower_len, &info) ||
+		if (!towers[i] ||
+		    rpc_tower_decode(towers[i]->tower_octet_string,
+				     towers[i]->tower_length, &info) ||
 		    strcmp(info.protseq, sb->protseq) || !info.endpoint[0])
 			continue;
 		*endpoint = strdup(info.endpoint);
 		ret = *endpoint ? 0 : -ENOMEM;
-		break;
 	}
+	call_end(&c);
+	handle_free(b, &h);
 out:
-	if (res) {
-		rpc_epdb_results_free(res, n);
-		free(res);
-	}
 	rpc_binding_free(b);
-	ndr_buf_release(&in);
+	free(tw);
 	free(tower);
 	free(eps);
 	free(ps);
@@ -427,46 +438,79 @@ out:
 	return ret;
 }
 
-int rpc_ep_walk(const char *ep_binding, uint32_t max_ents,
-		rpc_ep_walk_fn fn, void *arg)
+/* One page of ept_lookup, copied out of the call's memory: res[] are
+ * malloc()ed (rpc_epdb_results_free).  The wire status in *st. */
+static int lookup_page(struct rpc_binding *b, ept_lookup_handle_t *h,
+		       uint32_t max_ents, struct rpc_epdb_result *res,
+		       uint32_t *np, error_status_t *st)
 {
-	static const struct ndr_context_handle zero;
-	struct ept_lookup_in lin = { 0 };
-	struct rpc_binding *b = NULL;
-	struct ndr_buf in;
-	uint32_t total = 0;
+	ept_entry_t *x;
+	struct ept_call c;
+	uint32_t n = 0, i;
 	int ret;
 
-	ndr_buf_init(&in);
-	if (!max_ents || max_ents > RPC_EPM_MAX_ENTS)
-		max_ents = 100;
-	ret = ep_open(ep_binding, &b);
-	if (!ret)
-		ret = check_syntax(b);
-	if (ret)
-		goto out;
-	lin.inquiry_type = RPC_EP_ALL_ELTS;
-	lin.vers_option = RPC_VERS_ALL;
-	lin.max_ents = max_ents;
-	for (;;) {
-		struct rpc_epdb_result *res = NULL;
-		struct rpc_reply rep;
-		struct epm_wr w;
-		struct epm_rd r;
-		uint32_t n = 0, st = 0, i;
-
-		in.len = 0;
-		__epm_wr_init(&w, &in, big_endian_of(b));
-		__ept_enc_lookup(&w, &lin);
-		if (w.bad) {
+	*np = 0;
+	*st = 0;
+	x = calloc(max_ents, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	call_begin(&c);
+	__rpc_c_ept_lookup(b, RPC_EP_ALL_ELTS, NULL, NULL, RPC_VERS_ALL, h,
+			   max_ents, &n, x, st);
+	ret = call_ret();
+	if (!ret && n > max_ents)
+		ret = -rpc_x_bad_stub_data;
+	for (i = 0; !ret && i < n; i++) {
+		memcpy(&res[i].object, &x[i].object, sizeof(res[i].object));
+		snprintf(res[i].annotation, sizeof(res[i].annotation), "%.*s",
+			 (int)sizeof(x[i].annotation) - 1, x[i].annotation);
+		if (!x[i].tower)
+			continue;
+		res[i].tower = malloc(x[i].tower->tower_length ?
+				      x[i].tower->tower_length : 1);
+		if (!res[i].tower) {
 			ret = -ENOMEM;
 			break;
 		}
-		ret = ept_call(b, EPT_OP_LOOKUP, &in, &rep, &r);
-		if (ret)
-			break;
-		ret = __ept_dec_lookup_out(&r, &lin.handle, &res, &n, &st);
-		rpc_reply_release(&rep);
+		memcpy(res[i].tower, x[i].tower->tower_octet_string,
+		       x[i].tower->tower_length);
+		res[i].tower_len = x[i].tower->tower_length;
+	}
+	call_end(&c);
+	free(x);
+	if (ret) {
+		rpc_epdb_results_free(res, max_ents);
+		return ret;
+	}
+	*np = n;
+	return 0;
+}
+
+int rpc_ep_walk(const char *ep_binding, uint32_t max_ents,
+		rpc_ep_walk_fn fn, void *arg)
+{
+	struct rpc_epdb_result *res = NULL;
+	struct rpc_binding *b = NULL;
+	ept_lookup_handle_t h = NULL;
+	uint32_t total = 0;
+	int ret;
+
+	if (!max_ents || max_ents > RPC_EPM_MAX_ENTS)
+		max_ents = 100;
+	ret = ep_open(ep_binding, &b);
+	if (ret)
+		goto out;
+	res = calloc(max_ents, sizeof(*res));
+	if (!res) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		error_status_t st;
+		uint32_t n = 0, i;
+
+		memset(res, 0, max_ents * sizeof(*res));
+		ret = lookup_page(b, &h, max_ents, res, &n, &st);
 		if (ret)
 			break;
 		for (i = 0; i < n && !ret; i++) {
@@ -480,34 +524,26 @@ int rpc_ep_walk(const char *ep_binding, uint32_t max_ents,
 			free(s);
 		}
 		rpc_epdb_results_free(res, n);
-		free(res);
 		total += n;
-		if (ret) {
-			handle_free(b, &lin.handle);
+		if (ret)
 			break;
-		}
-		if (st == ept_s_not_registered) {
+		if (st == ept_s_not_registered || (!st && !h)) {
 			ret = (int)total;
 			break;
 		}
 		if (st) {
 			ret = status_ret(st);
-			handle_free(b, &lin.handle);
-			break;
-		}
-		if (!memcmp(&lin.handle, &zero, sizeof(zero))) {
-			ret = (int)total;
 			break;
 		}
 		if (n == 0 || total > EPM_WALK_MAX) {
 			/* a live handle and nothing returned: stop looping */
-			handle_free(b, &lin.handle);
 			ret = (int)total;
 			break;
 		}
 	}
 out:
+	handle_free(b, &h);
 	rpc_binding_free(b);
-	ndr_buf_release(&in);
+	free(res);
 	return ret;
 }

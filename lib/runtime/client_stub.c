@@ -21,6 +21,19 @@ void rpc_ss_release(void)
 	}
 }
 
+/*
+ * The thread's client arena, exchanged: the library's own stubs (lib/epm,
+ * called while a program's call connects) keep their [out] values apart
+ * from the program's and release only theirs.
+ */
+struct ndr_arena *__rpc_ss_swap_arena(struct ndr_arena *a)
+{
+	struct ndr_arena *old = cli_arena;
+
+	cli_arena = a;
+	return old;
+}
+
 /* ret is already what the API returns (-STATUS): record it exactly. */
 __rpc_hot static int done(int ret, uint32_t fault)
 {

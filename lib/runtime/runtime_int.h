@@ -49,4 +49,9 @@ unsigned int __rpc_com_timeout_default(void);
 int64_t __rpc_com_deadline(unsigned int level, bool bind, int64_t deadline,
 			   bool *com);
 
+/* client_stub.c: install a as the thread's client arena (NULL: a new one
+ * at the next call), returning the one it replaces. */
+struct ndr_arena;
+struct ndr_arena *__rpc_ss_swap_arena(struct ndr_arena *a);
+
 #endif /* LRPC_RUNTIME_INT_H */

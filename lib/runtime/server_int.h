@@ -30,7 +30,7 @@ typedef int (*rpc_raw_dispatch_fn)(struct rpc_call_ctx *call, uint16_t opnum,
 
 struct srv_if {
 	const struct rpc_interface *iface;
-	rpc_raw_dispatch_fn raw;	/* else iface->thunks */
+	rpc_raw_dispatch_fn raw;	/* ops without a thunk in iface->thunks */
 	uint32_t syntaxes;		/* SYN_* */
 };
 

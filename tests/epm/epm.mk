@@ -17,3 +17,7 @@ check-epm: lib tools $(filter $(BUILD)/tests/epm/%,$(UNIT_TESTS)) $(EPM_HELPER)
 	$(Q)tools/run-checks --unit "$(filter $(BUILD)/tests/epm/%,$(UNIT_TESTS)) tests/epm/epm_interop.sh"
 
 -include $(BUILD)/tests/epm/epm_helper.d
+
+# ept_stub_test reads the tables liblrpc is built from (lib/stubs.mk)
+$(BUILD)/tests/epm/ept_stub_test.o: $(LIBGEN_HDRS)
+$(BUILD)/tests/epm/ept_stub_test.o: CPPFLAGS += -I$(LIBGEN)

@@ -32,7 +32,7 @@ not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
 goldens=(tests/idl/golden/*.ast)
 bads=(tests/idl/bad/*.idl)
 echo "TAP version 13"
-echo "1..$(( ${#goldens[@]} + ${#bads[@]} + 5 ))"
+echo "1..$(( ${#goldens[@]} + ${#bads[@]} + 6 ))"
 
 for g in "${goldens[@]}"; do
 	name=$(basename "$g" .ast)
@@ -98,6 +98,18 @@ if "$idl" -q --no-cpp -o "$tmp" tests/idl/golden/syntax.idl &&
 	ok "generated code builds -Werror"
 else
 	not_ok "generated code builds -Werror"
+fi
+
+# --client-no-report: no client stub reports a failure to the hook
+mkdir -p "$tmp/norep" "$tmp/rep"
+if "$idl" -q -I idl -o "$tmp/norep" --server none --client-no-report idl/epmapper.idl 2>/dev/null &&
+   grep -q 'rpc_call_end(_rc, &epmapper_v3_0_c_ifspec, 0, 0)' "$tmp/norep/epmapper_c.c" &&
+   ! grep -q RPC_CALL_END_REPORT "$tmp/norep/epmapper_c.c" &&
+   "$idl" -q -I idl -o "$tmp/rep" --server none idl/epmapper.idl 2>/dev/null &&
+   grep -q 'RPC_CALL_END_REPORT' "$tmp/rep/epmapper_c.c"; then
+	ok "--client-no-report"
+else
+	not_ok "--client-no-report"
 fi
 
 # command line: usage errors exit 2, --version works

@@ -1523,7 +1523,8 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 	if (need_out)
 		fputs("out:\n", out);
 	fprintf(out, "\t_st = rpc_call_end(_rc, &%s_c_ifspec, %d, %s);\n", iface_prefix(g, in),
-		op->opnum, status_param || ret_status ? "0" : "RPC_CALL_END_REPORT");
+		op->opnum, status_param || ret_status || g->o->no_report ? "0" :
+		"RPC_CALL_END_REPORT");
 	for (int i = 0; i < op->nparams; i++) {
 		struct param *p = &op->params[i];
 

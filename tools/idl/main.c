@@ -24,6 +24,8 @@ static void usage(FILE *out)
 	      "      --server none     do not write server stubs\n"
 	      "      --client-prefix P prefix client stub names with P\n"
 	      "      --server-prefix P prefix manager routine names with P\n"
+	      "      --client-no-report  client stubs leave a failure in rpc_call_status()\n"
+	      "                        only, never calling the failure hook (library use)\n"
 	      "      --acf FILE        attribute configuration file (default: NAME.acf if present)\n"
 	      "  -I DIR                search DIR for imports and #include\n"
 	      "  -D NAME[=VALUE]       define a preprocessor macro\n"
@@ -70,7 +72,7 @@ static int write_output(struct idl_ctx *ctx, struct idl_file *f, const char *pat
 int main(int argc, char **argv)
 {
 	enum { O_HEADER = 256, O_CSTUB, O_SSTUB, O_TABLES, O_CLIENT, O_SERVER, O_ACF,
-	       O_CPP, O_NOCPP, O_DUMP, O_CHECK, O_HELP, O_VERSION, O_CPFX, O_SPFX };
+	       O_CPP, O_NOCPP, O_DUMP, O_CHECK, O_HELP, O_VERSION, O_CPFX, O_SPFX, O_NOREP };
 	static const struct option lopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "header", required_argument, NULL, O_HEADER },
@@ -82,6 +84,7 @@ int main(int argc, char **argv)
 		{ "acf", required_argument, NULL, O_ACF },
 		{ "client-prefix", required_argument, NULL, O_CPFX },
 		{ "server-prefix", required_argument, NULL, O_SPFX },
+		{ "client-no-report", no_argument, NULL, O_NOREP },
 		{ "cpp", required_argument, NULL, O_CPP },
 		{ "no-cpp", no_argument, NULL, O_NOCPP },
 		{ "dump-ast", no_argument, NULL, O_DUMP },
@@ -121,6 +124,7 @@ int main(int argc, char **argv)
 		case O_ACF: acf = optarg; break;
 		case O_CPFX: o.client_prefix = optarg; break;
 		case O_SPFX: o.server_prefix = optarg; break;
+		case O_NOREP: o.no_report = true; break;
 		case 'I':
 			ctx.incdirs = realloc(ctx.incdirs, sizeof(char *) * (size_t)(ctx.nincdirs + 1));
 			if (!ctx.incdirs)

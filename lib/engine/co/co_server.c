@@ -567,7 +567,9 @@ __rpc_hot static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *ou
 	}
 	if (!fault) {
 		cur_call = call;
-		if (call->iface.raw) {
+		/* an interface with thunks may leave single operations
+		 * to its raw dispatch (a NULL thunk) */
+		if (call->iface.raw && (!s->thunks || !s->thunks[call->opnum])) {
 			ret = call->iface.raw(call, call->opnum, call->in.data,
 					      call->in.len, out);
 			if (ret < 0)
