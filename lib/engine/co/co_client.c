@@ -2,10 +2,9 @@
 /*
  * Connection-oriented client: the engine that carries a binding handle's
  * calls over a transport when no other took it (runtime/engine.h):
- * connect, bind/alter_context, and calls.  One connection per binding handle carries any number of
- * concurrent calls: requests are written whole under a send lock, and
- * whichever waiting caller finds no reader reads the next PDU for
- * everybody (leader/follower), delivering fragments by call_id.
+ * connect, bind/alter_context, and calls.  One connection per binding
+ * handle carries any number of concurrent calls: requests are written
+ * whole under a send lock; the answers come through co_recv.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,383 +17,10 @@
 #include <unistd.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include "engine/co/bind_answer.h"
 #include "engine/co/co_client.h"
-#include "runtime/binding.h"
+#include "engine/co/co_client_int.h"
 #include "runtime/resolver.h"
 #include "ndr/buf.h"
-
-#define CLI_MAX_CTX		32
-#define CLI_MAX_OUT		(256u << 20)	/* reassembled response */
-#define CLI_DEFAULT_FRAG	RPC_DEFAULT_FRAG
-#define CLI_ORPHANS		16
-
-struct pending {
-	struct pending *next;
-	uint32_t call_id;
-	uint32_t alias;		/* the peer's call_id for it (when aliased) */
-	bool aliased;
-	bool sent;		/* its first PDU is (being) written */
-	bool is_bind;		/* waits for bind_ack / alter_context_resp */
-	bool done;
-	bool got_first;
-	int status;		/* < 0: error */
-	uint32_t fault;
-	uint8_t drep[4];
-	struct ndr_buf stub;
-	uint8_t *frame;		/* bind-type answers: the whole PDU */
-	size_t flen;
-};
-
-struct cli_ctx {
-	struct rpc_syntax_id iface;
-	uint16_t ctx_id;
-	int syntax;		/* < 0: rejected, -status */
-};
-
-/* A binding handle's connection (its engine state, runtime/engine.h). */
-struct co_client {
-	struct rpc_binding *bh;	/* settings: __rpc_binding_opts() */
-	const struct rpc_string_binding *sb;
-	const struct rpc_transport_ops *ops;
-	bool be;
-	uint32_t offer;		/* SYN_NDR20 | SYN_NDR64 */
-	bool btfn;
-	uint16_t max_frag;
-
-	pthread_mutex_t setup;	/* connect, bind, alter_context */
-	pthread_mutex_t send_lock;
-	pthread_mutex_t lock;	/* everything below */
-	pthread_cond_t cv;
-	int fd;
-	bool broken;
-	bool reader;
-	uint16_t max_xmit, max_recv;
-	uint32_t assoc_group;
-	uint8_t btfn_bits;
-	atomic_uint next_call_id;
-	int nctx;
-	struct cli_ctx ctx[CLI_MAX_CTX];
-	uint16_t next_ctx_id;
-	struct pending *pending;
-	/* call_ids of calls given up on, whose answers may still come */
-	uint32_t orphans[CLI_ORPHANS];
-	unsigned int norphans;
-	/* receive buffer of the reader: whole PDUs are decoded in place */
-	uint8_t *rb;
-	size_t rlen;
-};
-
-#define CLI_RBUF	(RPC_MAX_FRAG + 1 + 16384)
-
-/* c->lock held: fail every pending call and forget the connection. */
-static void drop_conn_locked(struct co_client *c, int err)
-{
-	struct pending *p;
-
-	if (c->fd >= 0) {
-		shutdown(c->fd, SHUT_RDWR);
-		if (!c->reader) {
-			close(c->fd);
-			c->fd = -1;
-		}
-	}
-	c->broken = true;
-	for (p = c->pending; p; p = p->next)
-		if (!p->done) {
-			p->done = true;
-			p->status = err;
-		}
-	pthread_cond_broadcast(&c->cv);
-}
-
-/* ---- receiving --------------------------------------------------------- */
-
-static struct pending *find_pending(struct co_client *c, uint32_t id)
-{
-	struct pending *p;
-
-	for (p = c->pending; p; p = p->next)
-		if ((p->call_id == id || (p->aliased && p->alias == id)) &&
-		    !p->done)
-			return p;
-	return NULL;
-}
-
-/*
- * An answer whose call_id matches no call (c->lock held).  [C706] 12.6.3.1
- * has the server return each request's call_id, and [MS-RPCE] 3.3.2.5.2
- * has the client match answers to calls by it; neither says what to do
- * when nothing matches.  A late answer to a call we gave up on (orphans)
- * is dropped.  Otherwise, with one call in flight the answer can only be
- * its own: it is taken as that call's (and the peer's call_id remembered
- * for its later fragments), so that a client works with a server that
- * answers every call with call_id 1 (Wine's rpcrt4).  With several in
- * flight nobody can tell whose it is: a protocol error that fails them
- * all and closes the connection rather than leaving them to wait.
- */
-static int stray_answer(struct co_client *c, uint32_t id,
-			struct pending **pp)
-{
-	struct pending *p, *one = NULL;
-	unsigned int i, n = 0;
-
-	*pp = NULL;
-	for (i = 0; i < c->norphans && i < CLI_ORPHANS; i++)
-		if (c->orphans[i] == id)
-			return 0;
-	for (p = c->pending; p; p = p->next)
-		if (!p->done && __atomic_load_n(&p->sent, __ATOMIC_ACQUIRE)) {
-			one = p;
-			n++;
-		}
-	if (n > 1)
-		return -rpc_s_protocol_error;
-	if (one) {
-		one->alias = id;
-		one->aliased = true;
-	}
-	*pp = one;
-	return 0;
-}
-
-/* Deliver one complete PDU (c->lock held). Returns < 0 on a protocol
- * error that kills the connection. */
-static int deliver(struct co_client *c, uint8_t *f, size_t len)
-{
-	struct rpc_pdu *pdu = malloc(sizeof(*pdu));
-	struct pending *p;
-	int ret;
-
-	if (!pdu)
-		return -ENOMEM;
-	ret = __rpc_co_decode(f, len, pdu);
-	if (ret < 0)
-		goto out;
-	if (pdu->has_auth && pdu->hdr.ptype != RPC_PT_BIND_NAK) {
-		ret = -rpc_s_protocol_error;	/* we never asked for auth */
-		goto out;
-	}
-	switch (pdu->hdr.ptype) {
-	case RPC_PT_SHUTDOWN:
-		goto out;
-	case RPC_PT_BIND_ACK:
-	case RPC_PT_BIND_NAK:
-	case RPC_PT_ALTER_CONTEXT_RESP:
-	case RPC_PT_RESPONSE:
-	case RPC_PT_FAULT:
-		break;
-	default:
-		ret = -rpc_s_protocol_error;	/* not a server's PDU */
-		goto out;
-	}
-	p = find_pending(c, pdu->hdr.call_id);
-	if (!p) {
-		ret = stray_answer(c, pdu->hdr.call_id, &p);
-		if (ret < 0 || !p)
-			goto out;
-	}
-	/* an answer of the wrong kind for this call id */
-	if (p->is_bind != (pdu->hdr.ptype == RPC_PT_BIND_ACK ||
-			   pdu->hdr.ptype == RPC_PT_BIND_NAK ||
-			   pdu->hdr.ptype == RPC_PT_ALTER_CONTEXT_RESP)) {
-		ret = -rpc_s_protocol_error;
-		goto out;
-	}
-	switch (pdu->hdr.ptype) {
-	case RPC_PT_BIND_ACK:
-	case RPC_PT_BIND_NAK:
-	case RPC_PT_ALTER_CONTEXT_RESP:
-		p->frame = malloc(len);
-		if (!p->frame) {
-			p->status = -ENOMEM;
-		} else {
-			memcpy(p->frame, f, len);
-			p->flen = len;
-		}
-		p->done = true;
-		break;
-	case RPC_PT_FAULT:
-		p->fault = __rpc_fault_status(pdu->response.status);
-		memcpy(p->drep, pdu->hdr.drep, 4);
-		p->status = __rpc_fault_ret(p->fault);
-		p->done = true;
-		break;
-	case RPC_PT_RESPONSE:
-		if (!p->got_first) {
-			if (!(pdu->hdr.pfc_flags & RPC_PFC_FIRST_FRAG)) {
-				ret = -rpc_s_protocol_error;
-				goto out;
-			}
-			p->got_first = true;
-			memcpy(p->drep, pdu->hdr.drep, 4);
-			p->stub.limit = CLI_MAX_OUT;
-			if (pdu->response.alloc_hint)
-				__ndr_buf_reserve(&p->stub,
-						  pdu->response.alloc_hint <
-						  (1u << 20) ?
-						  pdu->response.alloc_hint :
-						  (1u << 20));
-		} else if (pdu->hdr.pfc_flags & RPC_PFC_FIRST_FRAG) {
-			ret = -rpc_s_protocol_error;
-			goto out;
-		}
-		ret = __ndr_buf_put(&p->stub, pdu->stub, pdu->stub_len);
-		if (ret < 0) {
-			p->status = ret;
-			p->done = true;
-			ret = 0;
-		} else if (pdu->hdr.pfc_flags & RPC_PFC_LAST_FRAG) {
-			p->done = true;
-		}
-		break;
-	}
-	pthread_cond_broadcast(&c->cv);
-out:
-	free(pdu);
-	return ret;
-}
-
-/* Make one whole PDU available at c->rb as the reader, c->lock NOT
- * held.  Returns its length, 0 on time-out, < 0 on error.  Reads as much
- * as the socket has, so back-to-back PDUs cost one recv(). */
-static int read_frame(struct co_client *c, int ms)
-{
-	int64_t deadline = ms < 0 ? -1 : __rpc_now_ms() + ms;
-
-	if (!c->rb) {
-		c->rb = malloc(CLI_RBUF);
-		if (!c->rb)
-			return -ENOMEM;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (c->rlen >= RPC_CO_HDR_LEN) {
-			uint16_t fl;
-			int ret = __rpc_co_peek(c->rb, c->rlen, &fl);
-
-			/*
-			 * No check against the max_recv_frag we offered:
-			 * Samba 4.17 answers an offer below 2048 with 2048
-			 * and sends fragments that large.  A frame is at
-			 * most 64 KiB, and reassembly is bounded anyway.
-			 */
-			if (ret < 0)
-				return ret;
-			if (c->rlen >= fl)
-				return fl;
-		}
-		if (deadline < 0) {
-			/* no time-out: a blocking read, no poll() */
-			r = recv(c->fd, c->rb + c->rlen, CLI_RBUF - c->rlen, 0);
-		} else {
-			struct pollfd pf = { .fd = c->fd, .events = POLLIN };
-			int pr = poll(&pf, 1, __rpc_left_ms(deadline));
-
-			if (pr < 0) {
-				if (errno == EINTR)
-					continue;
-				return -errno;
-			}
-			if (pr == 0)
-				return 0;
-			r = recv(c->fd, c->rb + c->rlen, CLI_RBUF - c->rlen,
-				 MSG_DONTWAIT);
-		}
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			return -ECONNRESET;
-		c->rlen += (size_t)r;
-	}
-}
-
-/* Wait for p (c->lock held).  Returns 0 when done, -ETIMEDOUT. */
-static int wait_pending(struct co_client *c, struct pending *p,
-			int64_t deadline)
-{
-	while (!p->done) {
-		if (!c->reader && c->fd >= 0 && !c->broken) {
-			int r;
-
-			c->reader = true;
-			pthread_mutex_unlock(&c->lock);
-			r = read_frame(c, __rpc_left_ms(deadline));
-			pthread_mutex_lock(&c->lock);
-			c->reader = false;
-			pthread_cond_broadcast(&c->cv);
-			if (r > 0) {
-				/* still ours: no reader can start while we
-				 * hold the lock */
-				int d = deliver(c, c->rb, (size_t)r);
-
-				c->rlen -= (size_t)r;
-				memmove(c->rb, c->rb + r, c->rlen);
-				if (d < 0)
-					drop_conn_locked(c, d);
-			} else if (r < 0) {
-				drop_conn_locked(c, r == -ECONNRESET ?
-						 -rpc_s_call_failed : r);
-			}
-			if (c->broken && c->fd >= 0) {
-				close(c->fd);
-				c->fd = -1;
-			}
-			if (r == 0 && !p->done && __rpc_left_ms(deadline) == 0)
-				return -ETIMEDOUT;
-			continue;
-		}
-		if (c->fd < 0 || c->broken) {
-			if (!p->done) {
-				p->done = true;
-				p->status = -rpc_s_call_failed;
-			}
-			break;
-		}
-		if (deadline < 0) {
-			pthread_cond_wait(&c->cv, &c->lock);
-		} else {
-			int l = __rpc_left_ms(deadline);
-
-			if (!l)
-				return -ETIMEDOUT;
-			__rpc_cond_wait_ns(&c->cv, &c->lock, l * 1000000LL);
-		}
-	}
-	return 0;
-}
-
-static void add_pending(struct co_client *c, struct pending *p)
-{
-	pthread_mutex_lock(&c->lock);
-	p->next = c->pending;
-	c->pending = p;
-	pthread_mutex_unlock(&c->lock);
-}
-
-/* c->lock held */
-static void remove_pending(struct co_client *c, struct pending *p)
-{
-	struct pending **pp;
-
-	for (pp = &c->pending; *pp; pp = &(*pp)->next)
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-}
-
-/* c->lock held: p is given up on; an answer to it may still come. */
-static void orphan_locked(struct co_client *c, struct pending *p)
-{
-	p->done = true;
-	remove_pending(c, p);
-	c->orphans[c->norphans++ % CLI_ORPHANS] = p->call_id;
-}
 
 static int send_pdu(struct co_client *c, const struct ndr_buf *buf,
 		    int64_t deadline)
@@ -467,17 +93,17 @@ static int bind_exchange(struct co_client *c, const struct rpc_syntax_id *iface,
 		goto out;
 	p.call_id = e.call_id;
 	p.is_bind = true;
-	add_pending(c, &p);
+	__rpc_co_cli_add(c, &p);
 	pthread_mutex_lock(&c->send_lock);
 	__atomic_store_n(&p.sent, true, __ATOMIC_RELEASE);
 	ret = send_pdu(c, &buf, deadline);
 	pthread_mutex_unlock(&c->send_lock);
 	pthread_mutex_lock(&c->lock);
 	if (!ret)
-		ret = wait_pending(c, &p, deadline);
+		ret = __rpc_co_cli_wait(c, &p, deadline);
 	if (ret == -ETIMEDOUT)
-		orphan_locked(c, &p);
-	remove_pending(c, &p);
+		__rpc_co_cli_orphan(c, &p);
+	__rpc_co_cli_remove(c, &p);
 	pthread_mutex_unlock(&c->lock);
 	if (ret < 0)
 		goto out;
@@ -547,7 +173,7 @@ static int bind_exchange_com(struct co_client *c, unsigned int com_level,
 	if (ret == -ETIMEDOUT && com) {
 		ret = -rpc_s_comm_failure;
 		pthread_mutex_lock(&c->lock);
-		drop_conn_locked(c, ret);
+		__rpc_co_cli_drop(c, ret);
 		pthread_mutex_unlock(&c->lock);
 	}
 	return ret;
@@ -625,14 +251,14 @@ static int ensure_ctx_once(struct co_client *c,
 		if (ret == -rpc_s_call_failed_dne && c->assoc_group) {
 			/* the server forgot our group: start a new one */
 			pthread_mutex_lock(&c->lock);
-			drop_conn_locked(c, -ECONNRESET);
+			__rpc_co_cli_drop(c, -ECONNRESET);
 			pthread_mutex_unlock(&c->lock);
 			c->assoc_group = 0;
 		}
 		if (ret < 0 && ret != -rpc_s_unknown_if &&
 		    ret != -rpc_s_unsupported_trans_syn) {
 			pthread_mutex_lock(&c->lock);
-			drop_conn_locked(c, ret);
+			__rpc_co_cli_drop(c, ret);
 			if (!c->reader && c->fd >= 0) {
 				close(c->fd);
 				c->fd = -1;
@@ -729,7 +355,7 @@ __rpc_hot static int co_call(struct rpc_binding *b, void *state,
 	p.call_id = atomic_fetch_add(&c->next_call_id, 1);
 	hdr = RPC_REQUEST_HDR_LEN + (o.has_object ? 16 : 0);
 	chunk = ((size_t)c->max_xmit - hdr) & ~(size_t)7;
-	add_pending(c, &p);
+	__rpc_co_cli_add(c, &p);
 
 	pthread_mutex_lock(&c->send_lock);
 	/* before the write: its answer may come before we could say so */
@@ -768,19 +394,19 @@ __rpc_hot static int co_call(struct rpc_binding *b, void *state,
 
 	pthread_mutex_lock(&c->lock);
 	if (ret < 0) {
-		drop_conn_locked(c, ret);
+		__rpc_co_cli_drop(c, ret);
 	} else {
-		ret = wait_pending(c, &p, deadline);
+		ret = __rpc_co_cli_wait(c, &p, deadline);
 		if (ret == -ETIMEDOUT) {
 			/* give up on the call; its answer is discarded */
-			orphan_locked(c, &p);
+			__rpc_co_cli_orphan(c, &p);
 			pthread_mutex_unlock(&c->lock);
 			send_simple(c, RPC_PT_ORPHANED, p.call_id);
 			__ndr_buf_free(&p.stub);
 			return -ETIMEDOUT;
 		}
 	}
-	remove_pending(c, &p);
+	__rpc_co_cli_remove(c, &p);
 	pthread_mutex_unlock(&c->lock);
 	if (ret >= 0)
 		ret = p.status;
@@ -872,7 +498,7 @@ static bool co_reset(struct rpc_binding *b, void *state)
 
 	pthread_mutex_lock(&c->setup);
 	pthread_mutex_lock(&c->lock);
-	drop_conn_locked(c, -ECONNRESET);
+	__rpc_co_cli_drop(c, -ECONNRESET);
 	pthread_mutex_unlock(&c->lock);
 	pthread_mutex_unlock(&c->setup);
 	return true;
@@ -883,7 +509,7 @@ static void co_close(struct rpc_binding *b, void *state)
 	struct co_client *c = state;
 
 	pthread_mutex_lock(&c->lock);
-	drop_conn_locked(c, -ECONNRESET);
+	__rpc_co_cli_drop(c, -ECONNRESET);
 	while (c->reader)
 		pthread_cond_wait(&c->cv, &c->lock);
 	if (c->fd >= 0)
