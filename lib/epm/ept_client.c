@@ -6,7 +6,8 @@
  *
  * The calls go through rpc_call_raw() in NDR20: every endpoint mapper
  * serves NDR20, and the runtime calls rpc_ep_resolve_binding() while it
- * connects, so this file must not need generated stubs.
+ * connects (through the resolver hook, runtime/resolver.h, wired in
+ * client_engines.c), so this file must not need generated stubs.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * Routing: a binding to ncacn_ip_tcp or ncadg_ip_udp whose host is this
- * machine, for an interface whose server also listens on ncalrpc (its
- * ncalrpc endpoint is in the endpoint mapper), goes through the kernel.
- * The binding option "nolocal" (or LRPC_NO_LOCAL=1) turns it off.
+ * The local engine's select (runtime/engine.h): which binding handles
+ * take their calls through the kernel.  ncalrpc bindings whose server has
+ * a kernel port; and, routed, a binding to ncacn_ip_tcp or ncadg_ip_udp
+ * whose host is this machine, for an interface whose server also listens
+ * on ncalrpc (its ncalrpc endpoint is in the endpoint mapper).  The
+ * binding option "nolocal" (or LRPC_NO_LOCAL=1) turns routing off.
  *
- * The resolution is made once per binding handle.  When several servers
- * on this host registered the interface on ncalrpc, the first endpoint
- * the mapper returns is taken (no check yet that it is the process that
- * owns the binding's port).
+ * The choice is made once per binding handle (again after
+ * rpc_binding_reset).  Endpoints come from the endpoint mapper through
+ * the resolver hook (runtime/resolver.h).  When several servers on this
+ * host registered the interface on ncalrpc, the first endpoint the mapper
+ * returns is taken (no check yet that it is the process that owns the
+ * binding's port).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
