@@ -29,10 +29,16 @@ int __rpc_uid_parse(const char *s, uid_t *uid);
 int64_t __rpc_now_ms(void);
 int __rpc_left_ms(int64_t deadline);
 
-/* ---- binding handles (co_client.c) ----------------------------------- */
+/* ---- binding handles (binding_handle.c) ------------------------------ */
 /* One more reference to b, dropped by rpc_binding_free(): a client
  * context handle keeps its binding (client_stub.c). */
 void __rpc_binding_get(struct rpc_binding *b);
+
+/* ---- replies (reply.c) ------------------------------------------------- */
+/* Hand out len octets of the mapping addr (maplen octets) as reply's data,
+ * which rpc_reply_release() unmaps; -ENOMEM. */
+int __rpc_reply_set_mapped(struct rpc_reply *reply, void *addr, size_t maplen,
+			   size_t len);
 
 /* Condition variables whose timed waits count in CLOCK_MONOTONIC, the
  * clock of every deadline here: a step of the wall clock neither ends a

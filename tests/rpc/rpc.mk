@@ -3,7 +3,7 @@
 #
 #   make fuzz-rpc FUZZ_SECONDS=N    each target for N seconds (default 60)
 RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client
-RPC_FUZZ_SRCS := $(sort $(wildcard lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/ndr/*.c lib/epm/*.c))
+RPC_FUZZ_SRCS := $(sort $(wildcard lib/*.c lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/ndr/*.c lib/epm/*.c))
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang-14
 

@@ -299,58 +299,6 @@ static void sect_put(struct lpc_client *l, struct lpc_sect *s,
 	pthread_mutex_unlock(&l->lock);
 }
 
-/* ---- mapped replies: rpc_reply_release() unmaps them ------------------- */
-
-struct mapped {
-	struct mapped *next;
-	void *addr;
-	size_t len;
-};
-
-static pthread_mutex_t mapped_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct mapped *mapped_list;
-
-__rpc_hot bool __rpc_lpc_reply_release(struct rpc_reply *r)
-{
-	struct mapped **pp, *m = NULL;
-
-	if (!r->data || !__atomic_load_n(&mapped_list, __ATOMIC_RELAXED))
-		return false;
-	pthread_mutex_lock(&mapped_lock);
-	for (pp = &mapped_list; *pp; pp = &(*pp)->next)
-		if ((uint8_t *)(*pp)->addr == r->data) {
-			m = *pp;
-			*pp = m->next;
-			break;
-		}
-	pthread_mutex_unlock(&mapped_lock);
-	if (!m)
-		return false;
-	munmap(m->addr, m->len);
-	free(m);
-	r->data = NULL;
-	r->len = 0;
-	return true;
-}
-
-int __rpc_reply_set_mapped(struct rpc_reply *reply, void *addr, size_t maplen,
-			   size_t len)
-{
-	struct mapped *m = malloc(sizeof(*m));
-
-	if (!m)
-		return -ENOMEM;
-	m->addr = addr;
-	m->len = maplen;
-	pthread_mutex_lock(&mapped_lock);
-	m->next = mapped_list;
-	mapped_list = m;
-	pthread_mutex_unlock(&mapped_lock);
-	reply->data = addr;
-	reply->len = len;
-	return 0;
-}
-
 /*
  * The [out] stub data of a reply's view.  Mapped and handed out as is
  * when the view is sealed (nobody can change it while we map it), the
@@ -363,8 +311,8 @@ static int map_reply(const struct lrpc_msg_info *mi, uint64_t stub_len,
 {
 	uint64_t vlen = mi->view_len;
 	int vfd = mi->view_fd;
-	struct mapped *m;
 	void *a;
+	int ret;
 
 	if (stub_len > vlen || vlen > SIZE_MAX || stub_len > LPC_MAX_OUT)
 		return -rpc_s_protocol_error;
@@ -381,25 +329,15 @@ static int map_reply(const struct lrpc_msg_info *mi, uint64_t stub_len,
 		reply->len = (size_t)stub_len;
 		return reply->data ? 0 : -ENOMEM;
 	}
-	m = malloc(sizeof(*m));
-	if (!m)
-		return -ENOMEM;
 	/* populated: one call instead of a trap per page */
 	a = mmap(NULL, (size_t)vlen, PROT_READ, MAP_SHARED | MAP_POPULATE,
 		 vfd, 0);
-	if (a == MAP_FAILED) {
-		free(m);
+	if (a == MAP_FAILED)
 		return -ENOMEM;
-	}
-	m->addr = a;
-	m->len = (size_t)vlen;
-	pthread_mutex_lock(&mapped_lock);
-	m->next = mapped_list;
-	mapped_list = m;
-	pthread_mutex_unlock(&mapped_lock);
-	reply->data = a;
-	reply->len = (size_t)stub_len;
-	return 0;
+	ret = __rpc_reply_set_mapped(reply, a, (size_t)vlen, (size_t)stub_len);
+	if (ret < 0)
+		munmap(a, (size_t)vlen);
+	return ret;
 }
 
 /* ---- bind ------------------------------------------------------------- */
@@ -894,3 +832,59 @@ out:
 		sect_put(l, sect, &tmp, !got);
 	return ret < 0 ? ret : 0;
 }
+
+/* ---- the engine, as a binding handle calls it (runtime/engine.h) -------- */
+
+__rpc_hot static int lpc_engine_syntax(struct rpc_binding *b, void *state,
+				       const struct rpc_syntax_id *iface)
+{
+	struct lpc_params p;
+
+	__rpc_lpc_params(b, &p);
+	return __rpc_lpc_syntax(state, &p, iface);
+}
+
+__rpc_hot static int lpc_engine_call(struct rpc_binding *b, void *state,
+				     const struct rpc_syntax_id *iface,
+				     uint16_t opnum, const void *in,
+				     size_t inlen, struct rpc_reply *reply)
+{
+	struct lpc_params p;
+
+	__rpc_lpc_params(b, &p);
+	return __rpc_lpc_call(state, &p, iface, opnum, in, inlen, reply);
+}
+
+static int lpc_engine_cancel(struct rpc_binding *b, void *state)
+{
+	return __rpc_lpc_cancel(state);
+}
+
+static uint32_t lpc_engine_assoc_group(const struct rpc_binding *b,
+				       const void *state)
+{
+	return __rpc_lpc_assoc_group(state);
+}
+
+/* The kernel connection goes; the next use chooses again. */
+static bool lpc_engine_reset(struct rpc_binding *b, void *state)
+{
+	__rpc_lpc_close(state);
+	return false;
+}
+
+static void lpc_engine_close(struct rpc_binding *b, void *state)
+{
+	__rpc_lpc_close(state);
+}
+
+const struct rpc_client_engine __rpc_lpc_client_engine = {
+	.name = "lpc",
+	.select = __rpc_lpc_select,
+	.syntax = lpc_engine_syntax,
+	.call = lpc_engine_call,
+	.cancel = lpc_engine_cancel,
+	.assoc_group = lpc_engine_assoc_group,
+	.reset = lpc_engine_reset,
+	.close = lpc_engine_close,
+};

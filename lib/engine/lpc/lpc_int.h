@@ -52,6 +52,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/lrpc.h>
+#include "runtime/binding.h"
 #include "runtime/runtime_int.h"
 #include "engine/co/pdu.h"
 #include "transport/transport.h"
@@ -107,6 +108,23 @@ struct lpc_params {
 	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
 };
 
+/* What b asks, with the settings of this moment. */
+static inline void __rpc_lpc_params(const struct rpc_binding *b,
+				    struct lpc_params *p)
+{
+	struct rpc_binding_opts o;
+
+	p->offer = b->offer;
+	p->be = b->be;
+	p->btfn = b->btfn;
+	__rpc_binding_opts(b, &o);
+	p->has_object = o.has_object;
+	p->object = o.object;
+	p->timeout_ms = o.timeout_ms;
+	p->com_level = o.com_level;
+	p->server_uid = o.server_uid;
+}
+
 /*
  * Connect to kernel port "ncalrpc.<endpoint>", binding iface.  1 with *out
  * set; 0 when the kernel path is not available (no /dev/lrpc, no such
@@ -125,15 +143,22 @@ int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 int __rpc_lpc_cancel(struct lpc_client *l);
 uint32_t __rpc_lpc_assoc_group(const struct lpc_client *l);
 void __rpc_lpc_close(struct lpc_client *l);
-/* rpc_reply_release() of a reply whose data is a mapped view: true when
- * it was one (and is now unmapped). */
-bool __rpc_lpc_reply_release(struct rpc_reply *r);
-/* Hand out len octets of the mapping addr (maplen octets) as reply's data,
- * which rpc_reply_release() unmaps; -ENOMEM. */
-int __rpc_reply_set_mapped(struct rpc_reply *reply, void *addr, size_t maplen,
-			   size_t len);
+
+/* The engine that carries a binding's calls through the kernel
+ * (runtime/engine.h), asked before the connection-oriented one. */
+extern const struct rpc_client_engine __rpc_lpc_client_engine;
 
 /* ---- routing: lpc_route.c ---------------------------------------------- */
+
+/*
+ * The engine's select: whether b goes through the kernel, decided at its
+ * first use.  ncalrpc bindings when the server has a kernel port, local
+ * ncacn_ip_tcp bindings when the endpoint mapper knows an ncalrpc
+ * endpoint for iface.  1 with *state (a struct lpc_client), 0: the
+ * socket; < 0: an ncalrpc binding that cannot be resolved or connected.
+ */
+int __rpc_lpc_select(struct rpc_binding *b, const struct rpc_syntax_id *iface,
+		     void **state);
 
 /* Whether netaddr names this host (127/8, ::1, a local interface address,
  * "localhost" or the host name). */
