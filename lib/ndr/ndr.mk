@@ -6,7 +6,7 @@
 #   make fuzz-ndr FUZZ_SECONDS=N   each libFuzzer target for N seconds
 #   make bench-ndr        marshalling benchmark, prints ratios
 
-NDR_SRCS      := $(sort $(wildcard lib/ndr/*.c)) lib/status.c
+NDR_SRCS      := $(sort $(wildcard lib/ndr/*.c)) lib/runtime/status.c
 NDR_HDRS      := $(wildcard lib/ndr/*.h lib/include/lrpc/ndr.h lib/include/lrpc/status.h)
 NDR_TEST_SRCS := $(sort $(wildcard tests/ndr/*_test.c))
 NDR_TEST_AUX  := tests/ndr/lrpctest_tables.c

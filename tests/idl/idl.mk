@@ -39,7 +39,7 @@ $(BUILD)/tests/idl/roundtrip_test.o: CPPFLAGS += -I$(IDLT_GEN)
 # Only the NDR engine from liblrpc: the test brings its own loopback
 # rpc_call() and context-handle functions, which the runtime also defines.
 # call_status.o: the stubs end every call with rpc_call_end().
-IDLT_LIB := $(filter $(BUILD)/lib/ndr/%,$(LIB_OBJS)) $(BUILD)/lib/status.o \
+IDLT_LIB := $(filter $(BUILD)/lib/ndr/%,$(LIB_OBJS)) $(BUILD)/lib/runtime/status.o \
 	    $(BUILD)/lib/runtime/call_status.o
 
 $(BUILD)/tests/idl/roundtrip_test: $(BUILD)/tests/idl/roundtrip_test.o $(IDLT_OBJS) $(IDLT_LIB)
