@@ -14,9 +14,11 @@
  * without LRPC_F_SHUTDOWN gets LPC_IDLE_NS waits instead.
  *
  * Connections and calls reuse the connection-oriented engine's objects
- * (engine/co/co_int.h): a kernel connection is a struct conn (its presentation
- * contexts, its association group and so its context handles), a call a
- * struct rpc_call_ctx run by __rpc_call_run().
+ * (engine/co/co_int.h): a kernel connection is a struct conn (its
+ * presentation contexts, its association group and so its context
+ * handles), a call a struct rpc_call_ctx run by __rpc_call_run().  The
+ * runtime reaches this engine only through __rpc_lpc_server_engine
+ * (runtime/engine.h, lib/engines.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +41,6 @@
 #define LPC_HASH		256
 #define LPC_STOP_GRACE_MS	5000	/* calls left to finish on a stop */
 #define LPC_MAX_PORTS		SRV_MAX_LISTENERS
-
 
 /*
  * Received views of large [in] stub data are mapped once per section and
