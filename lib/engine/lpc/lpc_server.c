@@ -595,10 +595,11 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	ls->running = &run;
 	pthread_mutex_unlock(&ls->lock);
 
-	/* room for the header in front of the [out] stub data */
-	r->out.len = sizeof(struct lpc_hdr);
-	if (__ndr_buf_reserve(&r->out, 0) < 0)
-		r->out.len = 0;
+	/* room for the header in front of the [out] stub data; reserve
+	 * before len counts it (reserve takes len <= cap) */
+	r->out.len = 0;
+	if (__ndr_buf_reserve(&r->out, sizeof(struct lpc_hdr)) == 0)
+		r->out.len = sizeof(struct lpc_hdr);
 	fault = r->out.len ? __rpc_call_run(run.call, stub,
 					    (size_t)h->stub_len, &r->out, &dne)
 			   : nca_s_fault_remote_no_memory;
