@@ -1,27 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* Server-side internals shared by co_server.c, server.c and mgmt.c. */
+/*
+ * What the server runtime's parts share (server_api.c, workers.c,
+ * call_ctx.c, assoc_group.c, context_handle.c, mgmt.c) and what engines
+ * see of the server.  Includes nothing of engine/ or transport/.
+ */
 #ifndef LRPC_SERVER_INT_H
 #define LRPC_SERVER_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/socket.h>
 #include "runtime/runtime_int.h"
-#include "engine/co/pdu.h"
-#include "transport/transport.h"
+#include "runtime/engine.h"
 
 #define SRV_MAX_IFS		64
 #define SRV_MAX_LISTENERS	16
-#define CONN_MAX_CTX		64	/* presentation contexts per connection */
-#define CONN_MAX_CALLS		256	/* calls receiving or running */
-#define CONN_OUTQ_HIGH		(4u << 20)	/* stop reading above this */
-#define CALL_MAX_IN		(96u << 20)	/* reassembled request stub */
-#define CALL_PREALLOC_MAX	(64u << 10)	/* trust in alloc_hint */
-#define CONN_MAX_RX		(128u << 20)	/* request octets held per
-						   connection, all calls */
-#define SRV_MAX_FRAG		65528	/* largest fragment we accept/send */
 #define SRV_ENDPOINT_MAX	48	/* longest endpoint of any transport:
 					   ncalrpc's (RPC_LOCAL_EP_MAX) */
+#define SRV_SEC_ADDR_MAX	64	/* RPC_SEC_ADDR_MAX (engine/co/pdu.h) */
 
 /* Raw dispatch (built-in interfaces): append the [out] stub octets. */
 typedef int (*rpc_raw_dispatch_fn)(struct rpc_call_ctx *call, uint16_t opnum,
@@ -34,47 +29,15 @@ struct srv_if {
 	uint32_t syntaxes;		/* SYN_* */
 };
 
+struct rpc_transport_ops;
+
+/* A listening socket (engine/co/co_conn.c rpc_server_use_protseq). */
 struct srv_listener {
-	int tag;			/* epoll tag: TAG_LISTENER */
+	struct rpc_event_source src;	/* in the epoll set */
 	int fd;
 	const struct rpc_transport_ops *ops;
 	char endpoint[SRV_ENDPOINT_MAX + 1];
-	char sec_addr[RPC_SEC_ADDR_MAX + 1];
-};
-
-/* Connection guards (co_guard.c): time-outs, caps, fd exhaustion. */
-#define GUARD_NTIMEOUTS		4	/* enum rpc_server_timeout */
-#define GUARD_ADDR_BUCKETS	256
-#define GUARD_REFUSING_MAX	64	/* refused, waiting for their bind */
-#define GUARD_REFUSE_MS		1000	/* ... for at most this long */
-#define GUARD_CALLS_OVER	16	/* refused calls read beyond the cap */
-
-struct guard_addr;
-
-struct conn_guard {			/* in each connection */
-	int64_t born_ms;		/* accepted */
-	int64_t rx_ms;			/* last octet received */
-	int64_t pdu_ms;			/* first octet of the partial PDU */
-	int64_t tx_ms;			/* output queued or last drained */
-	struct guard_addr *addr;	/* counted against its address/uid */
-	bool refused;			/* over the address/uid cap: bind_nak */
-};
-
-struct srv_guard {
-	int tag;			/* epoll tag: TAG_TIMER */
-	int tfd;			/* timerfd, armed while needed */
-	unsigned int tick_ms;		/* its period when armed, 0: off */
-	unsigned int timeout_ms[GUARD_NTIMEOUTS];
-	unsigned int max_per_addr, max_per_uid, max_calls;
-	size_t max_rx;
-	bool paused;			/* listeners off: out of fds */
-	int64_t paused_ms, logged_ms;
-	unsigned int nrefusing;
-	struct guard_addr *addrs[GUARD_ADDR_BUCKETS];
-	/* memory back after a burst (co_guard.c trim_check) */
-	unsigned int peak_conns;	/* most connections since the last trim */
-	uint64_t quiet_pkts;		/* pkts_in when the quiet began */
-	int64_t quiet_ms, trimmed_ms;
+	char sec_addr[SRV_SEC_ADDR_MAX + 1];
 };
 
 /* Association groups and server context handles (assoc_group.c,
@@ -105,10 +68,61 @@ struct sctx_holds {
 	struct ctx_handle *h[CALL_MAX_SCTX];
 };
 
+/* A caller as the kernel (or SO_PEERCRED) tells it. */
+struct rpc_peer_cred {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* What the engine that received a call does with it (call_ctx.c runs
+ * it): send the answer, the fault when fault != 0 (dne: the call did
+ * not execute; out is NULL then), else the [out] stub data; then done:
+ * the call is over, unlink and free it. */
+struct rpc_call_ops {
+	void (*reply)(struct rpc_call_ctx *call, uint32_t fault, bool dne,
+		      const struct ndr_buf *out);
+	void (*done)(struct rpc_call_ctx *call);
+};
+
+struct conn;
+
+struct rpc_call_ctx {
+	struct rpc_call_ctx *next;		/* conn->calls */
+	struct rpc_call_ctx *rnext;		/* the leader's ready list */
+	struct conn *conn;			/* the engine's connection */
+	const struct rpc_call_ops *ops;
+	struct rpc_server *srv;
+	struct assoc_group *group;		/* its connection's */
+	uint32_t call_id;
+	uint16_t ctx_id;
+	uint16_t opnum;
+	uint8_t pfc_flags;		/* of the first fragment */
+	uint8_t drep[4];
+	bool be;
+	bool receiving;			/* still in reassembly */
+	bool maybe;
+	uint8_t syntax;
+	uint32_t fault;			/* preset fault: skip the manager */
+	struct srv_if iface;
+	rpc_uuid_t object;
+	struct ndr_buf in;
+	atomic_bool cancelled;
+	atomic_bool orphaned;
+	struct ndr_arena *arena;		/* &arena_s once used */
+	struct ndr_arena arena_s;
+	struct rpc_binding *binding;	/* rpc_call_ctx_binding() */
+	bool has_cred;			/* kernel path: cred from the message */
+	struct rpc_peer_cred cred;
+	struct sctx_holds sctx;		/* context handles it uses */
+};
+
 struct job {
 	struct job *next;
 	struct rpc_call_ctx *call;
 };
+
+struct srv_guard;
 
 struct rpc_server {
 	pthread_mutex_t lock;
@@ -121,10 +135,10 @@ struct rpc_server {
 	struct assoc_group *groups;
 	uint32_t next_group;
 	unsigned int ngroups, nhandles, nconns;
-	struct conn *conns;		/* all open connections */
+	struct conn *conns;		/* the CO engine's open connections */
 	char *princ_name;
 	bool allow_remote_stop;
-	struct srv_guard guard;		/* under lock */
+	struct srv_guard *guard;	/* the CO engine's; under lock */
 
 	/* worker pool */
 	pthread_cond_t work_cv;
@@ -157,7 +171,7 @@ void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
 			 int *n, int max);
 
 
-/* co_server.c: what context_handle.c needs of a call */
+/* call_ctx.c: what context_handle.c needs of a call */
 struct assoc_group *__rpc_call_group(const struct rpc_call_ctx *call);
 struct sctx_holds *__rpc_call_holds(struct rpc_call_ctx *call);
 const struct rpc_interface *__rpc_call_iface(const struct rpc_call_ctx *call);
@@ -176,20 +190,40 @@ struct ctx_handle *__rpc_sctx_close_group_locked(struct rpc_server *srv,
 						 struct assoc_group *g);
 void __rpc_sctx_rundown(struct ctx_handle *list, bool run);
 
-/* co_guard.c; srv->lock is not held by the caller of any of these */
-int __rpc_guard_init(struct rpc_server *srv, int tag);
-void __rpc_guard_free(struct rpc_server *srv);
-int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g, int fd,
-		      const struct sockaddr_storage *ss);
-void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g);
-/* A kernel connection of uid (lpc_server.c): 0 and *slot to give back to
- * __rpc_guard_uid_put(), or -1 over RPC_SERVER_LIMIT_CONNS_PER_UID. */
-int __rpc_guard_uid_get(struct rpc_server *srv, uid_t uid,
-			struct guard_addr **slot);
-void __rpc_guard_uid_put(struct rpc_server *srv, struct guard_addr *slot);
-void __rpc_guard_accept_failed(struct rpc_server *srv, int err);
-bool __rpc_guard_tick(struct rpc_server *srv);
-int __rpc_guard_expired(const struct srv_guard *gd, const struct conn_guard *g,
-			bool bound, bool busy, bool partial, bool sending,
-			int64_t now);
+/* ---- call_ctx.c: running a call ----------------------------------------- */
+/* A fault status for a negative errno or status from the NDR engine. */
+uint32_t __rpc_to_fault(int ret);
+/* Run call and answer it through call->ops (a worker or the leader). */
+void __rpc_call_execute(struct rpc_call_ctx *call);
+/* Run the manager: the [out] stub data is appended to out; returns 0 or
+ * the fault status (*dne: the call did not execute). */
+uint32_t __rpc_call_run(struct rpc_call_ctx *call, const void *in,
+			size_t inlen, struct ndr_buf *out, bool *dne);
+void __rpc_call_cancel(struct rpc_call_ctx *call);
+
+/* ---- workers.c: the threads and the epoll loop -------------------------- */
+/* The leader's complete requests: an engine's ready() adds each call it
+ * completed; the leader runs the first itself and queues the rest. */
+extern __thread struct rpc_call_ctx *__rpc_ready_head, **__rpc_ready_tail;
+
+static inline void __rpc_ready_add(struct rpc_call_ctx *call)
+{
+	if (!__rpc_ready_head)
+		__rpc_ready_tail = &__rpc_ready_head;
+	call->rnext = NULL;
+	*__rpc_ready_tail = call;
+	__rpc_ready_tail = &call->rnext;
+}
+
+/* srv->lock held: one more worker thread. */
+void __rpc_workers_spawn_locked(struct rpc_server *srv);
+/* After rpc_server_wait saw the stop: wait for the threads and drop the
+ * connections (engines' drain). */
+void __rpc_workers_teardown(struct rpc_server *srv);
+
+/* ---- server_api.c ------------------------------------------------------ */
+/* l was added to srv->listeners (not yet counted): the engines' listen
+ * hooks; 0 or < 0. */
+int __rpc_server_engines_listen(struct rpc_server *srv, struct srv_listener *l);
+
 #endif

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <lrpc/rpc.h>
 #include "runtime/server_int.h"
+#include "engine/co/pdu.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 

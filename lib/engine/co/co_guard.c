@@ -4,7 +4,7 @@
  * peer from exhausting a server (issue 20).
  *
  *  - time-outs: a periodic timerfd in the server's epoll set makes the
- *    leader walk the connections (co_server.c reap_expired) and close
+ *    leader walk the connections (co_conn.c __rpc_co_reap) and close
  *    those whose bind, PDU, idle or send deadline passed; it runs only
  *    while there are connections or the listeners are paused;
  *  - caps: connections per peer address and, for ncalrpc, per client
@@ -40,7 +40,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
-#include "runtime/server_int.h"
+#include "engine/co/co_int.h"
 
 #define PAUSE_RETRY_MS	250
 #define LOG_EVERY_MS	5000
@@ -85,17 +85,29 @@ static unsigned int default_per_uid(void)
 	return rl.rlim_cur / 4 > 64 ? (unsigned int)(rl.rlim_cur / 4) : 64;
 }
 
-int __rpc_guard_init(struct rpc_server *srv, int tag)
+/* The timer: resume paused listeners, trim, walk the connections. */
+static void guard_ready(struct rpc_server *srv, struct rpc_event_source *src,
+			uint32_t events)
 {
-	struct srv_guard *gd = &srv->guard;
-	struct epoll_event e = { .events = EPOLLIN, .data.ptr = gd };
+	if (__rpc_guard_tick(srv))
+		__rpc_co_reap(srv);
+}
 
+int __rpc_guard_init(struct rpc_server *srv)
+{
+	struct srv_guard *gd = calloc(1, sizeof(*gd));
+	struct epoll_event e = { .events = EPOLLIN };
+
+	if (!gd)
+		return -ENOMEM;
+	srv->guard = gd;
+	e.data.ptr = &gd->src;
 	memcpy(gd->timeout_ms, default_timeout_ms, sizeof(gd->timeout_ms));
 	gd->max_per_addr = 64;
 	gd->max_per_uid = default_per_uid();
 	gd->max_calls = CONN_MAX_CALLS;
 	gd->max_rx = CONN_MAX_RX;
-	gd->tag = tag;
+	gd->src.ready = guard_ready;
 	gd->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (gd->tfd < 0)
 		return -errno;
@@ -111,12 +123,13 @@ int __rpc_guard_init(struct rpc_server *srv, int tag)
 
 void __rpc_guard_free(struct rpc_server *srv)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	int i;
 
+	if (!gd)
+		return;
 	if (gd->tfd >= 0)
 		close(gd->tfd);
-	gd->tfd = -1;
 	for (i = 0; i < GUARD_ADDR_BUCKETS; i++)
 		while (gd->addrs[i]) {
 			struct guard_addr *a = gd->addrs[i];
@@ -124,12 +137,14 @@ void __rpc_guard_free(struct rpc_server *srv)
 			gd->addrs[i] = a->next;
 			free(a);
 		}
+	free(gd);
+	srv->guard = NULL;
 }
 
 /* The period the timer needs now (srv->lock held): 0 when nothing to do. */
 static unsigned int tick_needed(struct rpc_server *srv)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	unsigned int t = TICK_MAX_MS * 4, i;
 
 	if (!srv->nconns && !gd->paused && gd->peak_conns < TRIM_BUSY_CONNS)
@@ -148,7 +163,7 @@ static unsigned int tick_needed(struct rpc_server *srv)
 /* srv->lock held */
 static void arm_locked(struct rpc_server *srv)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	unsigned int t = tick_needed(srv);
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 
@@ -167,7 +182,7 @@ static void listeners_set(struct rpc_server *srv, uint32_t events)
 
 	for (i = 0; i < srv->nlisteners; i++) {
 		struct epoll_event e = { .events = events,
-					 .data.ptr = &srv->listeners[i] };
+					 .data.ptr = &srv->listeners[i].src };
 
 		epoll_ctl(srv->epfd, EPOLL_CTL_MOD, srv->listeners[i].fd, &e);
 	}
@@ -176,15 +191,15 @@ static void listeners_set(struct rpc_server *srv, uint32_t events)
 /* srv->lock held */
 static void resume_locked(struct rpc_server *srv)
 {
-	if (!srv->guard.paused || atomic_load(&srv->stop))
+	if (!srv->guard->paused || atomic_load(&srv->stop))
 		return;
-	srv->guard.paused = false;
+	srv->guard->paused = false;
 	listeners_set(srv, EPOLLIN);
 }
 
 void __rpc_guard_accept_failed(struct rpc_server *srv, int err)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	int64_t now;
 
 	/* every accept burst ends in EAGAIN: no clock read for that */
@@ -290,7 +305,7 @@ static void key_put(struct srv_guard *gd, struct guard_addr *a)
 int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g, int fd,
 		      const struct sockaddr_storage *ss)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	uint8_t key[16];
 	unsigned int max, len = peer_key(fd, ss, key);
 	int ret = 0;
@@ -316,7 +331,7 @@ int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g, int fd,
 int __rpc_guard_uid_get(struct rpc_server *srv, uid_t uid,
 			struct guard_addr **slot)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	int ret = 0;
 
 	*slot = NULL;
@@ -334,13 +349,13 @@ void __rpc_guard_uid_put(struct rpc_server *srv, struct guard_addr *slot)
 	if (!slot)
 		return;
 	pthread_mutex_lock(&srv->lock);
-	key_put(&srv->guard, slot);
+	key_put(srv->guard, slot);
 	pthread_mutex_unlock(&srv->lock);
 }
 
 void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 
 	pthread_mutex_lock(&srv->lock);
 	if (g->refused)
@@ -356,7 +371,7 @@ void __rpc_guard_release(struct rpc_server *srv, struct conn_guard *g)
  * the peak, no PDU received for TRIM_QUIET_MS, no trim for TRIM_EVERY_MS. */
 static bool trim_due(struct rpc_server *srv, int64_t now)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	uint64_t pkts = atomic_load(&srv->pkts_in);
 
 	if (gd->peak_conns < TRIM_BUSY_CONNS ||
@@ -379,7 +394,7 @@ static bool trim_due(struct rpc_server *srv, int64_t now)
 /* On the timer: true when the connections should be walked. */
 bool __rpc_guard_tick(struct rpc_server *srv)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd = srv->guard;
 	int64_t now;
 	uint64_t n;
 	bool walk, trim;
@@ -446,7 +461,7 @@ int rpc_server_set_timeout(struct rpc_server *srv,
 	if (!srv || (unsigned int)which >= GUARD_NTIMEOUTS)
 		return -EINVAL;
 	pthread_mutex_lock(&srv->lock);
-	srv->guard.timeout_ms[which] = ms;
+	srv->guard->timeout_ms[which] = ms;
 	arm_locked(srv);
 	pthread_mutex_unlock(&srv->lock);
 	return 0;
@@ -455,11 +470,12 @@ int rpc_server_set_timeout(struct rpc_server *srv,
 int rpc_server_set_limit(struct rpc_server *srv, enum rpc_server_limit which,
 			 uint64_t value)
 {
-	struct srv_guard *gd = &srv->guard;
+	struct srv_guard *gd;
 	int ret = 0;
 
 	if (!srv)
 		return -EINVAL;
+	gd = srv->guard;
 	pthread_mutex_lock(&srv->lock);
 	switch (which) {
 	case RPC_SERVER_LIMIT_CONNS_PER_ADDR:

@@ -191,41 +191,14 @@ static inline bool __rpc_lpc_has_view(const struct lrpc_msg_info *m)
 /* A new section holding a copy of data: its fd, or < 0. */
 int __rpc_lpc_section(const void *data, size_t len);
 
-/* A caller as the kernel (or SO_PEERCRED) tells it. */
-struct rpc_peer_cred {
-	pid_t pid;
-	uid_t uid;
-	gid_t gid;
-};
-
-/* co_server.c, for the kernel path: connections and calls of the
- * connection-oriented engine without a socket. */
-struct conn *__rpc_conn_new(struct rpc_server *srv,
-			    const struct srv_listener *lst);
-void __rpc_conn_set_fd(struct conn *c, int fd);
-void __rpc_conn_get(struct conn *c);
-/* The last put leaves the association group (rundown of its handles). */
-void __rpc_conn_put(struct conn *c);
-/* The answer to a bind or alter_context (bind_ack, alter_context_resp
- * or bind_nak), encoded into out; < 0 when there is none to give. */
-int __rpc_conn_bind(struct conn *c, const struct rpc_pdu *in,
-		    struct ndr_buf *out);
-/* A bind_nak with reason (RPC_NAK_*) answering call_id: > 0, or < 0. */
-int __rpc_encode_bind_nak(struct ndr_buf *b, uint32_t call_id,
-			  uint16_t reason, bool be);
-struct rpc_call_ctx *__rpc_call_new(struct conn *c, uint16_t ctx_id,
-				    uint16_t opnum, const uint8_t drep[4],
-				    const rpc_uuid_t *object,
-				    const struct rpc_peer_cred *cred);
-/* Run the manager: the [out] stub data is appended to out; returns 0 or
- * the fault status (*dne: the call did not execute). */
-uint32_t __rpc_call_run(struct rpc_call_ctx *call, const void *in,
-			size_t inlen, struct ndr_buf *out, bool *dne);
-void __rpc_call_cancel(struct rpc_call_ctx *call);
-void __rpc_call_free(struct rpc_call_ctx *call);
+/* The local engine of the server (lib/engines.c); connections and calls
+ * come from the connection-oriented engine (engine/co/co_int.h). */
+struct rpc_server_engine;
+extern const struct rpc_server_engine __rpc_lpc_server_engine;
 
 /* Create kernel port "ncalrpc.<endpoint>" for the AF_UNIX listener lst
- * (0, also when the kernel path is not available; < 0 on a real error). */
+ * (0 for another listener, also when the kernel path is not available;
+ * < 0 on a real error). */
 int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst);
 /* Start the port threads (rpc_server_listen). */
 int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls);

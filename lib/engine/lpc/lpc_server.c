@@ -14,9 +14,11 @@
  * without LRPC_F_SHUTDOWN gets LPC_IDLE_NS waits instead.
  *
  * Connections and calls reuse the connection-oriented engine's objects
- * (co_server.c): a kernel connection is a struct conn (its presentation
- * contexts, its association group and so its context handles), a call a
- * struct rpc_call_ctx run by __rpc_call_run().
+ * (engine/co/co_int.h): a kernel connection is a struct conn (its
+ * presentation contexts, its association group and so its context
+ * handles), a call a struct rpc_call_ctx run by __rpc_call_run().  The
+ * runtime reaches this engine only through __rpc_lpc_server_engine
+ * (runtime/engine.h, lib/engines.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +33,7 @@
 #include <sys/mman.h>
 #include <linux/lrpc.h>
 #include "engine/lpc/lpc_int.h"
-#include "runtime/server_int.h"
+#include "engine/co/co_int.h"
 
 #define LPC_MIN_THREADS		2
 #define LPC_IDLE_NS		1000000000LL	/* wake-up of an extra thread */
@@ -39,9 +41,6 @@
 #define LPC_HASH		256
 #define LPC_STOP_GRACE_MS	5000	/* calls left to finish on a stop */
 #define LPC_MAX_PORTS		SRV_MAX_LISTENERS
-
-_Static_assert(SRV_ENDPOINT_MAX >= RPC_LOCAL_EP_MAX,
-	       "a listener holds every local endpoint");
 
 /*
  * Received views of large [in] stub data are mapped once per section and
@@ -156,8 +155,11 @@ int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst)
 {
 	struct lrpc_port_create pc = { 0 };
 	struct lpc_srv *ls;
-	int dev = __rpc_lpc_dev(NULL), fd;
+	int dev, fd;
 
+	if (lst->ops != &__rpc_transport_unix)
+		return 0;	/* only ncalrpc has a kernel port */
+	dev = __rpc_lpc_dev(NULL);
 	if (dev < 0 || __rpc_lpc_disabled())
 		return 0;
 	ls = lpc_of(srv, true);
@@ -593,10 +595,11 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	ls->running = &run;
 	pthread_mutex_unlock(&ls->lock);
 
-	/* room for the header in front of the [out] stub data */
-	r->out.len = sizeof(struct lpc_hdr);
-	if (__ndr_buf_reserve(&r->out, 0) < 0)
-		r->out.len = 0;
+	/* room for the header in front of the [out] stub data; reserve
+	 * before len counts it (reserve takes len <= cap) */
+	r->out.len = 0;
+	if (__ndr_buf_reserve(&r->out, sizeof(struct lpc_hdr)) == 0)
+		r->out.len = sizeof(struct lpc_hdr);
 	fault = r->out.len ? __rpc_call_run(run.call, stub,
 					    (size_t)h->stub_len, &r->out, &dne)
 			   : nca_s_fault_remote_no_memory;
@@ -904,3 +907,14 @@ void __rpc_lpc_free(struct rpc_server *srv)
 	pthread_cond_destroy(&ls->cv);
 	free(ls);
 }
+
+/* Before the connection-oriented engine in lib/engines.c: its
+ * connections give their uid slots back to that engine's guards. */
+const struct rpc_server_engine __rpc_lpc_server_engine = {
+	.name = "lpc",
+	.listen = __rpc_lpc_listen,
+	.start = __rpc_lpc_start,
+	.stop = __rpc_lpc_stop,
+	.wait = __rpc_lpc_wait,
+	.free = __rpc_lpc_free,
+};
