@@ -9,7 +9,7 @@
  * a failure is only in rpc_call_status(), never the program's failure
  * hook), offering NDR20: every endpoint mapper serves it.  The runtime
  * calls rpc_ep_resolve_binding() while a program's call connects (through
- * the resolver hook, runtime/resolver.h, wired in client_engines.c), so the
+ * the resolver hook, runtime/resolver.h, wired in lib/engines.c), so the
  * [out] values go to an arena of their own (struct ept_call), copied out
  * and released before anything returns to the program.
  */

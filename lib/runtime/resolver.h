@@ -2,7 +2,7 @@
 /*
  * Endpoint resolution of partial bindings, as the engines ask for it.
  * The endpoint mapper's client (lib/epm) answers, through the hook set
- * in client_engines.c: epm calls the runtime, never the other way round.
+ * in lib/engines.c: epm calls the runtime, never the other way round.
  */
 #ifndef LRPC_RESOLVER_H
 #define LRPC_RESOLVER_H
