@@ -190,6 +190,9 @@ static inline bool __rpc_lpc_has_view(const struct lrpc_msg_info *m)
 }
 /* A new section holding a copy of data: its fd, or < 0. */
 int __rpc_lpc_section(const void *data, size_t len);
+/* Create a section of len octets and map it writable at *mp: its fd,
+ * or < 0 (lpc_device.c). */
+int __rpc_lpc_section_map(size_t len, void **mp);
 
 /* The local engine of the server (lib/engines.c); connections and calls
  * come from the connection-oriented engine (engine/co/co_int.h). */

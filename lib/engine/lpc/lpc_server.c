@@ -33,6 +33,7 @@
 #include <sys/mman.h>
 #include <linux/lrpc.h>
 #include "engine/lpc/lpc_int.h"
+#include "engine/lpc/lpc_views.h"
 #include "engine/co/co_int.h"
 
 #define LPC_MIN_THREADS		2
@@ -41,50 +42,6 @@
 #define LPC_HASH		256
 #define LPC_STOP_GRACE_MS	5000	/* calls left to finish on a stop */
 #define LPC_MAX_PORTS		SRV_MAX_LISTENERS
-
-/*
- * Received views of large [in] stub data are mapped once per section and
- * connection and kept (clients reuse a pool of sections, lpc_client.c):
- * a later request whose view names a section we hold a mapping of is
- * served from that mapping, and its view fd is just closed.  Safe
- * because (1) our mapping holds the section, so its id cannot name
- * another section while the entry lives; (2) the view's window, from
- * LRPC_IOC_VIEW_INFO, must lie inside the window we mapped, so we read
- * only octets this very message grants; (3) the mapping is read-only
- * (the server never writes [in] stub data), whatever the view grants;
- * (4) the pages are the sender's, which it could change under us in any
- * case (a shared mapping), so nothing is lost against a fresh mapping.
- * Bounded: LPC_MAP_CONN entries per connection, LPC_MAP_MAX and
- * LPC_MAP_BYTES per server (least recently used idle ones go first); a
- * connection's entries go when it closes (PORT_CLOSED), all of them with
- * the server.  A cached mapping keeps the client's section (and its
- * charge) until then.
- *
- * Not for a sealed view, nor one from another uid on a module that can
- * seal (__rpc_lpc_seal_for): (4) no longer holds, since a sealed view
- * keeps the client from writing only while we hold it, and a cached
- * mapping would keep the client's pooled section sealed for good.  A
- * sealed view is mapped for its call and unmapped before the reply; one
- * that arrives unsealed from another uid is copied first (a double
- * fetch otherwise: the client could change the stub data while it is
- * unmarshalled).
- */
-#define LPC_MAP_CONN		4
-#define LPC_MAP_MAX		64
-#define LPC_MAP_BYTES		((size_t)256 << 20)
-
-struct lpc_map {
-	struct lpc_map *next;
-	bool copied;		/* addr is a malloc()ed copy, not a mapping */
-	uint64_t conn_id;
-	uint32_t sec_id;
-	bool cached;		/* in lpc_srv.maps */
-	unsigned int users;
-	uint64_t used;		/* LRU tick */
-	uint64_t off;		/* of the mapped view in its section */
-	size_t len;		/* the mapped view's length */
-	uint8_t *addr;
-};
 
 struct lpc_conn {
 	struct lpc_conn *next;
@@ -115,10 +72,7 @@ struct lpc_srv {
 	pthread_cond_t cv;		/* a thread exited */
 	struct lpc_conn *conns[LPC_HASH];
 	struct lpc_running *running;
-	struct lpc_map *maps;		/* under lock */
-	unsigned int nmaps;
-	size_t map_bytes;
-	uint64_t map_tick;
+	struct lpc_view_cache views;	/* its own lock */
 	unsigned int max_threads, nthreads;
 	atomic_bool stop;
 	bool started;
@@ -143,6 +97,7 @@ static struct lpc_srv *lpc_of(struct rpc_server *srv, bool create)
 			ls->srv = srv;
 			pthread_mutex_init(&ls->lock, NULL);
 			__rpc_cond_init(&ls->cv);
+			__rpc_lpc_view_cache_init(&ls->views);
 			ls->next = servers;
 			servers = ls;
 		}
@@ -285,197 +240,6 @@ static void on_cancel(struct lpc_srv *ls, uint64_t msg_id)
 	pthread_mutex_unlock(&ls->lock);
 }
 
-/* ---- mapped views ------------------------------------------------------- */
-
-static void map_free(struct lpc_map *e)
-{
-	if (e->copied)
-		free(e->addr);
-	else
-		munmap(e->addr, e->len);
-	free(e);
-}
-
-/* A new entry mapping m's whole view read-only (one user, not cached),
- * or NULL. */
-static struct lpc_map *map_new(const struct lrpc_msg_info *m)
-{
-	struct lpc_map *e = calloc(1, sizeof(*e));
-	void *a;
-
-	if (!e)
-		return NULL;
-	/* populated: one call instead of a trap per page */
-	a = mmap(NULL, (size_t)m->view_len, PROT_READ,
-		 MAP_SHARED | MAP_POPULATE, m->view_fd, 0);
-	if (a == MAP_FAILED) {
-		free(e);
-		return NULL;
-	}
-	e->addr = a;
-	e->len = (size_t)m->view_len;
-	e->users = 1;
-	return e;
-}
-
-/* With LRPC_F_SEAL: the view mapped for one call, or (unsealed) a copy
- * of its first need octets; NULL when it cannot be had. */
-static const uint8_t *map_once(const struct lrpc_msg_info *m, size_t need,
-			       struct lpc_map **ep)
-{
-	struct lpc_map *e = map_new(m);
-	uint8_t *copy;
-
-	if (!e)
-		return NULL;
-	if (!(m->view_flags & LRPC_VIEW_F_SEAL)) {
-		copy = malloc(need ? need : 1);
-		if (!copy) {
-			map_free(e);
-			return NULL;
-		}
-		memcpy(copy, e->addr, need);
-		munmap(e->addr, e->len);
-		e->addr = copy;
-		e->copied = true;
-	}
-	*ep = e;
-	return e->addr;
-}
-
-/* Unlink e from ls->maps (ls->lock held); freed unless in use. */
-static void map_unlink(struct lpc_srv *ls, struct lpc_map *e)
-{
-	struct lpc_map **pp;
-
-	for (pp = &ls->maps; *pp; pp = &(*pp)->next)
-		if (*pp == e) {
-			*pp = e->next;
-			break;
-		}
-	e->cached = false;
-	ls->nmaps--;
-	ls->map_bytes -= e->len;
-	if (!e->users)
-		map_free(e);
-}
-
-/* The least recently used idle entry (of conn_id only when one), or NULL
- * (ls->lock held). */
-static struct lpc_map *map_lru(struct lpc_srv *ls, const uint64_t *conn_id)
-{
-	struct lpc_map *e, *v = NULL;
-
-	for (e = ls->maps; e; e = e->next)
-		if (!e->users && (!conn_id || e->conn_id == *conn_id) &&
-		    (!v || e->used < v->used))
-			v = e;
-	return v;
-}
-
-/*
- * The stub data (need octets) of a request's view: *ep the mapping to
- * give back with map_put(), its base returned (NULL: could not map).
- * m->view_fd stays open (the caller closes it).
- */
-static const uint8_t *map_get(struct lpc_srv *ls,
-			      const struct lrpc_msg_info *m, size_t need,
-			      struct lpc_map **ep)
-{
-	struct lrpc_view_info vi = { 0 };
-	const uint64_t conn_id = m->conn_id;
-	const struct lrpc_features *feat;
-	struct lpc_map *e;
-	unsigned int n = 0;
-	bool info;
-
-	__rpc_lpc_dev(&feat);
-	/* sealed, or another uid's to be copied: never cached */
-	if ((m->view_flags & LRPC_VIEW_F_SEAL) || __rpc_lpc_seal_for(m->uid))
-		return map_once(m, need, ep);
-	info = !ioctl(m->view_fd, LRPC_IOC_VIEW_INFO, &vi) &&
-	       vi.len == m->view_len;
-	if (info) {
-		pthread_mutex_lock(&ls->lock);
-		for (e = ls->maps; e; e = e->next)
-			if (e->conn_id == m->conn_id &&
-			    e->sec_id == vi.section_id &&
-			    vi.offset >= e->off &&
-			    vi.offset - e->off <= e->len &&
-			    vi.len <= e->len - (vi.offset - e->off)) {
-				e->users++;
-				e->used = ++ls->map_tick;
-				pthread_mutex_unlock(&ls->lock);
-				*ep = e;
-				return e->addr + (vi.offset - e->off);
-			}
-		pthread_mutex_unlock(&ls->lock);
-	}
-	e = map_new(m);
-	if (!e)
-		return NULL;
-	*ep = e;
-	if (!info || e->len > LPC_MAP_BYTES)
-		return e->addr;
-	e->conn_id = m->conn_id;
-	e->sec_id = vi.section_id;
-	e->off = vi.offset;
-	pthread_mutex_lock(&ls->lock);
-	for (struct lpc_map *x = ls->maps; x; x = x->next)
-		n += x->conn_id == m->conn_id;
-	for (;;) {
-		struct lpc_map *v = NULL;
-
-		if (n >= LPC_MAP_CONN)
-			v = map_lru(ls, &conn_id);
-		else if (ls->nmaps >= LPC_MAP_MAX ||
-			 ls->map_bytes + e->len > LPC_MAP_BYTES)
-			v = map_lru(ls, NULL);
-		else
-			break;
-		if (!v)
-			break;
-		n -= v->conn_id == m->conn_id;
-		map_unlink(ls, v);
-	}
-	if (n < LPC_MAP_CONN && ls->nmaps < LPC_MAP_MAX &&
-	    ls->map_bytes + e->len <= LPC_MAP_BYTES) {
-		e->cached = true;
-		e->used = ++ls->map_tick;
-		e->next = ls->maps;
-		ls->maps = e;
-		ls->nmaps++;
-		ls->map_bytes += e->len;
-	}
-	pthread_mutex_unlock(&ls->lock);
-	return e->addr;
-}
-
-static void map_put(struct lpc_srv *ls, struct lpc_map *e)
-{
-	bool gone;
-
-	pthread_mutex_lock(&ls->lock);
-	gone = !--e->users && !e->cached;
-	pthread_mutex_unlock(&ls->lock);
-	if (gone)
-		map_free(e);
-}
-
-/* Drop the mappings of connection conn_id (all: conn_id NULL). */
-static void map_drop(struct lpc_srv *ls, const uint64_t *conn_id)
-{
-	struct lpc_map *e, *next;
-
-	pthread_mutex_lock(&ls->lock);
-	for (e = ls->maps; e; e = next) {
-		next = e->next;
-		if (!conn_id || e->conn_id == *conn_id)
-			map_unlink(ls, e);
-	}
-	pthread_mutex_unlock(&ls->lock);
-}
-
 /* ---- calls -------------------------------------------------------------- */
 
 /* What a thread answers with: out holds header + inline stub data. */
@@ -538,7 +302,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		.pid = m->tgid, .uid = m->uid, .gid = m->gid,
 	};
 	const uint8_t *stub;
-	struct lpc_map *map = NULL;
+	struct lpc_view *map = NULL;
 	size_t hlen;
 	uint32_t fault;
 	rpc_uuid_t obj;
@@ -583,7 +347,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	}
 	stub = data + hlen;
 	if (h->flags & LPC_F_VIEW) {
-		stub = map_get(ls, m, (size_t)h->stub_len, &map);
+		stub = __rpc_lpc_view_get(&ls->views, m, (size_t)h->stub_len, &map);
 		if (!stub) {
 			__rpc_call_free(run.call);
 			reply_fault(r, nca_s_fault_remote_no_memory, true);
@@ -616,7 +380,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	}
 	pthread_mutex_unlock(&ls->lock);
 	if (map)
-		map_put(ls, map);
+		__rpc_lpc_view_put(&ls->views, map);
 	if (h->flags & LPC_F_MAYBE) {
 		r->id = 0;
 	} else if (fault) {
@@ -778,7 +542,7 @@ __rpc_hot static void *port_thread(void *arg)
 			const uint64_t id = rr.msg.conn_id;
 			struct conn *c = conn_find(ls, id, true);
 
-			map_drop(ls, &id);
+			__rpc_lpc_view_drop(&ls->views, &id);
 			if (c)
 				__rpc_conn_put(c);	/* runs down its handles */
 			break;
@@ -886,7 +650,7 @@ void __rpc_lpc_free(struct rpc_server *srv)
 	__rpc_lpc_wait(srv);
 	for (i = 0; i < ls->nports; i++)
 		close(ls->ports[i].fd);
-	map_drop(ls, NULL);
+	__rpc_lpc_view_drop(&ls->views, NULL);
 	for (i = 0; i < LPC_HASH; i++)
 		while (ls->conns[i]) {
 			struct lpc_conn *lc = ls->conns[i];
@@ -904,6 +668,7 @@ void __rpc_lpc_free(struct rpc_server *srv)
 		}
 	pthread_mutex_unlock(&servers_lock);
 	pthread_mutex_destroy(&ls->lock);
+	pthread_mutex_destroy(&ls->views.lock);
 	pthread_cond_destroy(&ls->cv);
 	free(ls);
 }
