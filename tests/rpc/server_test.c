@@ -475,6 +475,44 @@ TEST_F(srv, bind_with_auth_is_rejected)
 	close(fd);
 }
 
+/*
+ * A bind's sec_trailer goes to the provider of its auth_type (lib/auth).
+ * A trailer always carries a token (auth_len counts only the token, so
+ * an empty one is no trailer at all); "none" takes no token and this
+ * build has no other provider, so every trailer is bind_nak
+ * authentication_type_not_recognized -- whatever the type and level.
+ */
+TEST_F(srv, bind_auth_goes_through_the_providers)
+{
+	static const struct { uint8_t type, level; } cases[] = {
+		{ 0, 1 }, { 0, 2 }, { 9, 6 }, { 10, 2 }, { 16, 6 }, { 0xff, 5 },
+	};
+	static const uint8_t token[16] = "NTLMSSP";
+	struct rpc_co_enc e = { RPC_PT_BIND, 3, false, 1 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ndr_buf b = { 0 };
+		struct rpc_pdu p;
+		int fd = raw_connect(self->port);
+
+		bind_pdu(&p, 0);
+		p.has_auth = true;
+		p.hdr.auth_len = sizeof(token);
+		p.auth.auth_type = cases[i].type;
+		p.auth.auth_level = cases[i].level;
+		p.auth.value = token;
+		ASSERT_EQ(72 + 8 + 16, __rpc_co_encode(&b, &e, &p));
+		ASSERT_EQ((ssize_t)b.len, write(fd, b.data, b.len));
+		ASSERT_EQ(0, raw_recv(fd, &p, rbuf, 2000));
+		EXPECT_EQ(RPC_PT_BIND_NAK, p.hdr.ptype) TH_LOG("case %u", i);
+		EXPECT_EQ(RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED,
+			  p.bind_nak.reason);
+		__ndr_buf_free(&b);
+		close(fd);
+	}
+}
+
 TEST_F(srv, protocol_errors_close_the_connection)
 {
 	static const uint8_t garbage[32] = "GET / HTTP/1.0\r\n\r\n";

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "auth/provider.h"
 #include "engine/co/co_int.h"
 #include "ndr/buf.h"
 
@@ -289,6 +290,29 @@ static uint16_t clamp_frag(uint16_t v)
 }
 
 /*
+ * A bind's sec_trailer, through the provider of its auth_type
+ * (auth/provider.h).  A trailer always has a token (auth_len counts
+ * only the token) and "none" takes none, so until a provider that
+ * negotiates plugs in, every trailer gets bind_nak
+ * authentication_type_not_recognized, as before the seam.
+ */
+static bool bind_auth_ok(const struct rpc_pdu *in)
+{
+	const struct rpc_auth_provider *ap = __rpc_auth_find(in->auth.auth_type);
+	struct rpc_auth_token tok = { in->auth.value, in->hdr.auth_len };
+	struct ndr_buf out = { 0 };
+	struct rpc_auth_ctx *ctx;
+	int ret;
+
+	if (!ap || ap->new_ctx(true, in->auth.auth_level, NULL, &ctx) < 0)
+		return false;
+	ret = ap->step(ctx, &tok, &out);
+	ap->free_ctx(ctx);
+	__ndr_buf_free(&out);
+	return ret == 1 && !out.len;
+}
+
+/*
  * The answer to a bind or alter_context, encoded into b: 0 (bind_ack,
  * alter_context_resp), a bind_nak reason + 1 (nothing encoded), or -1
  * for a protocol error.
@@ -305,7 +329,7 @@ static int bind_answer(struct conn *c, const struct rpc_pdu *in,
 	bool alter = in->hdr.ptype == RPC_PT_ALTER_CONTEXT;
 	int ret;
 
-	if (in->has_auth)	/* no security providers yet */
+	if (in->has_auth && !bind_auth_ok(in))
 		return alter ? -1 : RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED + 1;
 	if (alter != c->bound)
 		return alter ? -1 : RPC_NAK_REASON_NOT_SPECIFIED + 1;

@@ -169,7 +169,9 @@ int __rpc_co_peek(const uint8_t *hdr, size_t len, uint16_t *frag_len);
  */
 int __rpc_co_decode(const uint8_t *buf, size_t len, struct rpc_pdu *pdu);
 
-/* Encoding: one PDU appended to out, frag_len and auth_len filled in. */
+/* Encoding: one PDU appended to out, frag_len and auth_len filled in.
+ * With pdu->has_auth: the padding, the sec_trailer and pdu->hdr.auth_len
+ * (> 0: auth_len counts only the token) octets of pdu->auth.value. */
 struct rpc_co_enc {
 	uint8_t ptype;
 	uint8_t pfc_flags;
