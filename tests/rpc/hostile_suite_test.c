@@ -38,6 +38,7 @@
 #include "engine/co/pdu.h"
 #include "transport/transport.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
+#include "proc_util.h"
 #include "kselftest_harness.h"
 
 #define CLIENT_LIMIT_S	60	/* one lrpctest-client run, killed after */
@@ -149,23 +150,6 @@ static int fd_count(pid_t pid)
 			n++;
 	closedir(dir);
 	return n;
-}
-
-static long rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 /* One lrpctest-client run: its time in ms, or -1 when a check failed or

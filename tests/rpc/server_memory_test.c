@@ -31,6 +31,7 @@
 #include "engine/co/pdu.h"
 #include "transport/transport.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
+#include "proc_util.h"
 #include "kselftest_harness.h"
 
 #define BIG		(6u << 20)
@@ -101,23 +102,6 @@ static void serve(int ctl)
 	while (read(ctl, &c, 1) > 0)
 		;
 	_exit(0);
-}
-
-static long rss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 /* Wait up to SETTLE_MS for the server's RSS to come within limit. */
