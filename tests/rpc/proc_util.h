@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 /* VmRSS of pid in kB, or -1. */
-static inline static long rss_kb(pid_t pid)
+static inline long rss_kb(pid_t pid)
 {
 	char path[64], line[256];
 	long kb = -1;
