@@ -76,7 +76,7 @@ int __ndr_buf_expand(struct ndr_buf *b, size_t more)
 	return __ndr_buf_grow(b, cap);
 }
 
-int __ndr_buf_put(struct ndr_buf *b, const void *p, size_t n)
+int __ndr_buf_put_grow(struct ndr_buf *b, const void *p, size_t n)
 {
 	int ret = __ndr_buf_reserve(b, n);
 

@@ -3,6 +3,7 @@
 #define LRPC_NDR_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 #include <lrpc/ndr.h>
 
 /*
@@ -39,8 +40,21 @@ static inline int __ndr_buf_reserve(struct ndr_buf *b, size_t more)
 	return __ndr_buf_expand(b, more);
 }
 
-/* Append n octets of p (or n zero octets when p is NULL). */
-int __ndr_buf_put(struct ndr_buf *b, const void *p, size_t n);
+/* The slow path of __ndr_buf_put(). */
+int __ndr_buf_put_grow(struct ndr_buf *b, const void *p, size_t n);
+
+/* Append n octets of p (or n zero octets when p is NULL).  Inline: the
+ * PDU writers append 1, 2 and 4 octets at a time, which a constant n
+ * turns into one store. */
+static inline int __ndr_buf_put(struct ndr_buf *b, const void *p, size_t n)
+{
+	if (p && b->data && b->len <= b->cap && n <= b->cap - b->len) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		return 0;
+	}
+	return __ndr_buf_put_grow(b, p, n);
+}
 /* Append zero octets up to a multiple of a (a power of two). */
 int __ndr_buf_align(struct ndr_buf *b, size_t a);
 

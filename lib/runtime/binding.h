@@ -26,10 +26,24 @@ struct rpc_binding_opts {
 	uid_t server_uid;	/* RPC_SERVER_UID_DEFAULT: own euid or root */
 };
 
+#define RPC_BINDING_OPTS_WORDS \
+	((sizeof(struct rpc_binding_opts) + 7) / sizeof(uint64_t))
+
 struct rpc_binding {
 	struct rpc_string_binding *sb;
-	pthread_mutex_t opts_lock;	/* opts; never held with another */
-	struct rpc_binding_opts opts;
+	/*
+	 * opts is read on every call and written by the setters, rarely:
+	 * a sequence count instead of a lock on the call path.  Writers
+	 * (serialized by opts_lock) make the count odd, store the words,
+	 * make it even; a reader copies the words and retries when the
+	 * count was odd or moved.  Every shared access is atomic.
+	 */
+	pthread_mutex_t opts_lock;	/* setters; never held with another */
+	atomic_uint opts_seq;
+	union {
+		struct rpc_binding_opts opts;	/* as parsed, before sharing */
+		uint64_t opts_w[RPC_BINDING_OPTS_WORDS];
+	};
 	bool be;
 	uint32_t offer;		/* SYN_NDR20 | SYN_NDR64 */
 	bool btfn;
@@ -41,15 +55,26 @@ struct rpc_binding {
 	void *state;
 };
 
+union rpc_binding_opts_copy {
+	struct rpc_binding_opts o;
+	uint64_t w[RPC_BINDING_OPTS_WORDS];
+};
+
 /* The settings a call uses, as one consistent copy. */
 static inline void __rpc_binding_opts(const struct rpc_binding *b,
 				      struct rpc_binding_opts *o)
 {
-	pthread_mutex_t *l = (pthread_mutex_t *)&b->opts_lock;
+	union rpc_binding_opts_copy c;
+	unsigned int seq, i;
 
-	pthread_mutex_lock(l);
-	*o = b->opts;
-	pthread_mutex_unlock(l);
+	do {
+		seq = atomic_load_explicit(&b->opts_seq, memory_order_acquire);
+		for (i = 0; i < RPC_BINDING_OPTS_WORDS; i++)
+			c.w[i] = __atomic_load_n(&b->opts_w[i], __ATOMIC_RELAXED);
+		atomic_thread_fence(memory_order_acquire);
+	} while ((seq & 1) ||
+		 seq != atomic_load_explicit(&b->opts_seq, memory_order_relaxed));
+	*o = c.o;
 }
 
 #endif /* LRPC_BINDING_H */

@@ -124,6 +124,22 @@ void rpc_binding_free(struct rpc_binding *b)
 	free(b);
 }
 
+/* Publish changed settings (b->opts_lock held; see binding.h). */
+static void opts_publish(struct rpc_binding *b, const struct rpc_binding_opts *n)
+{
+	union rpc_binding_opts_copy c;
+	unsigned int seq = atomic_load_explicit(&b->opts_seq,
+						memory_order_relaxed), i;
+
+	memset(&c, 0, sizeof(c));
+	c.o = *n;
+	atomic_store_explicit(&b->opts_seq, seq + 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	for (i = 0; i < RPC_BINDING_OPTS_WORDS; i++)
+		__atomic_store_n(&b->opts_w[i], c.w[i], __ATOMIC_RELAXED);
+	atomic_store_explicit(&b->opts_seq, seq + 2, memory_order_release);
+}
+
 /*
  * The setters may run while calls on b run on other threads: a call in
  * progress keeps the settings it started with, the next one sees the
@@ -131,22 +147,30 @@ void rpc_binding_free(struct rpc_binding *b)
  */
 int rpc_binding_set_timeout(struct rpc_binding *b, unsigned int ms)
 {
+	struct rpc_binding_opts o;
+
 	if (!b)
 		return -EINVAL;
 	pthread_mutex_lock(&b->opts_lock);
-	b->opts.timeout_ms = ms;
+	__rpc_binding_opts(b, &o);
+	o.timeout_ms = ms;
+	opts_publish(b, &o);
 	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }
 
 int rpc_mgmt_set_com_timeout(struct rpc_binding *b, unsigned int level)
 {
+	struct rpc_binding_opts o;
+
 	if (!b)
 		return -EINVAL;
 	if (level > RPC_C_BINDING_INFINITE_TIMEOUT)
 		return -rpc_s_invalid_timeout;
 	pthread_mutex_lock(&b->opts_lock);
-	b->opts.com_level = level;
+	__rpc_binding_opts(b, &o);
+	o.com_level = level;
+	opts_publish(b, &o);
 	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }
@@ -164,6 +188,7 @@ int rpc_mgmt_inq_com_timeout(const struct rpc_binding *b, unsigned int *level)
 
 int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj)
 {
+	struct rpc_binding_opts o;
 	rpc_uuid_t u;
 
 	if (!b)
@@ -173,18 +198,24 @@ int rpc_binding_set_object(struct rpc_binding *b, const rpc_uuid_t *obj)
 	else
 		memset(&u, 0, sizeof(u));
 	pthread_mutex_lock(&b->opts_lock);
-	b->opts.object = u;
-	b->opts.has_object = !rpc_uuid_is_nil(&u);
+	__rpc_binding_opts(b, &o);
+	o.object = u;
+	o.has_object = !rpc_uuid_is_nil(&u);
+	opts_publish(b, &o);
 	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }
 
 int rpc_binding_set_server_uid(struct rpc_binding *b, uid_t uid)
 {
+	struct rpc_binding_opts o;
+
 	if (!b)
 		return -EINVAL;
 	pthread_mutex_lock(&b->opts_lock);
-	b->opts.server_uid = uid;
+	__rpc_binding_opts(b, &o);
+	o.server_uid = uid;
+	opts_publish(b, &o);
 	pthread_mutex_unlock(&b->opts_lock);
 	return 0;
 }

@@ -328,7 +328,7 @@ struct wr {
 	int err;
 };
 
-static void wr_put(struct wr *w, const void *p, size_t n)
+static inline void wr_put(struct wr *w, const void *p, size_t n)
 {
 	if (!w->err)
 		w->err = __ndr_buf_put(w->b, p, n);
