@@ -69,9 +69,9 @@ static inline void __rpc_binding_opts(const struct rpc_binding *b,
 
 	do {
 		seq = atomic_load_explicit(&b->opts_seq, memory_order_acquire);
+		/* acquire: the count's second load stays after these */
 		for (i = 0; i < RPC_BINDING_OPTS_WORDS; i++)
-			c.w[i] = __atomic_load_n(&b->opts_w[i], __ATOMIC_RELAXED);
-		atomic_thread_fence(memory_order_acquire);
+			c.w[i] = __atomic_load_n(&b->opts_w[i], __ATOMIC_ACQUIRE);
 	} while ((seq & 1) ||
 		 seq != atomic_load_explicit(&b->opts_seq, memory_order_relaxed));
 	*o = c.o;

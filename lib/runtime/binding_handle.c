@@ -134,9 +134,9 @@ static void opts_publish(struct rpc_binding *b, const struct rpc_binding_opts *n
 	memset(&c, 0, sizeof(c));
 	c.o = *n;
 	atomic_store_explicit(&b->opts_seq, seq + 1, memory_order_relaxed);
-	atomic_thread_fence(memory_order_release);
+	/* release: a reader that sees a new word sees the odd count too */
 	for (i = 0; i < RPC_BINDING_OPTS_WORDS; i++)
-		__atomic_store_n(&b->opts_w[i], c.w[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&b->opts_w[i], c.w[i], __ATOMIC_RELEASE);
 	atomic_store_explicit(&b->opts_seq, seq + 2, memory_order_release);
 }
 
