@@ -594,6 +594,24 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	return 0;
 }
 
+/* The syntax of an interface already bound on a sound connection, or
+ * -EAGAIN: the caller then binds it (__rpc_lpc_syntax, with params). */
+__rpc_hot static int lpc_syntax_bound(struct lpc_client *l,
+				      const struct rpc_syntax_id *iface)
+{
+	int i, ret = -EAGAIN;
+
+	pthread_mutex_lock(&l->lock);
+	if (!l->broken && l->fd >= 0)
+		for (i = 0; i < l->nctx; i++)
+			if (!memcmp(&l->ctx[i].iface, iface, sizeof(*iface))) {
+				ret = l->ctx[i].syntax;
+				break;
+			}
+	pthread_mutex_unlock(&l->lock);
+	return ret;
+}
+
 __rpc_hot int __rpc_lpc_syntax(struct lpc_client *l, const struct lpc_params *p,
 		     const struct rpc_syntax_id *iface)
 {
@@ -731,7 +749,11 @@ __rpc_hot static int lpc_engine_syntax(struct rpc_binding *b, void *state,
 				       const struct rpc_syntax_id *iface)
 {
 	struct lpc_params p;
+	int ret = lpc_syntax_bound(state, iface);
 
+	/* every call asks: the binding's settings only for a new bind */
+	if (ret != -EAGAIN)
+		return ret;
 	__rpc_lpc_params(b, &p);
 	return __rpc_lpc_syntax(state, &p, iface);
 }
