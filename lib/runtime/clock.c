@@ -9,12 +9,17 @@
 #include <time.h>
 #include "runtime/runtime_int.h"
 
-int64_t __rpc_now_ms(void)
+int64_t __rpc_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t __rpc_now_ms(void)
+{
+	return __rpc_now_ns() / 1000000;
 }
 
 int __rpc_left_ms(int64_t deadline)

@@ -27,6 +27,7 @@ int __rpc_uid_parse(const char *s, uid_t *uid);
  * deadline in that clock (deadline < 0: -1, no time-out; clamped to
  * [0, INT_MAX]) for poll(). */
 int64_t __rpc_now_ms(void);
+int64_t __rpc_now_ns(void);
 int __rpc_left_ms(int64_t deadline);
 
 /* ---- binding handles (binding_handle.c) ------------------------------ */

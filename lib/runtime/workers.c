@@ -30,14 +30,6 @@
  */
 #define LEAD_TAKEOVER_NS	(2 * 1000000LL)
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void *srv_thread(void *arg);
 
 /* srv->lock held */
@@ -123,7 +115,7 @@ static bool lead(struct rpc_server *srv)
 			pthread_mutex_lock(&srv->lock);
 			gen = srv->lead_gen;
 			srv->lead_exec = true;
-			srv->lead_exec_since = mono_ns();
+			srv->lead_exec_since = __rpc_now_ns();
 			srv->last_exec = srv->lead_exec_since;
 			if (srv->standby && srv->standby_idle)
 				pthread_cond_signal(&srv->standby_cv);
@@ -168,7 +160,7 @@ static bool standby_locked(struct rpc_server *srv)
 {
 	srv->standby = true;
 	while (!atomic_load(&srv->stop) && !srv->jq_head && srv->leader) {
-		int64_t now = mono_ns();
+		int64_t now = __rpc_now_ns();
 
 		if (srv->lead_exec &&
 		    now - srv->lead_exec_since > LEAD_TAKEOVER_NS) {

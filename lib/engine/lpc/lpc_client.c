@@ -550,6 +550,16 @@ int __rpc_lpc_cancel(struct lpc_client *l)
 	return n ? 0 : -rpc_s_no_call_active;
 }
 
+/* The context bound for iface on l (l->lock held), or NULL. */
+__rpc_hot static const struct lpc_ctx *ctx_find(const struct lpc_client *l,
+					       const struct rpc_syntax_id *iface)
+{
+	for (int i = 0; i < l->nctx; i++)
+		if (!memcmp(&l->ctx[i].iface, iface, sizeof(*iface)))
+			return &l->ctx[i];
+	return NULL;
+}
+
 /* The context of iface (l->lock held), binding it when needed. */
 __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 		   const struct rpc_syntax_id *iface, struct lpc_ctx *out,
@@ -558,9 +568,10 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	struct ndr_buf b = { 0 };
 	struct lrpc_call c;
 	uint8_t ack[1024];
+	const struct lpc_ctx *bound;
 	uint16_t ids[RPC_BIND_MAX_OFFER];
 	bool com;
-	int i, nids, ret;
+	int nids, ret;
 
 	if (l->broken && !l->ncalls) {
 		ret = do_connect(l, p, iface);
@@ -572,11 +583,11 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	if (l->broken || l->fd < 0)
 		return -rpc_s_call_failed;
 	*fdp = l->fd;
-	for (i = 0; i < l->nctx; i++)
-		if (!memcmp(&l->ctx[i].iface, iface, sizeof(*iface))) {
-			*out = l->ctx[i];
-			return 0;
-		}
+	bound = ctx_find(l, iface);
+	if (bound) {
+		*out = *bound;
+		return 0;
+	}
 	ret = enc_bind(l, p, iface, true, &b, ids, &nids);
 	if (ret < 0)
 		return ret;
@@ -599,15 +610,13 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 __rpc_hot static int lpc_syntax_bound(struct lpc_client *l,
 				      const struct rpc_syntax_id *iface)
 {
-	int i, ret = -EAGAIN;
+	const struct lpc_ctx *c;
+	int ret = -EAGAIN;
 
 	pthread_mutex_lock(&l->lock);
-	if (!l->broken && l->fd >= 0)
-		for (i = 0; i < l->nctx; i++)
-			if (!memcmp(&l->ctx[i].iface, iface, sizeof(*iface))) {
-				ret = l->ctx[i].syntax;
-				break;
-			}
+	c = !l->broken && l->fd >= 0 ? ctx_find(l, iface) : NULL;
+	if (c)
+		ret = c->syntax;
 	pthread_mutex_unlock(&l->lock);
 	return ret;
 }
