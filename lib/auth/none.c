@@ -14,10 +14,11 @@ static struct none_ctx {
 } none_ctx;
 
 static int none_new_ctx(bool server, enum rpc_auth_level level,
-			const char *principal, struct rpc_auth_ctx **out)
+			const struct rpc_auth_identity *id,
+			struct rpc_auth_ctx **out)
 {
 	(void)server;
-	(void)principal;
+	(void)id;
 	if (level > RPC_AUTH_LEVEL_NONE)
 		return -rpc_s_unsupported_authn_level;
 	*out = (struct rpc_auth_ctx *)&none_ctx;

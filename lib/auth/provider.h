@@ -53,15 +53,35 @@ struct rpc_auth_token {
 };
 
 /*
- * What a signature covers: the whole PDU up to the signature when the
- * peers negotiated header signing, else the stub data and its padding
- * (whole stands for both; body is the part sealed at privacy level).
+ * One protected fragment.  @whole is the PDU from its first octet up to
+ * the signature (header, body, padding and the 8-octet sec_trailer);
+ * @body, inside it, is the stub data and its padding: the part sealed at
+ * privacy level.  @header_signing says the peers negotiated
+ * PFC_SUPPORT_HEADER_SIGN; each provider decides what its signature
+ * covers from it ([MS-RPCE] 2.2.2.11, 3.3.1.5.2.2: NTLM signs the whole
+ * PDU either way, Kerberos only when header signing was negotiated).
  */
 struct rpc_auth_region {
 	uint8_t *whole;
 	size_t whole_len;
 	uint8_t *body;
 	size_t body_len;
+	bool header_signing;
+};
+
+/*
+ * Who a context acts as.  Client: @principal names the server (the
+ * target; NULL lets the provider choose), @user/@domain/@password are
+ * explicit credentials (NULL: the default ones -- the credential cache,
+ * NTLM_USER_FILE).  Server: @principal is its own name (NULL: any key
+ * in the keytab), @keytab the key file (NULL: the default keytab).
+ */
+struct rpc_auth_identity {
+	const char *principal;
+	const char *user;
+	const char *domain;
+	const char *password;
+	const char *keytab;
 };
 
 struct rpc_auth_ctx;		/* the provider's own */
@@ -69,9 +89,14 @@ struct rpc_auth_ctx;		/* the provider's own */
 struct rpc_auth_provider {
 	uint8_t auth_type;
 	const char *name;
-	/* A context for one side of one exchange; @principal may be NULL. */
+	/*
+	 * A context for one side of one exchange; @id may be NULL (default
+	 * credentials).  -rpc_s_unsupported_authn_level when the provider
+	 * cannot protect at @level.
+	 */
 	int (*new_ctx)(bool server, enum rpc_auth_level level,
-		       const char *principal, struct rpc_auth_ctx **out);
+		       const struct rpc_auth_identity *id,
+		       struct rpc_auth_ctx **out);
 	/*
 	 * One leg: @in is the peer's token (NULL for a client's first leg);
 	 * what to send is appended to @out (nothing: no token this leg).
@@ -92,7 +117,7 @@ struct rpc_auth_provider {
 		    uint8_t *sig);
 	int (*unseal)(struct rpc_auth_ctx *ctx, const struct rpc_auth_region *r,
 		      const uint8_t *sig, size_t len);
-	/* The authenticated peer's name (server side), malloc'd. */
+	/* The authenticated peer's name (either side), malloc'd. */
 	int (*peer_name)(const struct rpc_auth_ctx *ctx, char **name);
 	void (*free_ctx)(struct rpc_auth_ctx *ctx);
 };
