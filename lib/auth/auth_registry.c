@@ -5,6 +5,7 @@
  * __rpc_auth_find().
  */
 #include "auth/provider.h"
+#include "runtime/server_int.h"
 
 static const struct rpc_auth_provider *const providers[] = {
 	&__rpc_auth_none,
@@ -16,6 +17,12 @@ const struct rpc_auth_provider *__rpc_auth_find(uint8_t auth_type)
 		if (providers[i]->auth_type == auth_type)
 			return providers[i];
 	return NULL;
+}
+
+bool __rpc_authn_supported(unsigned int authn_svc)
+{
+	return authn_svc != RPC_AUTHN_NONE && authn_svc <= 0xff &&
+	       __rpc_auth_find((uint8_t)authn_svc);
 }
 
 unsigned int __rpc_auth_pad(uint8_t ptype, size_t len)

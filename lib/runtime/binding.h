@@ -49,7 +49,8 @@ struct rpc_binding {
 	bool btfn;
 	atomic_uint refs;	/* the program's + open context handles' */
 
-	pthread_mutex_t setup;	/* choosing the engine, reset */
+	pthread_mutex_t setup;	/* choosing the engine, reset, auth */
+	struct binding_auth *auth;	/* rpc_binding_set_auth_info */
 	/* NULL until the first use; state is published before it */
 	const struct rpc_client_engine *engine;
 	void *state;
@@ -76,5 +77,19 @@ static inline void __rpc_binding_opts(const struct rpc_binding *b,
 		 seq != atomic_load_explicit(&b->opts_seq, memory_order_relaxed));
 	*o = c.o;
 }
+
+/* What rpc_binding_set_auth_info set; an engine takes a copy when it
+ * connects (auth_api.c). */
+struct binding_auth {
+	uint8_t authn_svc;	/* RPC_C_AUTHN_*, never DEFAULT */
+	uint8_t level;		/* RPC_C_AUTHN_LEVEL_*, CALL made PKT */
+	char *server_princ;
+	char *user, *domain, *password;
+};
+
+/* A copy of b's auth settings: 0 (out filled, free with
+ * __rpc_binding_auth_free), 1 when b has none, -ENOMEM. */
+int __rpc_binding_auth_copy(struct rpc_binding *b, struct binding_auth *out);
+void __rpc_binding_auth_free(struct binding_auth *a);
 
 #endif /* LRPC_BINDING_H */

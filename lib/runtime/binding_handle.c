@@ -119,6 +119,10 @@ void rpc_binding_free(struct rpc_binding *b)
 	if (b->engine)
 		b->engine->close(b, b->state);
 	rpc_string_binding_free(b->sb);
+	if (b->auth) {
+		__rpc_binding_auth_free(b->auth);
+		free(b->auth);
+	}
 	pthread_mutex_destroy(&b->opts_lock);
 	pthread_mutex_destroy(&b->setup);
 	free(b);

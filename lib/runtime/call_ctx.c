@@ -187,6 +187,10 @@ __rpc_hot static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *ou
 		dne = true;
 	}
 	if (!fault) {
+		fault = __rpc_call_admit(call);
+		dne = fault != 0;
+	}
+	if (!fault) {
 		cur_call = call;
 		/* an interface with thunks may leave single operations
 		 * to its raw dispatch (a NULL thunk) */

@@ -27,6 +27,27 @@ struct srv_if {
 	const struct rpc_interface *iface;
 	rpc_raw_dispatch_fn raw;	/* ops without a thunk in iface->thunks */
 	uint32_t syntaxes;		/* SYN_* */
+	rpc_if_callback_fn callback;	/* may refuse a call (auth_api.c) */
+	void *callback_arg;
+};
+
+/* A call's security, as its engine established it (engine/co/co_sec.h
+ * holds it; the call points at it for as long as it runs). */
+struct call_auth {
+	uint8_t authn_svc;		/* RPC_C_AUTHN_* */
+	uint8_t level;			/* RPC_C_AUTHN_LEVEL_* */
+	char *principal;		/* the authenticated peer, or NULL */
+};
+
+/* Whether this build has a provider for authn_svc (auth/auth_registry.c). */
+bool __rpc_authn_supported(unsigned int authn_svc);
+
+/* What rpc_server_register_auth_info registered, per provider. */
+#define SRV_MAX_AUTH	8
+struct srv_auth {
+	uint8_t authn_svc;
+	char *principal;		/* NULL: any key of the keytab */
+	char *keytab;			/* NULL: the default keytab */
 };
 
 struct rpc_transport_ops;
@@ -115,6 +136,7 @@ struct rpc_call_ctx {
 	bool has_cred;			/* kernel path: cred from the message */
 	struct rpc_peer_cred cred;
 	struct sctx_holds sctx;		/* context handles it uses */
+	const struct call_auth *auth;	/* NULL: unauthenticated */
 };
 
 struct job {
@@ -138,6 +160,9 @@ struct rpc_server {
 	struct conn *conns;		/* the CO engine's open connections */
 	char *princ_name;
 	bool allow_remote_stop;
+	int nauth;			/* under lock */
+	struct srv_auth auth[SRV_MAX_AUTH];
+	uint8_t min_auth_level;		/* rpc_server_set_min_auth_level */
 	struct srv_guard *guard;	/* the CO engine's; under lock */
 
 	/* worker pool */
@@ -170,6 +195,15 @@ int __rpc_server_register_raw(struct rpc_server *srv,
 void __rpc_server_if_ids(struct rpc_server *srv, struct rpc_syntax_id *ids,
 			 int *n, int max);
 
+
+/* auth_api.c: a copy of what srv registered for authn_svc (strings
+ * strdup'ed, free with __rpc_srv_auth_free), or -rpc_s_unknown_authn_service. */
+int __rpc_srv_auth_get(struct rpc_server *srv, uint8_t authn_svc,
+		       struct srv_auth *out);
+void __rpc_srv_auth_free(struct srv_auth *a);
+/* Whether the call may run: its level against the server's minimum,
+ * then the interface's callback.  0 or the fault to answer. */
+uint32_t __rpc_call_admit(struct rpc_call_ctx *call);
 
 /* call_ctx.c: what context_handle.c needs of a call */
 struct assoc_group *__rpc_call_group(const struct rpc_call_ctx *call);

@@ -52,6 +52,8 @@ int __rpc_bind_nak_status(uint16_t reason)
 		return -rpc_s_unknown_authn_service;
 	case RPC_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
 		return -rpc_s_protocol_error;
+	case RPC_NAK_INVALID_CHECKSUM:	/* the credentials were refused */
+		return -rpc_s_access_denied;
 	}
 	return -rpc_s_call_failed_dne;
 }

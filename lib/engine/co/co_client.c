@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include "engine/co/co_client.h"
 #include "engine/co/co_client_int.h"
+#include "engine/co/co_client_auth.h"
 #include "runtime/resolver.h"
 #include "ndr/buf.h"
 
@@ -61,8 +62,31 @@ static int send_simple(struct co_client *c, uint8_t ptype, uint32_t call_id)
 
 /* ---- connect and bind ------------------------------------------------ */
 
+/* The binding's auth settings, for a new connection.  ncalrpc carries
+ * none: the kernel or SO_PEERCRED tells the server who calls. */
+static int auth_settings(struct co_client *c)
+{
+	int ret;
+
+	__rpc_binding_auth_free(&c->auth);
+	c->want_auth = false;
+	if (!strcmp(c->sb->protseq, "ncalrpc"))
+		return 0;
+	ret = __rpc_binding_auth_copy(c->bh, &c->auth);
+	if (ret < 0)
+		return ret;
+	c->want_auth = ret == 0;
+	return 0;
+}
+
+/*
+ * A bind or alter_context for iface, and its answer.  With @tok, the PDU
+ * carries that auth leg, and the answer's leg is stepped: *leg is what
+ * __rpc_co_cli_auth_answer returned, @tok then holds the next leg.
+ */
 static int bind_exchange(struct co_client *c, const struct rpc_syntax_id *iface,
-			 bool alter, int64_t deadline)
+			 bool alter, struct ndr_buf *tok, int *leg,
+			 int64_t deadline)
 {
 	struct rpc_pdu *pdu;
 	struct pending p = { 0 };
@@ -88,6 +112,12 @@ static int bind_exchange(struct co_client *c, const struct rpc_syntax_id *iface,
 		return -ENOMEM;
 	e.call_id = atomic_fetch_add(&c->next_call_id, 1);
 	n = __rpc_bind_offer(pdu, iface, &o, &c->next_ctx_id, ids);
+	if (tok) {
+		__rpc_co_cli_auth_trailer(c, pdu, tok);
+		/* offer header signing whenever fragments are signed */
+		if (c->sec.info.level >= RPC_AUTH_LEVEL_PKT)
+			e.pfc_flags |= RPC_PFC_PENDING_CANCEL;
+	}
 	ret = __rpc_co_encode(&buf, &e, pdu);
 	if (ret < 0)
 		goto out;
@@ -113,6 +143,13 @@ static int bind_exchange(struct co_client *c, const struct rpc_syntax_id *iface,
 	ret = __rpc_co_decode(p.frame, p.flen, pdu);
 	if (ret < 0)
 		goto out;
+	if (tok && pdu->hdr.ptype != RPC_PT_BIND_NAK) {
+		*leg = __rpc_co_cli_auth_answer(c, pdu, tok);
+		if (*leg < 0) {
+			ret = *leg;
+			goto out;
+		}
+	}
 	ret = __rpc_bind_read(pdu, alter, ids, n, &acc);
 	if (ret < 0 && (ret != -rpc_s_unknown_if &&
 			ret != -rpc_s_unsupported_trans_syn))
@@ -164,11 +201,11 @@ static const struct cli_ctx *lookup_ctx(struct co_client *c,
  */
 static int bind_exchange_com(struct co_client *c, unsigned int com_level,
 			     const struct rpc_syntax_id *iface, bool alter,
-			     int64_t deadline)
+			     struct ndr_buf *tok, int *leg, int64_t deadline)
 {
 	bool com;
 	int64_t dl = __rpc_com_deadline(com_level, true, deadline, &com);
-	int ret = bind_exchange(c, iface, alter, dl);
+	int ret = bind_exchange(c, iface, alter, tok, leg, dl);
 
 	if (ret == -ETIMEDOUT && com) {
 		ret = -rpc_s_comm_failure;
@@ -176,6 +213,70 @@ static int bind_exchange_com(struct co_client *c, unsigned int com_level,
 		__rpc_co_cli_drop(c, ret);
 		pthread_mutex_unlock(&c->lock);
 	}
+	return ret;
+}
+
+/* An auth3 carrying the client's last leg: no answer comes. */
+static int send_auth3(struct co_client *c, const struct ndr_buf *tok,
+		      int64_t deadline)
+{
+	struct rpc_co_enc e = {
+		.ptype = RPC_PT_AUTH3,
+		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+		.big_endian = c->be,
+		.call_id = atomic_fetch_add(&c->next_call_id, 1),
+	};
+	struct rpc_pdu pdu;
+	struct ndr_buf buf = { 0 };
+	int ret;
+
+	memset(&pdu, 0, offsetof(struct rpc_pdu, bind));
+	__rpc_co_cli_auth_trailer(c, &pdu, tok);
+	ret = __rpc_co_encode(&buf, &e, &pdu);
+	if (ret > 0) {
+		pthread_mutex_lock(&c->send_lock);
+		ret = send_pdu(c, &buf, deadline);
+		pthread_mutex_unlock(&c->send_lock);
+	}
+	__ndr_buf_free(&buf);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The first bind of a connection, authenticated when the binding asks:
+ * the bind carries the first leg; alter_contexts carry the legs that
+ * need an answer, an auth3 the last one that does not.
+ */
+static int bind_first(struct co_client *c, unsigned int com_level,
+		      const struct rpc_syntax_id *iface, int64_t deadline)
+{
+	struct ndr_buf tok = { 0 };
+	int leg = 1, ret;
+
+	if (!c->want_auth)
+		return bind_exchange_com(c, com_level, iface, false, NULL,
+					 NULL, deadline);
+	ret = __rpc_co_cli_auth_begin(c, &tok);
+	if (ret < 0)
+		goto out;
+	ret = bind_exchange_com(c, com_level, iface, false, &tok, &leg,
+				deadline);
+	/* an interface the server lacks still completes the exchange */
+	while ((ret >= 0 || ret == -rpc_s_unknown_if ||
+		ret == -rpc_s_unsupported_trans_syn) && leg == 0) {
+		int r = bind_exchange_com(c, com_level, iface, true, &tok,
+					  &leg, deadline);
+
+		if (r < 0 && r != -rpc_s_unknown_if &&
+		    r != -rpc_s_unsupported_trans_syn)
+			ret = r;
+	}
+	if (ret >= 0 && leg == 1 && tok.len)
+		ret = send_auth3(c, &tok, deadline);
+	if (ret >= 0 && !c->sec.established)
+		ret = -rpc_s_access_denied;
+out:
+	__ndr_buf_free(&tok);
 	return ret;
 }
 
@@ -246,8 +347,9 @@ static int ensure_ctx_once(struct co_client *c,
 		c->fd = fd;
 		c->max_recv = 0;
 		pthread_mutex_unlock(&c->lock);
-		ret = bind_exchange_com(c, o.com_level, iface, false,
-					deadline);
+		ret = auth_settings(c);
+		if (!ret)
+			ret = bind_first(c, o.com_level, iface, deadline);
 		if (ret == -rpc_s_call_failed_dne && c->assoc_group) {
 			/* the server forgot our group: start a new one */
 			pthread_mutex_lock(&c->lock);
@@ -271,7 +373,8 @@ static int ensure_ctx_once(struct co_client *c,
 	cx = lookup_ctx(c, iface);
 	pthread_mutex_unlock(&c->lock);
 	if (!cx && ret == 0) {
-		ret = bind_exchange_com(c, o.com_level, iface, true, deadline);
+		ret = bind_exchange_com(c, o.com_level, iface, true, NULL,
+					NULL, deadline);
 		cx = ret < 0 ? NULL : lookup_ctx(c, iface);
 	}
 	if (cx)
@@ -342,6 +445,7 @@ __rpc_hot static int co_call(struct rpc_binding *b, void *state,
 	struct ndr_buf buf = { 0 };
 	size_t hdr, chunk, off = 0;
 	struct rpc_binding_opts o;
+	struct co_sec *sec;
 	int ret;
 
 	if (inlen > UINT32_MAX)
@@ -354,7 +458,10 @@ __rpc_hot static int co_call(struct rpc_binding *b, void *state,
 
 	p.call_id = atomic_fetch_add(&c->next_call_id, 1);
 	hdr = RPC_REQUEST_HDR_LEN + (o.has_object ? 16 : 0);
-	chunk = ((size_t)c->max_xmit - hdr) & ~(size_t)7;
+	/* protected: a multiple of 16, so that only the last one pads */
+	sec = __rpc_co_sec_protects(&c->sec) ? &c->sec : NULL;
+	chunk = ((size_t)c->max_xmit - hdr - __rpc_co_sec_overhead(sec)) &
+		~(size_t)(sec ? 15 : 7);
 	__rpc_co_cli_add(c, &p);
 
 	pthread_mutex_lock(&c->send_lock);
@@ -381,7 +488,7 @@ __rpc_hot static int co_call(struct rpc_binding *b, void *state,
 		pdu.stub = (const uint8_t *)in + off;
 		pdu.stub_len = n;
 		buf.len = 0;
-		ret = __rpc_co_encode(&buf, &e, &pdu);
+		ret = __rpc_co_sec_encode(&buf, &e, &pdu, sec);
 		if (ret < 0)
 			break;
 		ret = send_pdu(c, &buf, deadline);
@@ -516,6 +623,8 @@ static void co_close(struct rpc_binding *b, void *state)
 		close(c->fd);
 	pthread_mutex_unlock(&c->lock);
 	free(c->rb);
+	__rpc_co_sec_end(&c->sec);
+	__rpc_binding_auth_free(&c->auth);
 	pthread_mutex_destroy(&c->setup);
 	pthread_mutex_destroy(&c->send_lock);
 	pthread_mutex_destroy(&c->lock);

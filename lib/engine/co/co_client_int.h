@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "engine/co/bind_answer.h"
+#include "engine/co/co_sec.h"
 #include "runtime/binding.h"
 #include "ndr/buf.h"
 
@@ -70,6 +71,11 @@ struct co_client {
 	/* call_ids of calls given up on, whose answers may still come */
 	uint32_t orphans[CLI_ORPHANS];
 	unsigned int norphans;
+	/* authentication: the binding's settings when the connection was
+	 * made, and its one security context */
+	bool want_auth;
+	struct binding_auth auth;
+	struct co_sec sec;
 	/* receive buffer of the reader: whole PDUs are decoded in place */
 	uint8_t *rb;
 	size_t rlen;

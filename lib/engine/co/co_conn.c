@@ -22,6 +22,7 @@
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include "engine/co/co_int.h"
+#include "engine/co/co_server_auth.h"
 #include "ndr/spare.h"
 #include "ndr/buf.h"
 
@@ -280,6 +281,7 @@ __rpc_hot static void conn_put(struct conn *c)
 		__rpc_group_leave(srv, c->group);
 	if (c->fd >= 0)
 		__rpc_guard_release(srv, &c->g);
+	__rpc_co_auth_free(c);
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->bind_lock);
 	free(c);

@@ -46,6 +46,7 @@ _Static_assert(SRV_ENDPOINT_MAX >= RPC_LOCAL_EP_MAX,
 #define GUARD_CALLS_OVER	16	/* refused calls read beyond the cap */
 
 struct guard_addr;
+struct co_sec;
 
 struct conn_guard {			/* in each connection */
 	int64_t born_ms;		/* accepted */
@@ -109,6 +110,7 @@ struct conn {
 	struct assoc_group *group;
 	int nctx;
 	struct pctx_entry ctx[CONN_MAX_CTX];
+	struct co_sec *sec;	/* CO_SEC_MAX security contexts, or NULL */
 
 	struct rpc_call_ctx *calls;		/* receiving and running */
 	unsigned int ncalls;
@@ -146,7 +148,7 @@ void __rpc_co_reap(struct rpc_server *srv);
 
 /* ---- co_server.c -------------------------------------------------------- */
 /* One complete frame of c (the leader, from conn_read). */
-void __rpc_co_frame(struct conn *c, const uint8_t *buf, size_t len);
+void __rpc_co_frame(struct conn *c, uint8_t *buf, size_t len);
 
 /* ---- co_guard.c; srv->lock is not held by the caller of any of these ---- */
 int __rpc_guard_init(struct rpc_server *srv);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include "engine/co/co_client_int.h"
+#include "engine/co/co_client_auth.h"
 
 /* c->lock held: fail every pending call and forget the connection. */
 void __rpc_co_cli_drop(struct co_client *c, int err)
@@ -96,10 +97,10 @@ static int deliver(struct co_client *c, uint8_t *f, size_t len)
 	ret = __rpc_co_decode(f, len, pdu);
 	if (ret < 0)
 		goto out;
-	if (pdu->has_auth && pdu->hdr.ptype != RPC_PT_BIND_NAK) {
-		ret = -rpc_s_protocol_error;	/* we never asked for auth */
+	/* trailers checked, signatures verified, bodies unsealed */
+	ret = __rpc_co_cli_auth_check(c, f, len, pdu);
+	if (ret < 0)
 		goto out;
-	}
 	switch (pdu->hdr.ptype) {
 	case RPC_PT_SHUTDOWN:
 		goto out;

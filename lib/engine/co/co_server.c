@@ -12,14 +12,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "auth/provider.h"
 #include "engine/co/co_int.h"
+#include "engine/co/co_server_auth.h"
 #include "ndr/buf.h"
 
 /* ---- answers ------------------------------------------------------------ */
 
-static void send_fault(struct conn *c, uint32_t call_id, uint16_t ctx_id,
-		       uint32_t status, bool did_not_execute, bool be)
+/* The security context an answer to call goes out under, or NULL. */
+static struct co_sec *call_sec(const struct rpc_call_ctx *call)
+{
+	if (!call || !call->auth)
+		return NULL;
+	return (struct co_sec *)((char *)call->auth -
+				 offsetof(struct co_sec, info));
+}
+
+/* Encode and queue under s's tx_lock: signatures go in wire order. */
+static int sec_send(struct conn *c, struct co_sec *s, struct ndr_buf *b)
+{
+	int ret = __rpc_co_send(c, b);
+
+	if (s)
+		pthread_mutex_unlock(&s->tx_lock);
+	return ret;
+}
+
+static void sec_lock(struct co_sec *s)
+{
+	if (s)
+		pthread_mutex_lock(&s->tx_lock);
+}
+
+static void send_fault_sec(struct conn *c, uint32_t call_id, uint16_t ctx_id,
+			   uint32_t status, bool did_not_execute, bool be,
+			   struct co_sec *s)
 {
 	struct rpc_pdu pdu;
 	struct rpc_co_enc e = {
@@ -36,12 +62,22 @@ static void send_fault(struct conn *c, uint32_t call_id, uint16_t ctx_id,
 	memset(&pdu, 0, sizeof(pdu));
 	pdu.response.ctx_id = ctx_id;
 	pdu.response.status = status;
-	if (__rpc_co_encode(&b, &e, &pdu) > 0)
-		ret = __rpc_co_send(c, &b);
+	s = __rpc_co_sec_protects(s) ? s : NULL;
+	sec_lock(s);
+	if (__rpc_co_sec_encode(&b, &e, &pdu, s) > 0)
+		ret = sec_send(c, s, &b);
+	else if (s)
+		pthread_mutex_unlock(&s->tx_lock);
 	__ndr_buf_free(&b);
 	atomic_fetch_add(&c->srv->calls_out, 1);
 	if (ret < 0)
 		__rpc_co_abort(c);
+}
+
+static void send_fault(struct conn *c, uint32_t call_id, uint16_t ctx_id,
+		       uint32_t status, bool did_not_execute, bool be)
+{
+	send_fault_sec(c, call_id, ctx_id, status, did_not_execute, be, NULL);
 }
 
 /* A protocol error: tell the peer (when there is a call to blame) and
@@ -58,13 +94,18 @@ static void proto_error(struct conn *c, uint32_t call_id, bool be)
 static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 {
 	struct conn *c = call->conn;
+	struct co_sec *s = call_sec(call);
 	struct ndr_buf b = { 0 };
 	size_t chunk, off = 0, npdus = 0;
 	int ret = 0;
 
-	/* stub octets per fragment: a multiple of 8; all fragments are
-	 * queued as one buffer */
-	chunk = ((size_t)c->max_xmit - RPC_RESPONSE_HDR_LEN) & ~(size_t)7;
+	/* stub octets per fragment: a multiple of 8 (16 when protected,
+	 * so that only the last one pads); all fragments are queued as
+	 * one buffer */
+	s = __rpc_co_sec_protects(s) ? s : NULL;
+	chunk = ((size_t)c->max_xmit - RPC_RESPONSE_HDR_LEN -
+		 __rpc_co_sec_overhead(s)) & ~(size_t)(s ? 15 : 7);
+	sec_lock(s);
 	do {
 		size_t n = out->len - off < chunk ? out->len - off : chunk;
 		struct rpc_pdu pdu;
@@ -82,7 +123,7 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 		pdu.response.ctx_id = call->ctx_id;
 		pdu.stub = out->data + off;
 		pdu.stub_len = n;
-		ret = __rpc_co_encode(&b, &e, &pdu);
+		ret = __rpc_co_sec_encode(&b, &e, &pdu, s);
 		if (ret < 0)
 			break;
 		off += n;
@@ -90,15 +131,17 @@ static void send_response(struct rpc_call_ctx *call, const struct ndr_buf *out)
 	} while (off < out->len);
 	/* __rpc_co_send() counts one PDU; all or nothing of b is queued */
 	if (ret >= 0)
-		ret = __rpc_co_send(c, &b);
+		ret = sec_send(c, s, &b);
+	else if (s)
+		pthread_mutex_unlock(&s->tx_lock);
 	if (!ret && npdus > 1)
 		atomic_fetch_add(&c->srv->pkts_out, npdus - 1);
 	__ndr_buf_free(&b);
 	/* nothing of the answer was queued (out of memory encoding or
 	 * queueing it): a fault instead, or the connection ends */
 	if (ret < 0)
-		send_fault(c, call->call_id, call->ctx_id, __rpc_to_fault(ret),
-			   false, call->be);
+		send_fault_sec(c, call->call_id, call->ctx_id,
+			       __rpc_to_fault(ret), false, call->be, s);
 	else
 		atomic_fetch_add(&c->srv->calls_out, 1);
 }
@@ -108,8 +151,8 @@ static void call_reply(struct rpc_call_ctx *call, uint32_t fault, bool dne,
 		       const struct ndr_buf *out)
 {
 	if (fault)
-		send_fault(call->conn, call->call_id, call->ctx_id, fault, dne,
-			   call->be);
+		send_fault_sec(call->conn, call->call_id, call->ctx_id, fault,
+			       dne, call->be, call_sec(call));
 	else
 		send_response(call, out);
 }
@@ -290,29 +333,6 @@ static uint16_t clamp_frag(uint16_t v)
 }
 
 /*
- * A bind's sec_trailer, through the provider of its auth_type
- * (auth/provider.h).  A trailer always has a token (auth_len counts
- * only the token) and "none" takes none, so until a provider that
- * negotiates plugs in, every trailer gets bind_nak
- * authentication_type_not_recognized, as before the seam.
- */
-static bool bind_auth_ok(const struct rpc_pdu *in)
-{
-	const struct rpc_auth_provider *ap = __rpc_auth_find(in->auth.auth_type);
-	struct rpc_auth_token tok = { in->auth.value, in->hdr.auth_len };
-	struct ndr_buf out = { 0 };
-	struct rpc_auth_ctx *ctx;
-	int ret;
-
-	if (!ap || ap->new_ctx(true, in->auth.auth_level, NULL, &ctx) < 0)
-		return false;
-	ret = ap->step(ctx, &tok, &out);
-	ap->free_ctx(ctx);
-	__ndr_buf_free(&out);
-	return ret == 1 && !out.len;
-}
-
-/*
  * The answer to a bind or alter_context, encoded into b: 0 (bind_ack,
  * alter_context_resp), a bind_nak reason + 1 (nothing encoded), or -1
  * for a protocol error.
@@ -327,15 +347,24 @@ static int bind_answer(struct conn *c, const struct rpc_pdu *in,
 		.call_id = in->hdr.call_id,
 	};
 	bool alter = in->hdr.ptype == RPC_PT_ALTER_CONTEXT;
+	struct ndr_buf tok = { 0 };
+	bool hsign;
 	int ret;
 
-	if (in->has_auth && !bind_auth_ok(in))
-		return alter ? -1 : RPC_NAK_AUTHENTICATION_TYPE_NOT_RECOGNIZED + 1;
 	if (alter != c->bound)
 		return alter ? -1 : RPC_NAK_REASON_NOT_SPECIFIED + 1;
+	ret = __rpc_co_auth_bind(c, in, &tok, &hsign);
+	if (ret) {
+		__ndr_buf_free(&tok);
+		return ret;
+	}
+	if (hsign)
+		e.pfc_flags |= RPC_PFC_PENDING_CANCEL;	/* SUPPORT_HEADER_SIGN */
 	out = calloc(1, sizeof(*out));
-	if (!out)
+	if (!out) {
+		__ndr_buf_free(&tok);
 		return RPC_NAK_LOCAL_LIMIT_EXCEEDED + 1;
+	}
 	if (!alter) {
 		/* group_join takes srv->lock: not under c->lock */
 		struct assoc_group *g = __rpc_group_join(c->srv,
@@ -343,6 +372,7 @@ static int bind_answer(struct conn *c, const struct rpc_pdu *in,
 
 		if (!g) {
 			free(out);
+			__ndr_buf_free(&tok);
 			return RPC_NAK_REASON_NOT_SPECIFIED + 1;
 		}
 		pthread_mutex_lock(&c->lock);
@@ -364,8 +394,10 @@ static int bind_answer(struct conn *c, const struct rpc_pdu *in,
 	out->bind_ack.max_recv_frag = c->max_recv;
 	out->bind_ack.assoc_group_id = c->group->id;
 	negotiate(c, in, out);
+	__rpc_co_auth_answer(c, in, &tok, out);
 	ret = __rpc_co_encode(b, &e, out);
 	free(out);
+	__ndr_buf_free(&tok);
 	return ret > 0 ? 0 : RPC_NAK_LOCAL_LIMIT_EXCEEDED + 1;
 }
 
@@ -406,15 +438,37 @@ __rpc_hot static const struct pctx_entry *find_ctx(struct conn *c, uint16_t id)
 	return NULL;
 }
 
-static void handle_request(struct conn *c, const struct rpc_pdu *in)
+/* A call refused for its authentication: the fault, then the end. */
+static void auth_refused(struct conn *c, const struct rpc_pdu *in)
+{
+	send_fault(c, in->hdr.call_id, in->request.ctx_id,
+		   nca_s_fault_access_denied, true, in->big_endian);
+	pthread_mutex_lock(&c->lock);
+	c->close_after_flush = true;
+	__rpc_co_flush_locked(c);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void handle_request(struct conn *c, uint8_t *buf, size_t len,
+			   struct rpc_pdu *in)
 {
 	uint8_t fl = in->hdr.pfc_flags;
 	struct rpc_call_ctx *call;
+	struct co_sec *sec;
 	bool over;
 	int ret;
 
-	if (!c->bound || in->has_auth) {
+	if (!c->bound) {
 		proto_error(c, in->hdr.call_id, in->big_endian);
+		return;
+	}
+	if (__rpc_co_auth_request(c, buf, len, in, &sec) < 0) {
+		pthread_mutex_lock(&c->lock);
+		call = find_call(c, in->hdr.call_id);
+		pthread_mutex_unlock(&c->lock);
+		if (call && call->receiving)
+			__rpc_co_call_unlink_free(c, call);
+		auth_refused(c, in);
 		return;
 	}
 	pthread_mutex_lock(&c->lock);
@@ -452,6 +506,7 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 		call->receiving = true;
 		call->object = in->request.object;
 		call->in.limit = CALL_MAX_IN;
+		call->auth = sec ? &sec->info : NULL;
 		pc = find_ctx(c, call->ctx_id);
 		if (over) {	/* refused, did not execute */
 			call->fault = nca_s_server_too_busy;
@@ -483,7 +538,8 @@ static void handle_request(struct conn *c, const struct rpc_pdu *in)
 			return;
 		}
 		if (call->ctx_id != in->request.ctx_id ||
-		    call->opnum != in->request.opnum) {
+		    call->opnum != in->request.opnum ||
+		    call->auth != (sec ? &sec->info : NULL)) {
 			proto_error(c, in->hdr.call_id, in->big_endian);
 			return;
 		}
@@ -533,7 +589,7 @@ static void handle_cancel(struct conn *c, const struct rpc_pdu *in,
 }
 
 /* One complete frame of c (the leader, from conn_read). */
-void __rpc_co_frame(struct conn *c, const uint8_t *buf, size_t len)
+void __rpc_co_frame(struct conn *c, uint8_t *buf, size_t len)
 {
 	struct rpc_pdu *pdu;
 	int ret;
@@ -574,7 +630,11 @@ void __rpc_co_frame(struct conn *c, const uint8_t *buf, size_t len)
 		handle_bind(c, pdu);
 		break;
 	case RPC_PT_REQUEST:
-		handle_request(c, pdu);
+		handle_request(c, buf, len, pdu);
+		break;
+	case RPC_PT_AUTH3:
+		if (!c->bound || __rpc_co_auth3(c, pdu) < 0)
+			proto_error(c, pdu->hdr.call_id, pdu->big_endian);
 		break;
 	case RPC_PT_CO_CANCEL:
 		handle_cancel(c, pdu, false);
@@ -583,7 +643,7 @@ void __rpc_co_frame(struct conn *c, const uint8_t *buf, size_t len)
 		handle_cancel(c, pdu, true);
 		break;
 	default:
-		/* auth3 without a security context, or a server PDU */
+		/* a server's PDU */
 		proto_error(c, pdu->hdr.call_id, pdu->big_endian);
 		break;
 	}

@@ -237,6 +237,57 @@ int rpc_call_raw(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 bool rpc_binding_big_endian(const struct rpc_binding *b);
 void rpc_reply_release(struct rpc_reply *r);
 
+/* ---- authentication ([C706] 13, [MS-RPCE] 3.3.1.5.2) ------------------ */
+
+/* Providers (authn_svc) and levels, with their Windows values. */
+#define RPC_C_AUTHN_NONE		0
+#define RPC_C_AUTHN_GSS_NEGOTIATE	9	/* SPNEGO (Kerberos) */
+#define RPC_C_AUTHN_WINNT		10	/* NTLMSSP */
+#define RPC_C_AUTHN_GSS_KERBEROS	16
+/* Local callers (ncalrpc): the kernel-stamped or SO_PEERCRED identity;
+ * never on the wire.  Any provider asked for on ncalrpc gives this. */
+#define RPC_C_AUTHN_LOCAL		0xfe
+#define RPC_C_AUTHN_DEFAULT		0xffffffffu	/* SPNEGO */
+
+#define RPC_C_AUTHN_LEVEL_DEFAULT	0	/* packet integrity */
+#define RPC_C_AUTHN_LEVEL_NONE		1
+#define RPC_C_AUTHN_LEVEL_CONNECT	2
+#define RPC_C_AUTHN_LEVEL_CALL		3	/* as PKT, as Windows does */
+#define RPC_C_AUTHN_LEVEL_PKT		4
+#define RPC_C_AUTHN_LEVEL_PKT_INTEGRITY	5
+#define RPC_C_AUTHN_LEVEL_PKT_PRIVACY	6
+
+/* Explicit credentials (SEC_WINNT_AUTH_IDENTITY); NULL members and a NULL
+ * identity mean the default ones: the Kerberos credential cache
+ * ($KRB5CCNAME), or for NTLM the gss-ntlmssp user file ($NTLM_USER_FILE,
+ * lines DOMAIN:user:password). */
+struct rpc_winnt_identity {
+	const char *user;
+	const char *domain;
+	const char *password;
+};
+
+/*
+ * Authenticate b's calls (RpcBindingSetAuthInfo): @server_princ is the
+ * server's principal (Kerberos "host/name@REALM" or "service@host"; NULL
+ * for NTLM), @level one of RPC_C_AUTHN_LEVEL_*, @authn_svc one of
+ * RPC_C_AUTHN_*.  Strings are copied.  The next call connects anew and
+ * authenticates in its bind; a failed authentication is
+ * -rpc_s_access_denied, a provider this build lacks
+ * -rpc_s_unknown_authn_service, a level it cannot give
+ * -rpc_s_unsupported_authn_level.  On ncalrpc the kernel (or the socket)
+ * vouches for the caller instead and nothing goes on the wire.
+ * RPC_C_AUTHN_NONE turns authentication off.  0, or -EINVAL.
+ */
+int rpc_binding_set_auth_info(struct rpc_binding *b, const char *server_princ,
+			      unsigned int level, unsigned int authn_svc,
+			      const struct rpc_winnt_identity *id);
+/* What rpc_binding_set_auth_info set (levels as the wire has them: CALL
+ * reads as PKT).  -rpc_s_binding_has_no_auth when none; any pointer may
+ * be NULL. */
+int rpc_binding_inq_auth_info(const struct rpc_binding *b, unsigned int *level,
+			      unsigned int *authn_svc);
+
 /* ---- server calls ---------------------------------------------------- */
 
 /*
@@ -316,6 +367,45 @@ struct rpc_server_stats {
 	uint32_t context_handles;	/* currently alive */
 };
 int rpc_server_stats(const struct rpc_server *srv, struct rpc_server_stats *st);
+/*
+ * Accept callers authenticated by @authn_svc (RpcServerRegisterAuthInfo):
+ * @principal is the server's own name (NULL: any key in the keytab),
+ * @keytab the Kerberos key file (NULL: $KRB5_KTNAME or the default).  NTLM
+ * checks passwords through gss-ntlmssp ($NTLM_USER_FILE or winbind).
+ * Without it, a bind asking for @authn_svc is refused with bind_nak
+ * authentication_type_not_recognized.  0, -rpc_s_unknown_authn_service,
+ * -EINVAL, -ENOMEM.
+ */
+int rpc_server_register_auth_info(struct rpc_server *srv, const char *principal,
+				  unsigned int authn_svc, const char *keytab);
+/* Refuse calls below @level (RPC_C_AUTHN_LEVEL_*; default NONE): such a
+ * call gets fault nca_s_fault_access_denied and never runs; a bind that
+ * asks for less gets bind_nak.  Local callers (ncalrpc) count as
+ * PKT_PRIVACY.  0, or -EINVAL. */
+int rpc_server_set_min_auth_level(struct rpc_server *srv, unsigned int level);
+/* A per-interface security callback (RpcServerRegisterIf2's IfCallback):
+ * runs before each call's manager, after the level check; a non-zero
+ * return refuses the call with fault nca_s_fault_access_denied (or the
+ * returned status when it is a fault code other than 1).  The interface
+ * is registered if it is not yet.  0, -EINVAL, -rpc_s_*. */
+typedef int (*rpc_if_callback_fn)(struct rpc_call_ctx *ctx, void *arg);
+int rpc_server_register_if_callback(struct rpc_server *srv,
+				    const struct rpc_interface *iface,
+				    rpc_if_callback_fn fn, void *arg);
+/*
+ * Who is calling, as authenticated (RpcBindingInqAuthClient): the
+ * provider (RPC_C_AUTHN_*), the level, and the principal ("user@REALM",
+ * "DOMAIN\\user"; for a local caller the user name of its euid).  For
+ * local callers rpc_call_ctx_peer_cred() gives pid, uid and gid as well.
+ * -rpc_s_binding_has_no_auth for an unauthenticated caller, -EINVAL.
+ */
+struct rpc_call_auth {
+	unsigned int authn_svc;
+	unsigned int level;
+	char principal[256];
+};
+int rpc_call_ctx_inq_auth(const struct rpc_call_ctx *ctx,
+			  struct rpc_call_auth *out);
 /* Principal name returned by mgmt inq_princ_name (default ""). */
 int rpc_server_set_princ_name(struct rpc_server *srv, const char *name);
 /* Whether mgmt stop_server_listening from a client is honoured (default
