@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "runtime/binding.h"
 #include "runtime/server_int.h"
 
@@ -294,4 +295,84 @@ int rpc_call_ctx_inq_auth(const struct rpc_call_ctx *call,
 		return 0;
 	}
 	return -rpc_s_binding_has_no_auth;
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	unsigned int value;
+} svc_names[] = {
+	{ "none", RPC_C_AUTHN_NONE },
+	{ "spnego", RPC_C_AUTHN_GSS_NEGOTIATE },
+	{ "negotiate", RPC_C_AUTHN_GSS_NEGOTIATE },
+	{ "ntlm", RPC_C_AUTHN_WINNT },
+	{ "winnt", RPC_C_AUTHN_WINNT },
+	{ "krb5", RPC_C_AUTHN_GSS_KERBEROS },
+	{ "kerberos", RPC_C_AUTHN_GSS_KERBEROS },
+	{ "local", RPC_C_AUTHN_LOCAL },
+	{ "default", RPC_C_AUTHN_DEFAULT },
+}, level_names[] = {
+	{ "default", RPC_C_AUTHN_LEVEL_DEFAULT },
+	{ "none", RPC_C_AUTHN_LEVEL_NONE },
+	{ "connect", RPC_C_AUTHN_LEVEL_CONNECT },
+	{ "call", RPC_C_AUTHN_LEVEL_CALL },
+	{ "packet", RPC_C_AUTHN_LEVEL_PKT },
+	{ "pkt", RPC_C_AUTHN_LEVEL_PKT },
+	{ "integrity", RPC_C_AUTHN_LEVEL_PKT_INTEGRITY },
+	{ "sign", RPC_C_AUTHN_LEVEL_PKT_INTEGRITY },
+	{ "privacy", RPC_C_AUTHN_LEVEL_PKT_PRIVACY },
+	{ "seal", RPC_C_AUTHN_LEVEL_PKT_PRIVACY },
+};
+
+#define NNAMES(a) (sizeof(a) / sizeof((a)[0]))
+
+static int from_name(const char *name, const __typeof__(svc_names[0]) *t,
+		     size_t n, unsigned int max)
+{
+	unsigned long v;
+	char *end;
+	size_t i;
+
+	if (!name || !*name)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(name, t[i].name))
+			return (int)(t[i].value & 0x7fffffff);
+	v = strtoul(name, &end, 0);
+	return *end || v > max ? -EINVAL : (int)v;
+}
+
+int rpc_authn_svc_from_name(const char *name)
+{
+	int v = from_name(name, svc_names, NNAMES(svc_names), 0xff);
+
+	/* "default" (0xffffffff) does not fit an int: SPNEGO, as it means */
+	return v == 0x7fffffff ? RPC_C_AUTHN_GSS_NEGOTIATE : v;
+}
+
+int rpc_auth_level_from_name(const char *name)
+{
+	return from_name(name, level_names, NNAMES(level_names),
+			 RPC_C_AUTHN_LEVEL_PKT_PRIVACY);
+}
+
+const char *rpc_authn_svc_name(unsigned int authn_svc)
+{
+	size_t i;
+
+	for (i = 0; i < NNAMES(svc_names); i++)
+		if (svc_names[i].value == authn_svc)
+			return svc_names[i].name;
+	return "unknown";
+}
+
+const char *rpc_auth_level_name(unsigned int level)
+{
+	size_t i;
+
+	for (i = 0; i < NNAMES(level_names); i++)
+		if (level_names[i].value == level)
+			return level_names[i].name;
+	return "unknown";
 }

@@ -296,6 +296,8 @@ void rpc_server_free(struct rpc_server *srv)
 	close(srv->epfd);
 	close(srv->evfd);
 	free(srv->princ_name);
+	for (i = 0; i < srv->nauth; i++)
+		__rpc_srv_auth_free(&srv->auth[i]);
 	pthread_mutex_destroy(&srv->lock);
 	pthread_cond_destroy(&srv->work_cv);
 	pthread_cond_destroy(&srv->idle_cv);

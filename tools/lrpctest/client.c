@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * lrpctest-client BINDING
+ * lrpctest-client [--auth SVC --level LEVEL [--principal NAME]
+ *                  [--user [DOMAIN\\]USER --password PW]] BINDING
  *
  * Runs every lrpctest operation against a server through the generated
  * client stubs (plus raw requests for the checks a well-behaved stub
@@ -9,6 +10,7 @@
  * offer both), [bigendian], [max_frag=N].  Exit status 0 when all passed.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -22,6 +24,27 @@
 
 static int npass, nfail;
 static const char *binding_str;
+
+/* --auth and friends: every binding the tests make authenticates so */
+static int auth_svc = -1, auth_level = RPC_C_AUTHN_LEVEL_DEFAULT;
+static const char *auth_princ;
+static struct rpc_winnt_identity auth_id;
+
+static int new_binding(rpc_binding_t **b)
+{
+	int ret = rpc_binding_from_string(binding_str, b);
+
+	if (ret < 0 || auth_svc < 0)
+		return ret;
+	ret = rpc_binding_set_auth_info(*b, auth_princ, (unsigned int)auth_level,
+					(unsigned int)auth_svc,
+					auth_id.user ? &auth_id : NULL);
+	if (ret < 0) {
+		rpc_binding_free(*b);
+		*b = NULL;
+	}
+	return ret;
+}
 
 static void check(bool ok, const char *fmt, ...)
 {
@@ -178,7 +201,7 @@ static void test_timeout(void)
 	int32_t r;
 	uint32_t s;
 
-	if (rpc_binding_from_string(binding_str, &b) < 0) {
+	if (new_binding(&b) < 0) {
 		check(false, "time-out: binding");
 		return;
 	}
@@ -346,7 +369,7 @@ static void test_basic(int syntax)
 			counter_handle_t foreign = NULL;
 
 			rpc_cctx_to_wire(h2, &wire);
-			if (rpc_binding_from_string(binding_str, &other) >= 0) {
+			if (new_binding(&other) >= 0) {
 				rpc_cctx_from_wire(other, &wire, &foreign);
 				TestCounterNext(foreign, &v3);
 				check(rpc_call_status() ==
@@ -483,16 +506,73 @@ static void test_mgmt(void)
 	rpc_reply_release(&rep);
 }
 
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: lrpctest-client [--auth SVC] [--level LEVEL] [--principal NAME]\n"
+		"       [--user [DOMAIN\\]USER --password PW] BINDING\n"
+		"  BINDING            e.g. ncacn_ip_tcp:127.0.0.1[PORT] or ncalrpc:[EP],\n"
+		"                     with options [ndr20], [ndr64], [bigendian], [max_frag=N]\n"
+		"  --auth SVC         ntlm, krb5, spnego\n"
+		"  --level LEVEL      connect, packet, integrity (default), privacy\n"
+		"  --principal NAME   the server's principal (Kerberos)\n"
+		"  --user, --password explicit credentials (default: the credential\n"
+		"                     cache, $NTLM_USER_FILE)\n");
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
-	int syntax;
+	static const struct option opts[] = {
+		{ "auth", required_argument, NULL, 'a' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "principal", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "password", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static char user[256];
+	char *sep;
+	int syntax, c;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: lrpctest-client BINDING\n");
-		return 2;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			auth_svc = rpc_authn_svc_from_name(optarg);
+			if (auth_svc < 0)
+				usage();
+			break;
+		case 'l':
+			auth_level = rpc_auth_level_from_name(optarg);
+			if (auth_level < 0)
+				usage();
+			break;
+		case 'p':
+			auth_princ = optarg;
+			break;
+		case 'u':
+			snprintf(user, sizeof(user), "%s", optarg);
+			sep = strchr(user, '\\');
+			if (sep) {
+				*sep = 0;
+				auth_id.domain = user;
+				auth_id.user = sep + 1;
+			} else {
+				auth_id.user = user;
+			}
+			break;
+		case 'w':
+			auth_id.password = optarg;
+			break;
+		default:
+			usage();
+		}
 	}
-	binding_str = argv[1];
-	syntax = rpc_binding_from_string(binding_str, &lrpctest_binding);
+	if (optind != argc - 1)
+		usage();
+	binding_str = argv[optind];
+	syntax = new_binding(&lrpctest_binding);
 	if (syntax < 0) {
 		fprintf(stderr, "lrpctest-client: %s: %s\n", binding_str,
 			rpc_status_name(syntax));

@@ -353,7 +353,17 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: lrpctest-server [-e BINDING]... [--register]\n");
+	fprintf(stderr,
+		"usage: lrpctest-server [-e BINDING]... [--register]\n"
+		"       [--auth ntlm|krb5|spnego]... [--principal NAME]\n"
+		"       [--keytab FILE] [--min-level LEVEL]\n"
+		"  -e, --endpoint BINDING  listen there (default: ncacn_ip_tcp:127.0.0.1[]\n"
+		"                          and ncalrpc:[], dynamic endpoints)\n"
+		"  --register              register the endpoints with the endpoint mapper\n"
+		"  --auth SVC              accept callers authenticated by SVC\n"
+		"  --principal, --keytab   the server's name and key file (Kerberos)\n"
+		"  --min-level LEVEL       refuse calls below LEVEL (connect, packet,\n"
+		"                          integrity, privacy)\n");
 	exit(2);
 }
 
@@ -362,12 +372,17 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "endpoint", required_argument, NULL, 'e' },
 		{ "register", no_argument, NULL, 'r' },
+		{ "auth", required_argument, NULL, 'a' },
+		{ "principal", required_argument, NULL, 'p' },
+		{ "keytab", required_argument, NULL, 'k' },
+		{ "min-level", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *eps[32];
 	char *ready[32];
-	int neps = 0, c, i, ret;
+	int neps = 0, c, i, ret, nauth = 0, auth[8], min_level = 0;
+	const char *principal = NULL, *keytab = NULL;
 	bool do_register = false;
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -380,6 +395,32 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			do_register = true;
+			break;
+		case 'a':
+			if (nauth == 8)
+				usage();
+			auth[nauth] = rpc_authn_svc_from_name(optarg);
+			if (auth[nauth] <= 0) {
+				fprintf(stderr, "lrpctest-server: --auth %s: "
+					"not a provider (ntlm, krb5, spnego)\n",
+					optarg);
+				return 2;
+			}
+			nauth++;
+			break;
+		case 'p':
+			principal = optarg;
+			break;
+		case 'k':
+			keytab = optarg;
+			break;
+		case 'm':
+			min_level = rpc_auth_level_from_name(optarg);
+			if (min_level < 0) {
+				fprintf(stderr, "lrpctest-server: --min-level %s: "
+					"not a level\n", optarg);
+				return 2;
+			}
 			break;
 		default:
 			usage();
@@ -406,6 +447,18 @@ int main(int argc, char **argv)
 			rpc_status_name(ret));
 		return 1;
 	}
+	for (i = 0; i < nauth; i++) {
+		ret = rpc_server_register_auth_info(srv, principal,
+						    (unsigned int)auth[i],
+						    keytab);
+		if (ret < 0) {
+			fprintf(stderr, "lrpctest-server: --auth %s: %s\n",
+				rpc_authn_svc_name((unsigned int)auth[i]),
+				rpc_status_name(ret));
+			return 1;
+		}
+	}
+	rpc_server_set_min_auth_level(srv, (unsigned int)min_level);
 	for (i = 0; i < neps; i++) {
 		struct rpc_string_binding *sb;
 		char *actual;

@@ -282,6 +282,15 @@ struct rpc_winnt_identity {
 int rpc_binding_set_auth_info(struct rpc_binding *b, const char *server_princ,
 			      unsigned int level, unsigned int authn_svc,
 			      const struct rpc_winnt_identity *id);
+/* Names as tools take them: "none", "ntlm" (or "winnt"), "krb5" (or
+ * "kerberos"), "spnego" (or "negotiate"), "default", or the number; levels
+ * "none", "connect", "call", "packet", "integrity", "privacy" (or "pkt",
+ * "sign", "seal") or the number.  The value, or -EINVAL. */
+int rpc_authn_svc_from_name(const char *name);
+int rpc_auth_level_from_name(const char *name);
+const char *rpc_authn_svc_name(unsigned int authn_svc);
+const char *rpc_auth_level_name(unsigned int level);
+
 /* What rpc_binding_set_auth_info set (levels as the wire has them: CALL
  * reads as PKT).  -rpc_s_binding_has_no_auth when none; any pointer may
  * be NULL. */
