@@ -51,7 +51,8 @@ struct rpc_auth_ctx {
 	enum rpc_auth_level level;	/* connect, integrity or privacy */
 	enum ntlm_stage stage;
 	gss_cred_id_t cred;
-	gss_name_t target;		/* client: the server's name or none */
+	gss_name_t target;		/* client: the server's name */
+	bool named;			/* ... as the caller gave it */
 	gss_ctx_id_t gss;
 	uint32_t flags;			/* the AUTHENTICATE message's */
 	struct ntlm_msg msg;		/* at integrity and privacy */
@@ -191,8 +192,15 @@ static int ntlm_new_ctx(bool server, enum rpc_auth_level level,
 			ret = -rpc_s_access_denied;
 	} else {
 		ret = client_cred(c, id);
-		if (!ret && id && id->principal)
-			ret = import_target(id->principal, &c->target);
+		/*
+		 * MIT's mechglue wants a target name; gss-ntlmssp completes
+		 * a bare service with this host's name.
+		 */
+		c->named = id && id->principal;
+		if (!ret)
+			ret = c->named ? import_target(id->principal, &c->target) :
+			      import("host", GSS_C_NT_HOSTBASED_SERVICE,
+				     &c->target);
 	}
 	if (ret) {
 		ntlm_free_ctx(c);
@@ -452,7 +460,7 @@ static int ntlm_peer_name(const struct rpc_auth_ctx *c, char **name)
 		*name = strdup(c->peer);
 		return *name ? 0 : -rpc_s_out_of_memory;
 	}
-	if (c->target == GSS_C_NO_NAME)
+	if (!c->named)
 		return -rpc_s_binding_has_no_auth;
 	return display(c->target, name);
 }
