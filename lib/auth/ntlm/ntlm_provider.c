@@ -185,6 +185,10 @@ static int ntlm_new_ctx(bool server, enum rpc_auth_level level,
 	c->cred = GSS_C_NO_CREDENTIAL;
 	c->target = GSS_C_NO_NAME;
 	if (server) {
+		/*
+		 * No name: gss-ntlmssp then accepts whatever target the
+		 * client named (a named credential refuses other targets).
+		 */
 		maj = gss_acquire_cred(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE,
 				       &ntlm_mechs, GSS_C_ACCEPT, &c->cred,
 				       NULL, NULL);
