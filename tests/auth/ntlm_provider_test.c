@@ -256,6 +256,38 @@ TEST(malformed_tokens)
 	ndr_buf_release(&b);
 }
 
+/*
+ * A CHALLENGE with UNICODE, a target type and an empty TargetName: the
+ * NULL write gss-ntlmssp 1.2.0 makes on it (the fuzzer's first find)
+ * must not be reached.
+ */
+TEST(challenge_empty_target_name)
+{
+	static const uint8_t chal[] = {
+		'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 2, 0, 0, 0,
+		0, 0, 4, 0, 0x30, 0, 0, 0,		/* TargetName: 0 */
+		0x35, 0x82, 0x02, 0x60,		/* UNICODE, SERVER, ... */
+		1, 2, 3, 4, 5, 6, 7, 8,		/* ServerChallenge */
+		0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0x30, 0, 0, 0,	/* TargetInfo: 0 */
+		6, 1, 0, 0, 0, 0, 0, 15,	/* Version */
+	};
+	struct rpc_auth_token t = { chal, sizeof(chal) };
+	struct rpc_auth_ctx *c;
+	struct ndr_buf b;
+
+	user_file();
+	ndr_buf_init(&b);
+	ASSERT_EQ(0, prov()->new_ctx(false, RPC_AUTH_LEVEL_PKT_PRIVACY,
+				     &alice, &c));
+	ASSERT_EQ(0, prov()->step(c, NULL, &b));
+	b.len = 0;
+	EXPECT_EQ(-rpc_s_protocol_error, prov()->step(c, &t, &b));
+	EXPECT_EQ(0, b.len);
+	prov()->free_ctx(c);
+	ndr_buf_release(&b);
+}
+
 TEST(levels)
 {
 	struct rpc_auth_ctx *c;

@@ -284,6 +284,29 @@ static OM_uint32 req_flags(const struct rpc_auth_ctx *c)
 	return f;
 }
 
+/*
+ * gss-ntlmssp 1.2.0 (Debian 12) writes through a NULL pointer when a
+ * CHALLENGE says UNICODE and a target type but carries an empty
+ * TargetName (fixed upstream in 1.3.0, a060d02 "Fix potential crash when
+ * no target name is present"); found by tests/auth/fuzz.  A server that
+ * sends one is refused here, before the library sees it.  Windows and
+ * Samba always name the target when they set a target type.
+ */
+static bool challenge_safe(const uint8_t *tok, size_t len)
+{
+	uint32_t flags;
+
+	/* Signature, MessageType, TargetNameFields (len, max, offset),
+	 * NegotiateFlags; shorter tokens gss-ntlmssp refuses itself */
+	if (len < 24 || memcmp(tok, "NTLMSSP", 8) || tok[8] != 2)
+		return true;
+	flags = tok[20] | tok[21] << 8 | tok[22] << 16 |
+		(uint32_t)tok[23] << 24;
+	if (!(flags & 0x00000001) || !(flags & 0x00030000))
+		return true;		/* not UNICODE, no target type */
+	return tok[12] || tok[13];	/* TargetNameLen */
+}
+
 static int client_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 		       struct ndr_buf *out)
 {
@@ -292,6 +315,8 @@ static int client_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 	int ret;
 
 	if ((c->stage == NTLM_START) != !(in && in->len))
+		return -rpc_s_protocol_error;
+	if (in && !challenge_safe(in->data, in->len))
 		return -rpc_s_protocol_error;
 	if (in) {
 		ib.value = (void *)in->data;
