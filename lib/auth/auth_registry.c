@@ -5,10 +5,12 @@
  * __rpc_auth_find().
  */
 #include "auth/provider.h"
+#include "auth/ntlm/ntlm.h"
 #include "runtime/server_int.h"
 
 static const struct rpc_auth_provider *const providers[] = {
 	&__rpc_auth_none,
+	&__rpc_auth_ntlm,
 };
 
 const struct rpc_auth_provider *__rpc_auth_find(uint8_t auth_type)

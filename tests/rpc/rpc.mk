@@ -3,16 +3,18 @@
 #
 #   make fuzz-rpc FUZZ_SECONDS=N    each target for N seconds (default 60)
 RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client
-RPC_FUZZ_SRCS := $(sort $(wildcard lib/*.c lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/ndr/*.c lib/epm/*.c))
+RPC_FUZZ_SRCS := $(sort $(wildcard lib/*.c lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/auth/*/*.c lib/ndr/*.c lib/epm/*.c))
+# the security providers under lib/auth/*/ link their libraries
+RPC_FUZZ_LIBS := -lgssapi_krb5 -lcrypto
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang-14
 
 .PHONY: fuzz-rpc fuzz-rpc-build
 
-$(BUILD)/rpc/fuzz/%: tests/rpc/fuzz/%.c $(RPC_FUZZ_SRCS) $(wildcard lib/*/*.h lib/engine/*/*.h lib/include/lrpc/*.h)
+$(BUILD)/rpc/fuzz/%: tests/rpc/fuzz/%.c $(RPC_FUZZ_SRCS) $(LIBGEN_SRCS) $(LIBGEN_HDRS) $(wildcard lib/*/*.h lib/engine/*/*.h lib/include/lrpc/*.h)
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $< $(RPC_FUZZ_SRCS) -lm
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -I$(LIBGEN) -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $< $(RPC_FUZZ_SRCS) $(LIBGEN_SRCS) $(RPC_FUZZ_LIBS) -lm
 
 fuzz-rpc-build: $(RPC_FUZZERS:%=$(BUILD)/rpc/fuzz/%)
 
