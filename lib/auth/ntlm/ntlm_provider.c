@@ -355,6 +355,7 @@ static int client_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 static int server_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 		       struct ndr_buf *out)
 {
+	uint8_t neg[40];
 	gss_buffer_desc ib = GSS_C_EMPTY_BUFFER, ob = GSS_C_EMPTY_BUFFER;
 	OM_uint32 maj, min;
 	uint32_t flags;
@@ -369,6 +370,20 @@ static int server_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 		return -rpc_s_protocol_error;
 	ib.value = (void *)in->data;
 	ib.length = in->len;
+	/*
+	 * A NEGOTIATE without the optional Version field is 32 octets
+	 * ([MS-NLMP] 2.2.1.1; impacket sends such), but gss-ntlmssp 1.2.0
+	 * refuses anything shorter than its 40-octet structure.  Nothing
+	 * points past octet 32 in it, so zeros where Version would be make
+	 * it acceptable.  (Such clients send no MIC, which would cover the
+	 * message as sent.)
+	 */
+	if (c->stage == NTLM_START && in->len >= 32 && in->len < 40) {
+		memcpy(neg, in->data, in->len);
+		memset(neg + in->len, 0, sizeof(neg) - in->len);
+		ib.value = neg;
+		ib.length = sizeof(neg);
+	}
 	maj = gss_accept_sec_context(&min, &c->gss, c->cred, &ib,
 				     GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL,
 				     &ob, NULL, NULL, NULL);
