@@ -136,4 +136,11 @@ static inline bool host_le(void)
 	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 }
 
+/* ndr_unmarshal_call, with up to @pad zero octets left over (the
+ * alignment before a verification trailer, [MS-RPCE] 2.2.2.13). */
+int __ndr_unmarshal_call_pad(const struct ndr_proc *proc, enum ndr_dir dir,
+			     void **args, enum ndr_syntax syntax,
+			     const uint8_t drep[4], const void *data,
+			     size_t len, struct ndr_arena *arena, size_t pad);
+
 #endif

@@ -730,6 +730,31 @@ __rpc_hot int ndr_unmarshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 		       const uint8_t drep[4], const void *data, size_t len,
 		       struct ndr_arena *arena)
 {
+	return __ndr_unmarshal_call_pad(proc, dir, args, syntax, drep, data,
+					len, arena, 0);
+}
+
+/* Zero octets left over that are the alignment before a verification
+ * trailer the engine took off ([MS-RPCE] 2.2.2.13): at most @pad. */
+static bool only_padding(const struct ndr_cx *c, size_t pad)
+{
+	size_t i;
+
+	if (c->len - c->off > pad)
+		return false;
+	for (i = c->off; i < c->len; i++)
+		if (c->p[i])
+			return false;
+	return true;
+}
+
+__rpc_hot int __ndr_unmarshal_call_pad(const struct ndr_proc *proc,
+				       enum ndr_dir dir, void **args,
+				       enum ndr_syntax syntax,
+				       const uint8_t drep[4], const void *data,
+				       size_t len, struct ndr_arena *arena,
+				       size_t pad)
+{
 	uint32_t i, want = dir == NDR_DIR_IN ? NDR_PF_IN : NDR_PF_OUT;
 	struct ndr_cx c;
 	int ret;
@@ -757,7 +782,7 @@ __rpc_hot int ndr_unmarshal_call(const struct ndr_proc *proc, enum ndr_dir dir,
 	__ndr_fp_resolve(&c, !ret);
 	if (!ret)
 		ret = __ndr_check_pending(&c);
-	if (!ret && c.off != c.len)
+	if (!ret && c.off != c.len && !only_padding(&c, pad))
 		ret = BAD_STUB;	/* octets left over */
 	if (!ret && dir == NDR_DIR_IN)
 		ret = alloc_out(&c, args);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include "runtime/server_int.h"
+#include "ndr/ndr_int.h"
 
 /* ---- call helpers for managers ----------------------------------------- */
 
@@ -146,8 +147,9 @@ __rpc_hot static int run_thunk(struct rpc_call_ctx *call, struct ndr_buf *out,
 		*fault = nca_s_fault_remote_no_memory;
 		return -1;
 	}
-	ret = ndr_unmarshal_call(proc, NDR_DIR_IN, args, call->syntax,
-				 call->drep, call->in.data, call->in.len, arena);
+	ret = __ndr_unmarshal_call_pad(proc, NDR_DIR_IN, args, call->syntax,
+				       call->drep, call->in.data, call->in.len,
+				       arena, call->in_pad);
 	if (ret < 0) {
 		*fault = __rpc_to_fault(ret);
 		return -1;
@@ -189,6 +191,16 @@ __rpc_hot static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *ou
 	if (!fault) {
 		fault = __rpc_call_admit(call);
 		dne = fault != 0;
+	}
+	/* authenticated clients append a verification trailer */
+	if (!fault && call->auth) {
+		size_t pad;
+
+		if (__rpc_vt_strip(call, &pad) < 0) {
+			fault = nca_s_fault_access_denied;
+			dne = true;
+		}
+		call->in_pad = (uint8_t)pad;
 	}
 	if (!fault) {
 		cur_call = call;

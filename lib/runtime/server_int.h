@@ -39,6 +39,11 @@ struct call_auth {
 	char *principal;		/* the authenticated peer, or NULL */
 };
 
+/* verification_trailer.c: take the request's verification trailer off
+ * its stub data (call->in.len shrinks; *pad zero octets before it may be
+ * alignment): 1, 0 when there is none, -1 when it contradicts the call. */
+int __rpc_vt_strip(struct rpc_call_ctx *call, size_t *pad);
+
 /* Whether this build has a provider for authn_svc (auth/auth_registry.c). */
 bool __rpc_authn_supported(unsigned int authn_svc);
 
@@ -137,6 +142,8 @@ struct rpc_call_ctx {
 	struct rpc_peer_cred cred;
 	struct sctx_holds sctx;		/* context handles it uses */
 	const struct call_auth *auth;	/* NULL: unauthenticated */
+	uint8_t in_pad;			/* alignment before a stripped
+					   verification trailer */
 };
 
 struct job {
