@@ -107,6 +107,42 @@ static char *with_opts(const char *binding, const char *opts)
 	return s;
 }
 
+/*
+ * With $LRPC_PEER_AUTH (ntlm, krb5, spnego) every binding authenticates
+ * at $LRPC_PEER_LEVEL (default privacy) as $LRPC_PEER_USER
+ * ([DOMAIN\\]user) with $LRPC_PEER_PASSWORD.
+ */
+static int binding(const char *str, struct rpc_binding **b)
+{
+	static char user[256];
+	struct rpc_winnt_identity id = { 0 };
+	const char *svc = getenv("LRPC_PEER_AUTH");
+	const char *lvl = getenv("LRPC_PEER_LEVEL");
+	const char *u = getenv("LRPC_PEER_USER");
+	char *sep;
+	int ret = rpc_binding_from_string(str, b);
+
+	if (ret < 0 || !svc)
+		return ret;
+	if (u) {
+		snprintf(user, sizeof(user), "%s", u);
+		sep = strchr(user, '\\');
+		if (sep) {
+			*sep = 0;
+			id.domain = user;
+			id.user = sep + 1;
+		} else {
+			id.user = user;
+		}
+		id.password = getenv("LRPC_PEER_PASSWORD");
+	}
+	return rpc_binding_set_auth_info(*b, getenv("LRPC_PEER_PRINCIPAL"),
+					 (unsigned int)rpc_auth_level_from_name(
+						lvl ? lvl : "privacy"),
+					 (unsigned int)rpc_authn_svc_from_name(svc),
+					 u ? &id : NULL);
+}
+
 int main(int argc, char **argv)
 {
 	struct rpc_binding *b;
@@ -121,7 +157,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: samba_peer BINDING\n");
 		return 2;
 	}
-	ret = rpc_binding_from_string(argv[1], &b);
+	ret = binding(argv[1], &b);
 	if (ret < 0) {
 		printf("1..0 # SKIP bad binding %s\n", argv[1]);
 		return 4;
@@ -155,7 +191,7 @@ int main(int argc, char **argv)
 
 	/* the smallest fragments: Samba must fragment its answer */
 	s = with_opts(argv[1], ",max_frag=1432");
-	rpc_binding_from_string(s, &b);
+	binding(s, &b);
 	free(s);
 	num2 = ept_lookup(b, 200, &len2, &st2);
 	ok(num2 == num && len2 == len && len2 > 1432,
@@ -164,14 +200,14 @@ int main(int argc, char **argv)
 	rpc_binding_free(b);
 
 	s = with_opts(argv[1], ",bigendian,ndr20");
-	rpc_binding_from_string(s, &b);
+	binding(s, &b);
 	free(s);
 	num2 = ept_lookup(b, 200, &len2, &st2);
 	ok(num2 == num, "big-endian ept_lookup: %ld entries", num2);
 	rpc_binding_free(b);
 
 	/* concurrent calls on one connection */
-	rpc_binding_from_string(argv[1], &shared);
+	binding(argv[1], &shared);
 	{
 		enum { T = 16 };
 		pthread_t t[T];

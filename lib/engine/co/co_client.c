@@ -151,6 +151,10 @@ static int bind_exchange(struct co_client *c, const struct rpc_syntax_id *iface,
 		}
 	}
 	ret = __rpc_bind_read(pdu, alter, ids, n, &acc);
+	/* a new association refused while authenticating: the server would
+	 * not have this caller (below its minimum level, for one) */
+	if (tok && ret == -rpc_s_call_failed_dne && !c->assoc_group)
+		ret = -rpc_s_access_denied;
 	if (ret < 0 && (ret != -rpc_s_unknown_if &&
 			ret != -rpc_s_unsupported_trans_syn))
 		goto out;
