@@ -18,7 +18,8 @@
  * A wrong password or an unknown user fails the server's last leg with
  * -rpc_s_access_denied.
  *
- * Levels.  connect: the exchange only, no signature (sig_size() 0).
+ * Levels.  connect: the exchange only, no signature (sig_size() 0; a
+ * verifier received anyway is ignored).
  * call and packet: protected like integrity, as Windows upgrades them
  * for connection-oriented NTLM and Samba treats packet.  integrity: a
  * 16-octet signature over region->whole.  privacy: region->body sealed
@@ -442,10 +443,12 @@ static int ntlm_verify(struct rpc_auth_ctx *c, const struct rpc_auth_region *r,
 {
 	int ret = protecting(c);
 
-	if (ret < 0)
+	/*
+	 * At connect level there is nothing to check: a verifier a peer
+	 * sends anyway is ignored, as Samba's dcerpc code ignores it.
+	 */
+	if (ret <= 0)
 		return ret;
-	if (!ret)
-		return len ? -rpc_s_protocol_error : 0;
 	return __rpc_ntlm_verify(&c->msg, r->whole, r->whole_len, sig, len);
 }
 
