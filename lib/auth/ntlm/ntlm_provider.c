@@ -358,6 +358,7 @@ static int server_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 {
 	gss_buffer_desc ib = GSS_C_EMPTY_BUFFER, ob = GSS_C_EMPTY_BUFFER;
 	OM_uint32 maj, min;
+	uint8_t neg[40];
 	uint32_t flags;
 	int ret;
 
@@ -370,6 +371,19 @@ static int server_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 		return -rpc_s_protocol_error;
 	ib.value = (void *)in->data;
 	ib.length = in->len;
+	/*
+	 * A NEGOTIATE without the Version field (32 octets: impacket,
+	 * older clients) is valid -- the field only means something under
+	 * NEGOTIATE_VERSION -- but gss-ntlmssp 1.2.0 wants its 40-octet
+	 * structure; zeros stand for the absent field.
+	 */
+	if (c->stage == NTLM_START && in->len >= 32 && in->len < 40 &&
+	    !memcmp(in->data, "NTLMSSP\0\1\0\0\0", 12)) {
+		memcpy(neg, in->data, in->len);
+		memset(neg + in->len, 0, sizeof(neg) - in->len);
+		ib.value = neg;
+		ib.length = sizeof(neg);
+	}
 	maj = gss_accept_sec_context(&min, &c->gss, c->cred, &ib,
 				     GSS_C_NO_CHANNEL_BINDINGS, NULL, NULL,
 				     &ob, NULL, NULL, NULL);
