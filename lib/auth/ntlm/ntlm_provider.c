@@ -20,8 +20,9 @@
  *
  * Levels.  connect: the exchange only, no signature (sig_size() 0; a
  * verifier received anyway is ignored).
- * call and packet: protected like integrity, as Windows upgrades them
- * for connection-oriented NTLM and Samba treats packet.  integrity: a
+ * call and packet: protected like integrity (Windows turns call into
+ * packet on ncacn_*; Samba signs packet-level PDUs as at integrity, and
+ * so does this provider).  integrity: a
  * 16-octet signature over region->whole.  privacy: region->body sealed
  * in place, the signature over the whole plaintext PDU.  Both sides need
  * the matching flag (SIGN, SEAL) in the AUTHENTICATE message.
@@ -110,7 +111,8 @@ static int import_target(const char *principal, gss_name_t *out)
 	return ret;
 }
 
-static int client_cred(struct rpc_auth_ctx *c, const struct rpc_auth_identity *id)
+static int client_cred(struct rpc_auth_ctx *c,
+		       const struct rpc_auth_identity *id)
 {
 	gss_name_t name = GSS_C_NO_NAME;
 	OM_uint32 maj, min;
