@@ -272,7 +272,7 @@ static int established(struct rpc_auth_ctx *c, const uint8_t *auth,
 	    (c->level == RPC_AUTH_LEVEL_PKT_PRIVACY &&
 	     !(c->flags & NTLM_NEG_SEAL)))
 		return -rpc_s_unsupported_authn_level;
-	return __rpc_ntlm_msg_init(&c->msg, c->gss, c->flags, c->server);
+	return __rpc_ntlm_msg_init(&c->msg, c->gss, c->flags, 0, c->server);
 }
 
 static OM_uint32 req_flags(const struct rpc_auth_ctx *c)

@@ -155,7 +155,7 @@ int __rpc_ntlm_msg_init_key(struct ntlm_msg *m, const uint8_t *key,
 }
 
 int __rpc_ntlm_msg_init(struct ntlm_msg *m, gss_ctx_id_t ctx, uint32_t flags,
-			bool server)
+			uint32_t seq, bool server)
 {
 	gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
 	OM_uint32 maj, min;
@@ -173,6 +173,8 @@ int __rpc_ntlm_msg_init(struct ntlm_msg *m, gss_ctx_id_t ctx, uint32_t flags,
 					      server);
 	if (set)
 		gss_release_buffer_set(&min, &set);
+	if (!ret)
+		m->send.seq = m->recv.seq = seq;
 	return ret;
 }
 
