@@ -146,16 +146,40 @@ static size_t get_hex(const char *s, uint8_t *d, size_t max)
 	return n;
 }
 
+/*
+ * NTLM_USER_FILE for both sides, written once by the harness' process
+ * before the tests fork and removed when it exits: gss-ntlmssp reads it
+ * at each lookup.
+ */
+static char users_path[] = "/tmp/lrpc-ntlm-users-XXXXXX";
+static pid_t users_owner;
+
+static __attribute__((constructor)) void users_write(void)
+{
+	static const char users[] =
+		"LRPCDOM:alice:Al1ce-pw\n";
+	int fd = mkstemp(users_path);
+
+	if (fd < 0 || write(fd, users, sizeof(users) - 1) !=
+		      (ssize_t)sizeof(users) - 1) {
+		perror("user file");
+		exit(1);
+	}
+	close(fd);
+	users_owner = getpid();
+	setenv("NTLM_USER_FILE", users_path, 1);
+}
+
+static __attribute__((destructor)) void users_remove(void)
+{
+	if (getpid() == users_owner)
+		unlink(users_path);
+}
+
+/* Each test sets it again: another test may have pointed it elsewhere. */
 static void user_file(void)
 {
-	static char path[] = "/tmp/lrpc-ntlm-users-XXXXXX";
-	static const char users[] = "LRPCDOM:alice:Al1ce-pw\n";
-	int fd = mkstemp(path);
-
-	if (fd < 0 || write(fd, users, sizeof(users) - 1) < 0)
-		exit(1);
-	close(fd);
-	setenv("NTLM_USER_FILE", path, 1);
+	setenv("NTLM_USER_FILE", users_path, 1);
 }
 
 /*
