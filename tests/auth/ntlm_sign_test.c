@@ -345,31 +345,96 @@ static void gpair_free(struct gpair *g)
 	gss_release_name(&min, &g->target);
 }
 
-TEST(gss_ntlmssp_agrees)
+static gss_OID_desc spnego_oid = { 6, (void *)"\x2b\x06\x01\x05\x05\x02" };
+
+/*
+ * The same through MIT's SPNEGO with NTLM the only mechanism, as the
+ * SPNEGO provider would run it: tokens go back and forth until both
+ * sides are complete.
+ */
+static int spnego_exchange(struct gpair *g)
 {
-	struct ntlm_msg c, s;
-	struct gpair g;
+	gss_buffer_desc un = { 13, (void *)"LRPCDOM\\carol" };
+	gss_buffer_desc pw = { 7, (void *)"C4rol!x" };
+	gss_buffer_desc tn = { 4, (void *)"host" };
+	gss_OID_desc both[2] = { ntlm_oid, spnego_oid };
+	gss_OID_set_desc mechs = { 2, both };
+	gss_buffer_desc ct = GSS_C_EMPTY_BUFFER, st = GSS_C_EMPTY_BUFFER;
+	OM_uint32 cmaj = GSS_S_CONTINUE_NEEDED, smaj = GSS_S_CONTINUE_NEEDED;
+	OM_uint32 min, req = GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG;
+	char path[] = "/tmp/lrpc-ntlm-users-XXXXXX";
+	static const char users[] = "LRPCDOM:carol:C4rol!x\n";
+	int fd, legs, ret = -1;
+
+	memset(g, 0, sizeof(*g));
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, users, sizeof(users) - 1) < 0)
+		return -1;
+	close(fd);
+	setenv("NTLM_USER_FILE", path, 1);
+	if (GSS_ERROR(gss_import_name(&min, &un, GSS_C_NT_USER_NAME,
+				      &g->user)) ||
+	    GSS_ERROR(gss_import_name(&min, &tn, GSS_C_NT_HOSTBASED_SERVICE,
+				      &g->target)) ||
+	    GSS_ERROR(gss_acquire_cred_with_password(&min, g->user, &pw, 0,
+			&mechs, GSS_C_INITIATE, &g->ccred, NULL, NULL)) ||
+	    GSS_ERROR(gss_acquire_cred(&min, GSS_C_NO_NAME, 0, &mechs,
+			GSS_C_ACCEPT, &g->scred, NULL, NULL)))
+		goto out;
+	for (legs = 0; legs < 8; legs++) {
+		if (cmaj & GSS_S_CONTINUE_NEEDED) {
+			gss_release_buffer(&min, &ct);
+			cmaj = gss_init_sec_context(&min, g->ccred, &g->cli,
+						    g->target, &spnego_oid, req,
+						    0, NULL, &st, NULL, &ct,
+						    NULL, NULL);
+			if (GSS_ERROR(cmaj))
+				goto out;
+		}
+		if (!ct.length)
+			break;
+		gss_release_buffer(&min, &st);
+		smaj = gss_accept_sec_context(&min, &g->srv, g->scred, &ct,
+					      NULL, NULL, NULL, &st, NULL,
+					      NULL, NULL);
+		gss_release_buffer(&min, &ct);
+		if (GSS_ERROR(smaj))
+			goto out;
+		if (!st.length && !(cmaj & GSS_S_CONTINUE_NEEDED))
+			break;
+	}
+	if (cmaj == GSS_S_COMPLETE && smaj == GSS_S_COMPLETE)
+		ret = 0;
+out:
+	gss_release_buffer(&min, &ct);
+	gss_release_buffer(&min, &st);
+	unlink(path);
+	return ret;
+}
+
+/*
+ * Six messages in lock-step with gss-ntlmssp, alternating directions:
+ * three signed (gss_get_mic must give our signature and gss_verify_mic
+ * accept it), three sealed with the body the whole message (gss_wrap
+ * must give our octets, gss_unwrap open them).
+ */
+static void lockstep(struct __test_metadata *_metadata, struct gpair *g,
+		     struct ntlm_msg *c, struct ntlm_msg *s)
+{
 	OM_uint32 min;
 	int i;
 
-	ASSERT_EQ(0, gss_exchange(&g));
-	/* what gss-ntlmssp negotiates between its two sides */
-	EXPECT_EQ(NTLM_NEG_DEFAULT, g.flags & (NTLM_NEG_DEFAULT |
-					       NTLM_NEG_DATAGRAM));
-	ASSERT_EQ(0, __rpc_ntlm_msg_init(&c, g.cli, g.flags, false));
-	ASSERT_EQ(0, __rpc_ntlm_msg_init(&s, g.srv, 0, true));
 	for (i = 0; i < 6; i++) {
 		uint8_t *m = msg(50 + i, 100 + i * 37), sig[16];
 		gss_buffer_desc mb = { 100 + i * 37, m };
 		gss_buffer_desc tok = GSS_C_EMPTY_BUFFER, back;
 		gss_buffer_desc sb = { 16, sig };
 		bool to_srv = i % 2 == 0;
-		gss_ctx_id_t gtx = to_srv ? g.cli : g.srv;
-		gss_ctx_id_t grx = to_srv ? g.srv : g.cli;
-		struct ntlm_msg *tx = to_srv ? &c : &s;
+		gss_ctx_id_t gtx = to_srv ? g->cli : g->srv;
+		gss_ctx_id_t grx = to_srv ? g->srv : g->cli;
+		struct ntlm_msg *tx = to_srv ? c : s;
 
 		if (i < 3) {
-			/* integrity: gss_get_mic over the message */
 			ASSERT_EQ(0, __rpc_ntlm_sign(tx, m, mb.length, sig));
 			ASSERT_EQ(GSS_S_COMPLETE,
 				  gss_get_mic(&min, gtx, 0, &mb, &tok));
@@ -378,7 +443,6 @@ TEST(gss_ntlmssp_agrees)
 			EXPECT_EQ(GSS_S_COMPLETE,
 				  gss_verify_mic(&min, grx, &mb, &sb, NULL));
 		} else {
-			/* privacy with the body the whole PDU: gss_wrap */
 			ASSERT_EQ(GSS_S_COMPLETE,
 				  gss_wrap(&min, gtx, 1, 0, &mb, NULL, &tok));
 			ASSERT_EQ(0, __rpc_ntlm_seal(tx, m, mb.length, m,
@@ -406,8 +470,50 @@ TEST(gss_ntlmssp_agrees)
 		gss_release_buffer(&min, &tok);
 		free(m);
 	}
+}
+
+TEST(gss_ntlmssp_agrees)
+{
+	struct ntlm_msg c, s;
+	struct gpair g;
+
+	ASSERT_EQ(0, gss_exchange(&g));
+	/* what gss-ntlmssp negotiates between its two sides */
+	EXPECT_EQ(NTLM_NEG_DEFAULT, g.flags & (NTLM_NEG_DEFAULT |
+					       NTLM_NEG_DATAGRAM));
+	ASSERT_EQ(0, __rpc_ntlm_msg_init(&c, g.cli, g.flags, 0, false));
+	ASSERT_EQ(0, __rpc_ntlm_msg_init(&s, g.srv, 0, 0, true));
+	lockstep(_metadata, &g, &c, &s);
 	__rpc_ntlm_msg_free(&c);
 	__rpc_ntlm_msg_free(&s);
+	gpair_free(&g);
+}
+
+/*
+ * SPNEGO negotiating NTLM: the state from the SPNEGO contexts, numbers
+ * starting at 1 after the mechListMIC; 0 must not work.
+ */
+TEST(spnego_ntlm_agrees)
+{
+	struct ntlm_msg c, s;
+	uint8_t m[40] = { 7 }, sig[16];
+	gss_buffer_desc mb = { sizeof(m), m }, sb = { 16, sig };
+	struct gpair g;
+	OM_uint32 min;
+
+	ASSERT_EQ(0, spnego_exchange(&g));
+	ASSERT_EQ(0, __rpc_ntlm_msg_init(&c, g.cli, 0, 1, false));
+	ASSERT_EQ(0, __rpc_ntlm_msg_init(&s, g.srv, 0, 1, true));
+	lockstep(_metadata, &g, &c, &s);
+	__rpc_ntlm_msg_free(&c);
+	__rpc_ntlm_msg_free(&s);
+	gpair_free(&g);
+
+	ASSERT_EQ(0, spnego_exchange(&g));
+	ASSERT_EQ(0, __rpc_ntlm_msg_init(&c, g.cli, 0, 0, false));
+	ASSERT_EQ(0, __rpc_ntlm_sign(&c, m, sizeof(m), sig));
+	EXPECT_NE(GSS_S_COMPLETE, gss_verify_mic(&min, g.srv, &mb, &sb, NULL));
+	__rpc_ntlm_msg_free(&c);
 	gpair_free(&g);
 }
 

@@ -18,9 +18,11 @@
  * A wrong password or an unknown user fails the server's last leg with
  * -rpc_s_access_denied.
  *
- * Levels.  connect: the exchange only, no signature (sig_size() 0).
- * call and packet: protected like integrity, as Windows upgrades them
- * for connection-oriented NTLM and Samba treats packet.  integrity: a
+ * Levels.  connect: the exchange only, no signature (sig_size() 0; a
+ * verifier received anyway is ignored).
+ * call and packet: protected like integrity (Windows turns call into
+ * packet on ncacn_*; Samba signs packet-level PDUs as at integrity, and
+ * so does this provider).  integrity: a
  * 16-octet signature over region->whole.  privacy: region->body sealed
  * in place, the signature over the whole plaintext PDU.  Both sides need
  * the matching flag (SIGN, SEAL) in the AUTHENTICATE message.
@@ -109,7 +111,8 @@ static int import_target(const char *principal, gss_name_t *out)
 	return ret;
 }
 
-static int client_cred(struct rpc_auth_ctx *c, const struct rpc_auth_identity *id)
+static int client_cred(struct rpc_auth_ctx *c,
+		       const struct rpc_auth_identity *id)
 {
 	gss_name_t name = GSS_C_NO_NAME;
 	OM_uint32 maj, min;
@@ -269,7 +272,7 @@ static int established(struct rpc_auth_ctx *c, const uint8_t *auth,
 	    (c->level == RPC_AUTH_LEVEL_PKT_PRIVACY &&
 	     !(c->flags & NTLM_NEG_SEAL)))
 		return -rpc_s_unsupported_authn_level;
-	return __rpc_ntlm_msg_init(&c->msg, c->gss, c->flags, c->server);
+	return __rpc_ntlm_msg_init(&c->msg, c->gss, c->flags, 0, c->server);
 }
 
 static OM_uint32 req_flags(const struct rpc_auth_ctx *c)
@@ -355,9 +358,9 @@ static int client_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 static int server_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 		       struct ndr_buf *out)
 {
-	uint8_t neg[40];
 	gss_buffer_desc ib = GSS_C_EMPTY_BUFFER, ob = GSS_C_EMPTY_BUFFER;
 	OM_uint32 maj, min;
+	uint8_t neg[40];
 	uint32_t flags;
 	int ret;
 
@@ -371,14 +374,13 @@ static int server_step(struct rpc_auth_ctx *c, const struct rpc_auth_token *in,
 	ib.value = (void *)in->data;
 	ib.length = in->len;
 	/*
-	 * A NEGOTIATE without the optional Version field is 32 octets
-	 * ([MS-NLMP] 2.2.1.1; impacket sends such), but gss-ntlmssp 1.2.0
-	 * refuses anything shorter than its 40-octet structure.  Nothing
-	 * points past octet 32 in it, so zeros where Version would be make
-	 * it acceptable.  (Such clients send no MIC, which would cover the
-	 * message as sent.)
+	 * A NEGOTIATE without the Version field (32 octets: impacket,
+	 * older clients) is valid -- the field only means something under
+	 * NEGOTIATE_VERSION -- but gss-ntlmssp 1.2.0 wants its 40-octet
+	 * structure; zeros stand for the absent field.
 	 */
-	if (c->stage == NTLM_START && in->len >= 32 && in->len < 40) {
+	if (c->stage == NTLM_START && in->len >= 32 && in->len < 40 &&
+	    !memcmp(in->data, "NTLMSSP\0\1\0\0\0", 12)) {
 		memcpy(neg, in->data, in->len);
 		memset(neg + in->len, 0, sizeof(neg) - in->len);
 		ib.value = neg;
@@ -457,10 +459,12 @@ static int ntlm_verify(struct rpc_auth_ctx *c, const struct rpc_auth_region *r,
 {
 	int ret = protecting(c);
 
-	if (ret < 0)
+	/*
+	 * At connect level there is nothing to check: a verifier a peer
+	 * sends anyway is ignored, as Samba's dcerpc code ignores it.
+	 */
+	if (ret <= 0)
 		return ret;
-	if (!ret)
-		return len ? -rpc_s_protocol_error : 0;
 	return __rpc_ntlm_verify(&c->msg, r->whole, r->whole_len, sig, len);
 }
 

@@ -136,8 +136,10 @@ int __rpc_ntlm_msg_init_key(struct ntlm_msg *m, const uint8_t *key,
 	/*
 	 * NTLMv1 signing (CRC32 and a key shared by both directions) is
 	 * for peers without extended session security, which neither
-	 * gss-ntlmssp's NTLMv2 nor any supported Windows negotiates; the
-	 * datagram form rekeys per message, which the CO engines never use.
+	 * gss-ntlmssp's NTLMv2 nor any supported Windows negotiates.
+	 * Connectionless NTLM (NEGOTIATE_DATAGRAM, RC4 rekeyed from the
+	 * sequence number at each message) is not done here either: this
+	 * is the connection-oriented form, one RC4 stream per direction.
 	 */
 	if (!(flags & NTLM_NEG_ESS) || (flags & NTLM_NEG_DATAGRAM))
 		return -rpc_s_unsupported_authn_level;
@@ -153,7 +155,7 @@ int __rpc_ntlm_msg_init_key(struct ntlm_msg *m, const uint8_t *key,
 }
 
 int __rpc_ntlm_msg_init(struct ntlm_msg *m, gss_ctx_id_t ctx, uint32_t flags,
-			bool server)
+			uint32_t seq, bool server)
 {
 	gss_buffer_set_t set = GSS_C_NO_BUFFER_SET;
 	OM_uint32 maj, min;
@@ -171,6 +173,8 @@ int __rpc_ntlm_msg_init(struct ntlm_msg *m, gss_ctx_id_t ctx, uint32_t flags,
 					      server);
 	if (set)
 		gss_release_buffer_set(&min, &set);
+	if (!ret)
+		m->send.seq = m->recv.seq = seq;
 	return ret;
 }
 

@@ -68,13 +68,21 @@ int __rpc_ntlm_msg_init_key(struct ntlm_msg *m, const uint8_t *key,
 			    size_t key_len, uint32_t flags, bool server);
 
 /*
- * The state from an established gss context whose mechanism is NTLM (its
- * session key through GSS_C_INQ_SSPI_SESSION_KEY).  @flags are the
- * AUTHENTICATE message's NegotiateFlags (__rpc_ntlm_auth_flags()), or 0
- * for NTLM_NEG_DEFAULT.
+ * The state from an established gss context whose mechanism is NTLM, or
+ * a SPNEGO context that negotiated NTLM (the session key through
+ * GSS_C_INQ_SSPI_SESSION_KEY, which MIT's SPNEGO passes to the mech).
+ * @flags are the AUTHENTICATE message's NegotiateFlags
+ * (__rpc_ntlm_auth_flags()), or 0 for NTLM_NEG_DEFAULT.  @seq is the
+ * first sequence number of both directions: 0 after a plain NTLM
+ * exchange; 1 after a SPNEGO exchange that carried a mechListMIC, which
+ * used number 0 each way, after which the RC4 streams restart but the
+ * numbers go on ([MS-SPNG] 3.3.5.1).  MIT's SPNEGO sends a mechListMIC
+ * whenever NTLM put a MIC in its AUTHENTICATE message, which gss-ntlmssp
+ * does when the CHALLENGE carries a timestamp (as Windows' and
+ * gss-ntlmssp's servers' do).
  */
 int __rpc_ntlm_msg_init(struct ntlm_msg *m, gss_ctx_id_t ctx, uint32_t flags,
-			bool server);
+			uint32_t seq, bool server);
 
 /* NegotiateFlags of an AUTHENTICATE message token; 0 or -rpc_s_*. */
 int __rpc_ntlm_auth_flags(const uint8_t *tok, size_t len, uint32_t *flags);

@@ -27,9 +27,15 @@ static const struct rpc_auth_identity alice = {
 	.user = "alice", .domain = "LRPCDOM", .password = "Al1ce-pw",
 };
 
+static char path[] = "/tmp/lrpc-ntlm-fuzz-XXXXXX";
+
+static void users_remove(void)
+{
+	unlink(path);
+}
+
 static void users(void)
 {
-	static char path[] = "/tmp/lrpc-ntlm-fuzz-XXXXXX";
 	static const char line[] = "LRPCDOM:alice:Al1ce-pw\n";
 	int fd;
 
@@ -39,6 +45,7 @@ static void users(void)
 	if (fd < 0 || write(fd, line, sizeof(line) - 1) < 0)
 		abort();
 	close(fd);
+	atexit(users_remove);
 	setenv("NTLM_USER_FILE", path, 1);
 }
 
