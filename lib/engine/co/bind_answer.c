@@ -3,6 +3,7 @@
  * A client's bind / alter_context offer and its reading of the answer,
  * and fault statuses as return values (see bind_answer.h).
  */
+#include <errno.h>
 #include <string.h>
 #include "engine/co/bind_answer.h"
 
@@ -53,7 +54,7 @@ int __rpc_bind_nak_status(uint16_t reason)
 	case RPC_NAK_PROTOCOL_VERSION_NOT_SUPPORTED:
 		return -rpc_s_protocol_error;
 	case RPC_NAK_INVALID_CHECKSUM:	/* the credentials were refused */
-		return -rpc_s_access_denied;
+		return -EACCES;
 	}
 	return -rpc_s_call_failed_dne;
 }

@@ -154,7 +154,7 @@ static int bind_exchange(struct co_client *c, const struct rpc_syntax_id *iface,
 	/* a new association refused while authenticating: the server would
 	 * not have this caller (below its minimum level, for one) */
 	if (tok && ret == -rpc_s_call_failed_dne && !c->assoc_group)
-		ret = -rpc_s_access_denied;
+		ret = -EACCES;
 	if (ret < 0 && (ret != -rpc_s_unknown_if &&
 			ret != -rpc_s_unsupported_trans_syn))
 		goto out;
@@ -278,7 +278,7 @@ static int bind_first(struct co_client *c, unsigned int com_level,
 	if (ret >= 0 && leg == 1 && tok.len)
 		ret = send_auth3(c, &tok, deadline);
 	if (ret >= 0 && !c->sec.established)
-		ret = -rpc_s_access_denied;
+		ret = -EACCES;
 out:
 	__ndr_buf_free(&tok);
 	return ret;

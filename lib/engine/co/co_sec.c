@@ -13,6 +13,16 @@
 #include "engine/co/co_sec.h"
 #include "ndr/buf.h"
 
+/*
+ * Providers return -rpc_s_access_denied (5) for a refused identity; on
+ * the engines' paths statuses below 1700 are errno values (status.h),
+ * so it travels as -EACCES, which the API boundary names back.
+ */
+static int errno_of(int ret)
+{
+	return ret == -rpc_s_access_denied ? -EACCES : ret;
+}
+
 int __rpc_co_sec_start(struct co_sec *s, bool server, uint8_t type,
 		       uint8_t level, uint32_t ctx_id,
 		       const struct rpc_auth_identity *id)
@@ -27,7 +37,7 @@ int __rpc_co_sec_start(struct co_sec *s, bool server, uint8_t type,
 	memset(s, 0, sizeof(*s));
 	ret = ap->new_ctx(server, level, id, &s->ctx);
 	if (ret < 0)
-		return ret;
+		return errno_of(ret);
 	s->ap = ap;
 	s->id = ctx_id;
 	s->used = true;
@@ -49,7 +59,7 @@ int __rpc_co_sec_step(struct co_sec *s, const uint8_t *tok, size_t len,
 	ret = s->ap->step(s->ctx, tok ? &in : NULL, out);
 	if (ret < 0) {
 		s->failed = true;
-		return ret;
+		return errno_of(ret);
 	}
 	if (ret == 1) {
 		s->sig = s->ap->sig_size(s->ctx);
@@ -121,7 +131,7 @@ int __rpc_co_sec_encode(struct ndr_buf *out, const struct rpc_co_enc *e,
 	pthread_mutex_unlock(&s->op_lock);
 	if (ret < 0) {
 		out->len = start;
-		return -rpc_s_access_denied;
+		return -EACCES;
 	}
 	return ret;
 }
@@ -156,5 +166,5 @@ int __rpc_co_sec_check(uint8_t *buf, size_t len, struct rpc_pdu *pdu,
 		ret = s->ap->verify(s->ctx, &r, buf + sig_at,
 				    pdu->hdr.auth_len);
 	pthread_mutex_unlock(&s->op_lock);
-	return ret < 0 ? -rpc_s_access_denied : 0;
+	return ret < 0 ? -EACCES : 0;
 }

@@ -65,7 +65,7 @@ int __rpc_co_sec_encode(struct ndr_buf *out, const struct rpc_co_enc *e,
 /*
  * Check a received fragment of @s: its trailer names @s's type, level and
  * context; signature verified, body unsealed in place (pdu->stub then
- * points at the clear text).  0, or -rpc_s_access_denied (tampered,
+ * points at the clear text).  0, or -EACCES (tampered,
  * replayed, out of order), -rpc_s_protocol_error (no or wrong trailer).
  */
 int __rpc_co_sec_check(uint8_t *buf, size_t len, struct rpc_pdu *pdu,

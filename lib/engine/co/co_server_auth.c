@@ -184,21 +184,21 @@ int __rpc_co_auth_request(struct conn *c, uint8_t *buf, size_t len,
 		if (!s)
 			return 0;
 		if (s->failed)
-			return -rpc_s_access_denied;
+			return -EACCES;
 		if (__rpc_co_sec_protects(s))
-			return -rpc_s_access_denied;
+			return -EACCES;
 		*out = s;
 		return 0;
 	}
 	s = sec_find(c, in->auth.auth_context_id);
 	if (!s || !s->established || s->failed)
-		return -rpc_s_access_denied;
+		return -EACCES;
 	if (in->auth.auth_type != s->info.authn_svc ||
 	    in->auth.auth_level != s->info.level)
-		return -rpc_s_access_denied;
+		return -EACCES;
 	ret = __rpc_co_sec_check(buf, len, in, s);
 	if (ret < 0)
-		return -rpc_s_access_denied;
+		return -EACCES;
 	*out = s;
 	return 0;
 }

@@ -25,7 +25,7 @@ int __rpc_co_auth3(struct conn *c, const struct rpc_pdu *in);
 /*
  * A request fragment: the context it names (or the connection's, at
  * connect level) in *out, its signature checked and body unsealed in
- * @buf.  0, or -rpc_s_access_denied: the call is refused and the
+ * @buf.  0, or -EACCES: the call is refused and the
  * connection ends.
  */
 int __rpc_co_auth_request(struct conn *c, uint8_t *buf, size_t len,
