@@ -5,9 +5,11 @@
  * __rpc_auth_find().
  */
 #include "auth/provider.h"
+#include "auth/gss/gss_provider.h"
 
 static const struct rpc_auth_provider *const providers[] = {
 	&__rpc_auth_none,
+	&__rpc_auth_gss_krb5, &__rpc_auth_gss_spnego,
 };
 
 const struct rpc_auth_provider *__rpc_auth_find(uint8_t auth_type)
