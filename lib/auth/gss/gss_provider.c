@@ -13,15 +13,16 @@
  *   client step(AP-REP) -> AP-REP',  1   (send it, then established)
  *   server step(AP-REP')-> nothing,  1
  *
- * SPNEGO wraps the same tokens; MIT's acceptor then answers the last
- * leg with an "accept-completed" token (step() returns 1 with output),
- * which the client's step() consumes, returning 1 with no output.  An
- * engine therefore sends whatever step() appended, even with 1, and
- * passes a token that arrives after the client said 1 to step() again
- * (alter_context_resp); [MS-RPCE] 3.3.1.5.2 runs SPNEGO over
- * alter_context for that reason.  SPNEGO is limited to Kerberos
- * (gss_set_neg_mechs on both sides): NTLM inside SPNEGO needs the NTLM
- * provider's DCE signing (lib/auth/ntlm/ntlm_sign.h), not wired yet.
+ * SPNEGO wraps the same tokens in four legs: negTokenInit(AP-REQ),
+ * negTokenResp(AP-REP), the client's negTokenResp(AP-REP'), and MIT's
+ * acceptor ends with "accept-completed": its step() returns 1 with a
+ * token, which the client's step() consumes, returning 1 with nothing.
+ * So an engine sends whatever step() appended, even with 1, and hands a
+ * token that arrives after its own last leg to step() again; [MS-RPCE]
+ * 3.3.1.5.2 carries the last two legs in alter_context and
+ * alter_context_resp.  SPNEGO is limited to Kerberos (gss_set_neg_mechs
+ * on both sides): NTLM inside SPNEGO would need the NTLM provider's DCE
+ * signing (lib/auth/ntlm/ntlm_sign.h), not wired yet.
  *
  * Flags: always MUTUAL | DCE_STYLE | REPLAY | SEQUENCE | INTEG, CONF at
  * privacy level.  Replay, sequence and gap detection are errors: verify
@@ -40,10 +41,13 @@
  *    TRAILER, DCE style puts the whole token in the header.
  *
  * sig_size() is exact once the context is established, 0 before, and
- * depends on the level: the wrap header at privacy (60 octets for AES
- * with MIT, whose EC is 0; a Windows peer's 76, EC 16, is accepted on
- * unseal, the length being read from the token), the MIC token at
- * call/packet/integrity (28 for AES-SHA1, 37 for RC4), 0 at connect.
+ * depends on the level the context was made for: the wrap header at
+ * privacy (76 octets for AES-SHA1: 16 of token header, EC = 16 of filler
+ * as [MS-KILE] 3.4.5.4.1 asks, 16 of confounder, 16 of encrypted header
+ * copy, 12 of checksum; independent of the body's length), the MIC token
+ * at call, packet and integrity level (28 for AES-SHA1, 37 for RC4), 0 at
+ * connect.  unseal() and verify() take the length the peer sent: the
+ * token says its own layout.
  */
 #include <errno.h>
 #include <stdio.h>
