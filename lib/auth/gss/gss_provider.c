@@ -136,22 +136,41 @@ static int user_name(const struct rpc_auth_identity *id, gss_name_t *out)
 }
 
 /*
- * MIT's krb5 acceptor takes a missing keytab without complaint (and
- * fails at the first AP-REQ): a server is told now.
+ * The server's keytab, checked before GSSAPI sees it: MIT's krb5
+ * acceptor takes a missing keytab without complaint (and fails at the
+ * first AP-REQ), and its failure for a principal the keytab lacks leaks
+ * the principal (MIT 1.20).  A principal-form @principal must have a key
+ * here; a host-based one ("service@host") is left to GSSAPI.
  */
-static int keytab_ok(const char *name)
+static int keytab_ok(const char *name, const char *principal)
 {
+	krb5_keytab_entry e;
+	krb5_principal pr;
 	krb5_context k;
 	krb5_keytab kt;
 	int ret = -rpc_s_access_denied;
 
 	if (krb5_init_context(&k))
 		return -rpc_s_out_of_memory;
-	if (!(name ? krb5_kt_resolve(k, name, &kt) : krb5_kt_default(k, &kt))) {
-		if (!krb5_kt_have_content(k, kt))
-			ret = 0;
-		krb5_kt_close(k, kt);
+	if (name ? krb5_kt_resolve(k, name, &kt) : krb5_kt_default(k, &kt))
+		goto out;
+	if (krb5_kt_have_content(k, kt))
+		goto close;
+	ret = 0;
+	if (!principal || (!strchr(principal, '/') && strchr(principal, '@')))
+		goto close;
+	if (krb5_parse_name(k, principal, &pr)) {
+		ret = -rpc_s_access_denied;
+		goto close;
 	}
+	if (krb5_kt_get_entry(k, kt, pr, 0, 0, &e))
+		ret = -rpc_s_access_denied;
+	else
+		krb5_free_keytab_entry_contents(k, &e);
+	krb5_free_principal(k, pr);
+close:
+	krb5_kt_close(k, kt);
+out:
 	krb5_free_context(k);
 	return ret;
 }
@@ -169,7 +188,8 @@ static int acquire_cred(struct gp_ctx *g, const struct rpc_auth_identity *id)
 		gss_key_value_element_desc kt = { "keytab", NULL };
 		gss_key_value_set_desc store = { 1, &kt };
 
-		if ((ret = keytab_ok(id ? id->keytab : NULL)))
+		if ((ret = keytab_ok(id ? id->keytab : NULL,
+				     id ? id->principal : NULL)))
 			return ret;
 		if (id && id->principal && (ret = import_name(id->principal,
 							      false, &name)))
