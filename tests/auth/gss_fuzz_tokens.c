@@ -122,7 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size - 2 < sig)
 		return 0;
 	memset(pdu, 0, sizeof(pdu));
-	memcpy(pdu, data + 2 + sig, size - 2 - sig < 112 ? size - 2 - sig : 112);
+	size -= 2 + sig;
+	memcpy(pdu, data + 2 + sig, size < 112 ? size : 112);
 	r = (struct rpc_auth_region){
 		.whole = pdu, .whole_len = 112, .body = pdu + 16,
 		.body_len = 88, .header_signing = data[0] & 2,

@@ -137,9 +137,9 @@ static void free_pair(struct pair *x)
 }
 
 /*
- * Legs (tokens sent, counted in x->legs) until both sides say 1 and nothing is left to send, as an engine
- * runs them: whatever step() appends is sent, even with 1.  Returns 0 or
- * the first failure.
+ * Legs until both sides say 1 and nothing is left to send, as an engine
+ * runs them: whatever step() appends is sent, even with 1.  x->legs
+ * counts the tokens sent.  Returns 0 or the first failure.
  */
 static int establish(struct pair *x)
 {
@@ -197,7 +197,8 @@ static int protect(struct pair *x, bool seal, bool from_client,
 	struct rpc_auth_ctx *c = from_client ? x->c : x->s;
 
 	m->sig_len = x->p->sig_size(c);
-	return seal ? x->p->seal(c, &m->r, m->sig) : x->p->sign(c, &m->r, m->sig);
+	return seal ? x->p->seal(c, &m->r, m->sig) :
+		      x->p->sign(c, &m->r, m->sig);
 }
 
 static int check(struct pair *x, bool seal, bool from_client, struct pdu *m)

@@ -263,7 +263,8 @@ static int new_ctx(bool spnego, bool server, enum rpc_auth_level level,
 	/* default: the engine did not resolve it; connect is the least */
 	if (level == RPC_AUTH_LEVEL_DEFAULT)
 		level = RPC_AUTH_LEVEL_CONNECT;
-	if (level < RPC_AUTH_LEVEL_CONNECT || level > RPC_AUTH_LEVEL_PKT_PRIVACY)
+	if (level < RPC_AUTH_LEVEL_CONNECT ||
+	    level > RPC_AUTH_LEVEL_PKT_PRIVACY)
 		return -rpc_s_unsupported_authn_level;
 	if (!server && (!id || !id->principal))
 		return -rpc_s_invalid_arg;	/* Kerberos needs a target */
