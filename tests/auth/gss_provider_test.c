@@ -579,6 +579,33 @@ TEST(refusals)
 	}
 }
 
+/* A credential cache whose ticket has run out. */
+TEST(expired_ticket)
+{
+	char ccache[PATH_MAX], cmd[2 * PATH_MAX];
+	struct pair x;
+	int ret;
+
+	NEED_REALM();
+	snprintf(ccache, sizeof(ccache), "FILE:%s/short", realm_dir);
+	setenv("KRB5CCNAME", ccache, 1);
+	snprintf(cmd, sizeof(cmd),
+		 "echo \"$KRB5_USER_PASSWORD\" | kinit -l 2s \"$KRB5_USER\" "
+		 ">/dev/null");
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_EQ(0, new_pair(&x, RPC_AUTHN_GSS_KERBEROS,
+			      RPC_AUTH_LEVEL_CONNECT, NULL));
+	ASSERT_EQ(0, establish(&x));
+	free_pair(&x);
+	sleep(3);
+	ret = new_pair(&x, RPC_AUTHN_GSS_KERBEROS, RPC_AUTH_LEVEL_CONNECT,
+		       NULL);
+	if (!ret)
+		ret = establish(&x);
+	EXPECT_EQ(-rpc_s_access_denied, ret);
+	free_pair(&x);
+}
+
 /* Garbage where a token belongs, and misuse before establishment. */
 TEST(hostile_tokens)
 {
