@@ -11,6 +11,7 @@
 #   krb5_realm_start || exit 4        # 4: skip (no krb5kdc) or failure
 #   ...                               # the variables below are exported
 #   krb5_realm_stop                   # also run by the EXIT trap it sets
+#                                     # (sourcing replaces an EXIT trap)
 #
 # Run by a C test (or by hand), the realm outliving the script:
 #
@@ -130,7 +131,7 @@ krb5_realm_start() {
 }
 
 krb5_realm_stop() {
-	local d=${1:-$KRB5_REALM_DIR} pid
+	local d=${1:-${KRB5_REALM_DIR:-}} pid
 
 	[ -n "$d" ] && [ -d "$d" ] || return 0
 	if [ -f "$d/kdc.pid" ]; then
@@ -142,8 +143,8 @@ krb5_realm_stop() {
 		done
 		kill -KILL -- "-$pid" 2>/dev/null
 	fi
-	case "$d" in /tmp/lrpc-krb5.*|"$KRB5_REALM_DIR") rm -rf "$d" ;; esac
-	[ "$d" = "$KRB5_REALM_DIR" ] && unset KRB5_REALM_DIR
+	case "$d" in /tmp/lrpc-krb5.*|"${KRB5_REALM_DIR:-}") rm -rf "$d" ;; esac
+	[ "$d" = "${KRB5_REALM_DIR:-}" ] && unset KRB5_REALM_DIR
 	return 0
 }
 
