@@ -5,12 +5,15 @@
  * __rpc_auth_find().
  */
 #include "auth/provider.h"
+#include "auth/gss/gss_provider.h"
 #include "auth/ntlm/ntlm.h"
 #include "runtime/server_int.h"
 
 static const struct rpc_auth_provider *const providers[] = {
 	&__rpc_auth_none,
 	&__rpc_auth_ntlm,
+	&__rpc_auth_gss_krb5,
+	&__rpc_auth_gss_spnego,
 };
 
 const struct rpc_auth_provider *__rpc_auth_find(uint8_t auth_type)
