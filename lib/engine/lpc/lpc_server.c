@@ -19,6 +19,27 @@
  * handles), a call a struct rpc_call_ctx run by __rpc_call_run().  The
  * runtime reaches this engine only through __rpc_lpc_server_engine
  * (runtime/engine.h, lib/engines.c).
+ *
+ * Guards (issue 20), the settings of the socket path (co_guard.c) so one
+ * setting governs both:
+ *  - RPC_SERVER_LIMIT_CONNS_PER_UID: on_connect, one count per uid with
+ *    the AF_UNIX fallback;
+ *  - RPC_SERVER_LIMIT_CALLS_PER_CONN: calls running on one connection
+ *    (c->ncalls, unused otherwise by a kernel connection); one more is
+ *    the fault nca_s_server_too_busy, did not execute.  Each running
+ *    call holds a port thread, so without it one client could take them
+ *    all (the module's max_pending, 1024, is above any thread count);
+ *  - RPC_SERVER_TIMEOUT_IDLE: a reaper thread, while connections exist,
+ *    closes the connection fd of those with no call running and no
+ *    message for that long (c->g.rx_ms); the module then fails what the
+ *    client sends with ECONNRESET before queueing it, and lpc_client.c
+ *    reconnects.  It wakes every quarter of the time-out, at most a
+ *    second, as co_guard.c's timer does.
+ * The other time-outs have nothing to bound here: the connect carries
+ * the bind and is answered at once (BIND), the module delivers whole
+ * messages (PDU), and a reply is handed to the module in the ioctl that
+ * receives the next message, charged to the client's uid, never waiting
+ * for the client to read it (SEND).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +63,9 @@
 #define LPC_HASH		256
 #define LPC_STOP_GRACE_MS	5000	/* calls left to finish on a stop */
 #define LPC_MAX_PORTS		SRV_MAX_LISTENERS
+#define LPC_REAP_MAX_MS		1000	/* the reaper's longest sleep */
+#define LPC_REAP_MIN_MS		10
+#define LPC_REAP_BATCH		64	/* closed per pass, outside the lock */
 
 struct lpc_conn {
 	struct lpc_conn *next;
@@ -68,14 +92,17 @@ struct lpc_port {
 struct lpc_srv {
 	struct lpc_srv *next;		/* all servers with kernel ports */
 	struct rpc_server *srv;
-	pthread_mutex_t lock;		/* conns, running */
+	pthread_mutex_t lock;		/* conns, running, the reaper */
 	pthread_cond_t cv;		/* a thread exited */
+	pthread_cond_t reap_cv;		/* the first connection, or stop */
 	struct lpc_conn *conns[LPC_HASH];
+	unsigned int nconns;
 	struct lpc_running *running;
 	struct lpc_view_cache views;	/* its own lock */
 	unsigned int max_threads, nthreads;
 	atomic_bool stop;
 	bool started;
+	bool reaping;			/* the reaper thread runs */
 	int nports;
 	struct lpc_port ports[LPC_MAX_PORTS];
 };
@@ -97,6 +124,7 @@ static struct lpc_srv *lpc_of(struct rpc_server *srv, bool create)
 			ls->srv = srv;
 			pthread_mutex_init(&ls->lock, NULL);
 			__rpc_cond_init(&ls->cv);
+			__rpc_cond_init(&ls->reap_cv);
 			__rpc_lpc_view_cache_init(&ls->views);
 			ls->next = servers;
 			servers = ls;
@@ -148,9 +176,10 @@ __rpc_hot static struct conn *conn_find(struct lpc_srv *ls, uint64_t id, bool un
 	for (pp = &ls->conns[id % LPC_HASH]; (lc = *pp); pp = &lc->next)
 		if (lc->id == id) {
 			c = lc->c;
-			if (unlink)
+			if (unlink) {
 				*pp = lc->next;
-			else
+				ls->nconns--;
+			} else
 				__rpc_conn_get(c);
 			break;
 		}
@@ -200,9 +229,12 @@ static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
 	lc->id = m->conn_id;
 	lc->c = c;
 	lc->uid_slot = slot;
+	c->g.born_ms = c->g.rx_ms = __rpc_now_ms();	/* idle from now */
 	pthread_mutex_lock(&ls->lock);
 	lc->next = ls->conns[lc->id % LPC_HASH];
 	ls->conns[lc->id % LPC_HASH] = lc;
+	if (!ls->nconns++)
+		pthread_cond_signal(&ls->reap_cv);	/* it had nothing to do */
 	pthread_mutex_unlock(&ls->lock);
 	a.data = (uintptr_t)out.data;
 	a.len = (uint32_t)out.len;
@@ -318,6 +350,8 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 			close(m->view_fd);
 		return;
 	}
+	/* any message is traffic: the idle time-out counts from here */
+	__atomic_store_n(&c->g.rx_ms, __rpc_now_ms(), __ATOMIC_RELAXED);
 	if (m->len && data[0] != LPC_MAGIC) {
 		if (__rpc_lpc_has_view(m))	/* not one we expect */
 			reply_fault(r, nca_s_proto_error, true);
@@ -336,6 +370,14 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		reply_fault(r, nca_s_proto_error, true);
 		goto out;
 	}
+	/* RPC_SERVER_LIMIT_CALLS_PER_CONN: each running call holds a port
+	 * thread; one client must leave threads to the others */
+	if (__atomic_add_fetch(&c->ncalls, 1, __ATOMIC_RELAXED) >
+	    __rpc_co_max_calls(ls->srv)) {
+		__atomic_sub_fetch(&c->ncalls, 1, __ATOMIC_RELAXED);
+		reply_fault(r, nca_s_server_too_busy, true);
+		goto out;
+	}
 	if (h->flags & LPC_F_OBJECT)
 		memcpy(&obj, data + sizeof(*h), 16);
 	run.call = __rpc_call_new(c, h->ctx_id, h->opnum, h->drep,
@@ -343,7 +385,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 				  &cred);
 	if (!run.call) {
 		reply_fault(r, nca_s_fault_remote_no_memory, true);
-		goto out;
+		goto out_count;
 	}
 	stub = data + hlen;
 	if (h->flags & LPC_F_VIEW) {
@@ -351,7 +393,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		if (!stub) {
 			__rpc_call_free(run.call);
 			reply_fault(r, nca_s_fault_remote_no_memory, true);
-			goto out;
+			goto out_count;
 		}
 	}
 	pthread_mutex_lock(&ls->lock);
@@ -419,6 +461,10 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		}
 	}
 	__rpc_call_free(run.call);
+out_count:
+	/* idle from the end of the call: a long call is not idleness */
+	__atomic_store_n(&c->g.rx_ms, __rpc_now_ms(), __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&c->ncalls, 1, __ATOMIC_RELEASE);	/* after rx_ms */
 out:
 	if (__rpc_lpc_has_view(m))
 		close(m->view_fd);
@@ -570,6 +616,111 @@ __rpc_hot static void *port_thread(void *arg)
 	return NULL;
 }
 
+/* ---- the idle reaper ------------------------------------------------------ */
+
+/* RPC_SERVER_TIMEOUT_IDLE as now set (0: none); srv->lock, never taken
+ * with ls->lock held here (lock order: co_int.h). */
+static unsigned int idle_ms(struct rpc_server *srv)
+{
+	unsigned int ms;
+
+	pthread_mutex_lock(&srv->lock);
+	ms = srv->guard->timeout_ms[RPC_SERVER_TIMEOUT_IDLE];
+	pthread_mutex_unlock(&srv->lock);
+	return ms;
+}
+
+/* Unlink up to LPC_REAP_BATCH connections idle for idle ms into dead
+ * (ls->lock held): no call running, no message since. */
+static int reap_collect(struct lpc_srv *ls, unsigned int idle, int64_t now,
+			struct lpc_conn **dead)
+{
+	struct lpc_conn **pp, *lc;
+	int i, n = 0;
+
+	for (i = 0; i < LPC_HASH && n < LPC_REAP_BATCH; i++)
+		for (pp = &ls->conns[i]; (lc = *pp) && n < LPC_REAP_BATCH; ) {
+			struct conn *c = lc->c;
+
+			if (__atomic_load_n(&c->ncalls, __ATOMIC_ACQUIRE) ||
+			    now - __atomic_load_n(&c->g.rx_ms, __ATOMIC_RELAXED) <
+			    (int64_t)idle) {
+				pp = &lc->next;
+				continue;
+			}
+			*pp = lc->next;
+			ls->nconns--;
+			dead[n++] = lc;
+		}
+	return n;
+}
+
+/*
+ * Close the connections idle for RPC_SERVER_TIMEOUT_IDLE, as co_guard.c
+ * does on the socket path: the module resets a connection whose fd the
+ * server closed (no PORT_CLOSED follows), so everything it held goes
+ * here.  A port thread that raced the close and took a message for it
+ * finds no connection and faults the call (the client already has
+ * ECONNRESET).  Sleeps without a time-out while there is no connection.
+ */
+static void *reaper(void *arg)
+{
+	struct lpc_srv *ls = arg;
+	struct lpc_conn *dead[LPC_REAP_BATCH];
+
+	for (;;) {
+		unsigned int idle = idle_ms(ls->srv), tick;
+		int n, i;
+
+		tick = idle ? idle / 4 : LPC_REAP_MAX_MS;
+		if (tick > LPC_REAP_MAX_MS)
+			tick = LPC_REAP_MAX_MS;
+		if (tick < LPC_REAP_MIN_MS)
+			tick = LPC_REAP_MIN_MS;
+		pthread_mutex_lock(&ls->lock);
+		if (!atomic_load(&ls->stop)) {
+			if (ls->nconns)
+				__rpc_cond_wait_ns(&ls->reap_cv, &ls->lock,
+						   (int64_t)tick * 1000000);
+			else
+				pthread_cond_wait(&ls->reap_cv, &ls->lock);
+		}
+		if (atomic_load(&ls->stop))
+			break;
+		n = idle ? reap_collect(ls, idle, __rpc_now_ms(), dead) : 0;
+		pthread_mutex_unlock(&ls->lock);
+		for (i = 0; i < n; i++) {
+			const uint64_t id = dead[i]->id;
+
+			__rpc_lpc_view_drop(&ls->views, &id);
+			__rpc_guard_uid_put(ls->srv, dead[i]->uid_slot);
+			/* the last reference closes the connection fd and
+			 * leaves the group: its context handles run down */
+			__rpc_conn_put(dead[i]->c);
+			free(dead[i]);
+		}
+	}
+	ls->reaping = false;
+	pthread_cond_broadcast(&ls->cv);
+	pthread_mutex_unlock(&ls->lock);
+	return NULL;
+}
+
+/* ls->lock held */
+static void reaper_start_locked(struct lpc_srv *ls)
+{
+	pthread_attr_t a;
+	pthread_t t;
+
+	if (ls->reaping)
+		return;		/* still there from before a stop: it goes on */
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&a, 64 << 10);
+	ls->reaping = !pthread_create(&t, &a, reaper, ls);
+	pthread_attr_destroy(&a);
+}
+
 /* Wake (flags 0) or re-arm (LRPC_SHUTDOWN_F_RESUME) the port's waits. */
 static void port_shutdown(struct lpc_port *p, uint32_t flags)
 {
@@ -593,6 +744,9 @@ int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls)
 	ls->max_threads = (max_calls ? max_calls : 256) +
 			  (unsigned int)ls->nports * LPC_MIN_THREADS;
 	ls->started = true;
+	pthread_mutex_lock(&ls->lock);
+	reaper_start_locked(ls);
+	pthread_mutex_unlock(&ls->lock);
 	for (i = 0; i < ls->nports; i++)
 		for (k = 0; k < LPC_MIN_THREADS; k++)
 			spawn(&ls->ports[i]);
@@ -607,12 +761,16 @@ void __rpc_lpc_stop(struct rpc_server *srv)
 	if (!ls)
 		return;
 	atomic_store(&ls->stop, true);
+	pthread_mutex_lock(&ls->lock);
+	pthread_cond_broadcast(&ls->reap_cv);
+	pthread_mutex_unlock(&ls->lock);
 	for (i = 0; i < ls->nports; i++)
 		port_shutdown(&ls->ports[i], 0);
 }
 
 /*
- * Wait until no thread of the server's ports runs, so no manager does:
+ * Wait until no thread of the server's ports runs (nor its reaper), so
+ * no manager does and no rundown runs:
  * a thread that runs a call replies and exits once it returns.  Calls
  * get LPC_STOP_GRACE_MS, as the socket path's do, then are cancelled
  * (rpc_call_ctx_cancelled()) and waited for.
@@ -627,7 +785,7 @@ void __rpc_lpc_wait(struct rpc_server *srv)
 		return;
 	__rpc_lpc_stop(srv);	/* again: the stop may have raced a start */
 	pthread_mutex_lock(&ls->lock);
-	while (ls->nthreads) {
+	while (ls->nthreads || ls->reaping) {
 		if (!cancelled && __rpc_now_ms() >= deadline) {
 			struct lpc_running *r;
 
@@ -670,6 +828,7 @@ void __rpc_lpc_free(struct rpc_server *srv)
 	pthread_mutex_destroy(&ls->lock);
 	pthread_mutex_destroy(&ls->views.lock);
 	pthread_cond_destroy(&ls->cv);
+	pthread_cond_destroy(&ls->reap_cv);
 	free(ls);
 }
 
