@@ -598,6 +598,13 @@ retry:
 	}
 	if (l->broken && !l->ncalls) {
 		ret = do_connect(l, p, iface);
+		if (ret == -rpc_s_call_failed_dne && l->assoc_group) {
+			/* the server forgot our group (it dropped the
+			 * connection, its last): start a new one, as
+			 * co_client.c does */
+			l->assoc_group = 0;
+			ret = do_connect(l, p, iface);
+		}
 		if (ret == 0)
 			ret = -rpc_s_server_unavailable;
 		if (ret < 0)
