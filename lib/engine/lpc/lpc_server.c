@@ -20,26 +20,8 @@
  * runtime reaches this engine only through __rpc_lpc_server_engine
  * (runtime/engine.h, lib/engines.c).
  *
- * Guards (issue 20), the settings of the socket path (co_guard.c) so one
- * setting governs both:
- *  - RPC_SERVER_LIMIT_CONNS_PER_UID: on_connect, one count per uid with
- *    the AF_UNIX fallback;
- *  - RPC_SERVER_LIMIT_CALLS_PER_CONN: calls running on one connection
- *    (c->ncalls, unused otherwise by a kernel connection); one more is
- *    the fault nca_s_server_too_busy, did not execute.  Each running
- *    call holds a port thread, so without it one client could take them
- *    all (the module's max_pending, 1024, is above any thread count);
- *  - RPC_SERVER_TIMEOUT_IDLE: a reaper thread, while connections exist,
- *    closes the connection fd of those with no call running and no
- *    message for that long (c->g.rx_ms); the module then fails what the
- *    client sends with ECONNRESET before queueing it, and lpc_client.c
- *    reconnects.  It wakes every quarter of the time-out, at most a
- *    second, as co_guard.c's timer does.
- * The other time-outs have nothing to bound here: the connect carries
- * the bind and is answered at once (BIND), the module delivers whole
- * messages (PDU), and a reply is handed to the module in the ioctl that
- * receives the next message, charged to the client's uid, never waiting
- * for the client to read it (SEND).
+ * Its guards (issue 20: idle time-out, calls per connection, connections
+ * per uid) are in lpc_guard.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,58 +36,12 @@
 #include <sys/mman.h>
 #include <linux/lrpc.h>
 #include "engine/lpc/lpc_int.h"
-#include "engine/lpc/lpc_views.h"
-#include "engine/co/co_int.h"
+#include "engine/lpc/lpc_srv.h"
 
 #define LPC_MIN_THREADS		2
 #define LPC_IDLE_NS		1000000000LL	/* wake-up of an extra thread */
 #define LPC_IDLE_EXIT		30		/* idle wake-ups, then exit */
-#define LPC_HASH		256
 #define LPC_STOP_GRACE_MS	5000	/* calls left to finish on a stop */
-#define LPC_MAX_PORTS		SRV_MAX_LISTENERS
-#define LPC_REAP_MAX_MS		1000	/* the reaper's longest sleep */
-#define LPC_REAP_MIN_MS		10
-#define LPC_REAP_BATCH		64	/* closed per pass, outside the lock */
-
-struct lpc_conn {
-	struct lpc_conn *next;
-	uint64_t id;
-	struct conn *c;
-	struct guard_addr *uid_slot;	/* RPC_SERVER_LIMIT_CONNS_PER_UID */
-};
-
-struct lpc_running {
-	struct lpc_running *next;
-	uint64_t msg_id;
-	struct rpc_call_ctx *call;
-};
-
-struct lpc_srv;
-
-struct lpc_port {
-	struct lpc_srv *ls;
-	struct srv_listener *lst;
-	int fd;
-	atomic_uint nthreads, nidle;
-};
-
-struct lpc_srv {
-	struct lpc_srv *next;		/* all servers with kernel ports */
-	struct rpc_server *srv;
-	pthread_mutex_t lock;		/* conns, running, the reaper */
-	pthread_cond_t cv;		/* a thread exited */
-	pthread_cond_t reap_cv;		/* the first connection, or stop */
-	struct lpc_conn *conns[LPC_HASH];
-	unsigned int nconns;
-	struct lpc_running *running;
-	struct lpc_view_cache views;	/* its own lock */
-	unsigned int max_threads, nthreads;
-	atomic_bool stop;
-	bool started;
-	bool reaping;			/* the reaper thread runs */
-	int nports;
-	struct lpc_port ports[LPC_MAX_PORTS];
-};
 
 static pthread_mutex_t servers_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct lpc_srv *servers;
@@ -350,8 +286,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 			close(m->view_fd);
 		return;
 	}
-	/* any message is traffic: the idle time-out counts from here */
-	__atomic_store_n(&c->g.rx_ms, __rpc_now_ms(), __ATOMIC_RELAXED);
+	__rpc_lpc_touch(c);	/* any message is traffic (lpc_guard.c) */
 	if (m->len && data[0] != LPC_MAGIC) {
 		if (__rpc_lpc_has_view(m))	/* not one we expect */
 			reply_fault(r, nca_s_proto_error, true);
@@ -370,11 +305,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		reply_fault(r, nca_s_proto_error, true);
 		goto out;
 	}
-	/* RPC_SERVER_LIMIT_CALLS_PER_CONN: each running call holds a port
-	 * thread; one client must leave threads to the others */
-	if (__atomic_add_fetch(&c->ncalls, 1, __ATOMIC_RELAXED) >
-	    __rpc_co_max_calls(ls->srv)) {
-		__atomic_sub_fetch(&c->ncalls, 1, __ATOMIC_RELAXED);
+	if (!__rpc_lpc_call_begin(ls, c)) {	/* over CALLS_PER_CONN */
 		reply_fault(r, nca_s_server_too_busy, true);
 		goto out;
 	}
@@ -462,9 +393,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 	}
 	__rpc_call_free(run.call);
 out_count:
-	/* idle from the end of the call: a long call is not idleness */
-	__atomic_store_n(&c->g.rx_ms, __rpc_now_ms(), __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&c->ncalls, 1, __ATOMIC_RELEASE);	/* after rx_ms */
+	__rpc_lpc_call_end(c);
 out:
 	if (__rpc_lpc_has_view(m))
 		close(m->view_fd);
@@ -616,111 +545,6 @@ __rpc_hot static void *port_thread(void *arg)
 	return NULL;
 }
 
-/* ---- the idle reaper ------------------------------------------------------ */
-
-/* RPC_SERVER_TIMEOUT_IDLE as now set (0: none); srv->lock, never taken
- * with ls->lock held here (lock order: co_int.h). */
-static unsigned int idle_ms(struct rpc_server *srv)
-{
-	unsigned int ms;
-
-	pthread_mutex_lock(&srv->lock);
-	ms = srv->guard->timeout_ms[RPC_SERVER_TIMEOUT_IDLE];
-	pthread_mutex_unlock(&srv->lock);
-	return ms;
-}
-
-/* Unlink up to LPC_REAP_BATCH connections idle for idle ms into dead
- * (ls->lock held): no call running, no message since. */
-static int reap_collect(struct lpc_srv *ls, unsigned int idle, int64_t now,
-			struct lpc_conn **dead)
-{
-	struct lpc_conn **pp, *lc;
-	int i, n = 0;
-
-	for (i = 0; i < LPC_HASH && n < LPC_REAP_BATCH; i++)
-		for (pp = &ls->conns[i]; (lc = *pp) && n < LPC_REAP_BATCH; ) {
-			struct conn *c = lc->c;
-
-			if (__atomic_load_n(&c->ncalls, __ATOMIC_ACQUIRE) ||
-			    now - __atomic_load_n(&c->g.rx_ms, __ATOMIC_RELAXED) <
-			    (int64_t)idle) {
-				pp = &lc->next;
-				continue;
-			}
-			*pp = lc->next;
-			ls->nconns--;
-			dead[n++] = lc;
-		}
-	return n;
-}
-
-/*
- * Close the connections idle for RPC_SERVER_TIMEOUT_IDLE, as co_guard.c
- * does on the socket path: the module resets a connection whose fd the
- * server closed (no PORT_CLOSED follows), so everything it held goes
- * here.  A port thread that raced the close and took a message for it
- * finds no connection and faults the call (the client already has
- * ECONNRESET).  Sleeps without a time-out while there is no connection.
- */
-static void *reaper(void *arg)
-{
-	struct lpc_srv *ls = arg;
-	struct lpc_conn *dead[LPC_REAP_BATCH];
-
-	for (;;) {
-		unsigned int idle = idle_ms(ls->srv), tick;
-		int n, i;
-
-		tick = idle ? idle / 4 : LPC_REAP_MAX_MS;
-		if (tick > LPC_REAP_MAX_MS)
-			tick = LPC_REAP_MAX_MS;
-		if (tick < LPC_REAP_MIN_MS)
-			tick = LPC_REAP_MIN_MS;
-		pthread_mutex_lock(&ls->lock);
-		if (!atomic_load(&ls->stop)) {
-			if (ls->nconns)
-				__rpc_cond_wait_ns(&ls->reap_cv, &ls->lock,
-						   (int64_t)tick * 1000000);
-			else
-				pthread_cond_wait(&ls->reap_cv, &ls->lock);
-		}
-		if (atomic_load(&ls->stop))
-			break;
-		n = idle ? reap_collect(ls, idle, __rpc_now_ms(), dead) : 0;
-		pthread_mutex_unlock(&ls->lock);
-		for (i = 0; i < n; i++) {
-			const uint64_t id = dead[i]->id;
-
-			__rpc_lpc_view_drop(&ls->views, &id);
-			__rpc_guard_uid_put(ls->srv, dead[i]->uid_slot);
-			/* the last reference closes the connection fd and
-			 * leaves the group: its context handles run down */
-			__rpc_conn_put(dead[i]->c);
-			free(dead[i]);
-		}
-	}
-	ls->reaping = false;
-	pthread_cond_broadcast(&ls->cv);
-	pthread_mutex_unlock(&ls->lock);
-	return NULL;
-}
-
-/* ls->lock held */
-static void reaper_start_locked(struct lpc_srv *ls)
-{
-	pthread_attr_t a;
-	pthread_t t;
-
-	if (ls->reaping)
-		return;		/* still there from before a stop: it goes on */
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&a, 64 << 10);
-	ls->reaping = !pthread_create(&t, &a, reaper, ls);
-	pthread_attr_destroy(&a);
-}
-
 /* Wake (flags 0) or re-arm (LRPC_SHUTDOWN_F_RESUME) the port's waits. */
 static void port_shutdown(struct lpc_port *p, uint32_t flags)
 {
@@ -745,7 +569,7 @@ int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls)
 			  (unsigned int)ls->nports * LPC_MIN_THREADS;
 	ls->started = true;
 	pthread_mutex_lock(&ls->lock);
-	reaper_start_locked(ls);
+	__rpc_lpc_reaper_start_locked(ls);
 	pthread_mutex_unlock(&ls->lock);
 	for (i = 0; i < ls->nports; i++)
 		for (k = 0; k < LPC_MIN_THREADS; k++)
