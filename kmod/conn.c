@@ -395,8 +395,8 @@ static int reply(struct lrpc_port *port, const struct lrpc_reply_recv *args)
 {
 	struct lrpc_pending *p;
 	struct lrpc_msg *msg;
-
-	int ret;
+	kuid_t caller = INVALID_UID;
+	int ret, vret = 0;
 
 	msg = lrpc_msg_new(port->user, LRPC_MSG_REPLY, args->reply_data,
 			   args->reply_len, lrpc_max_msg_size());
@@ -408,6 +408,16 @@ static int reply(struct lrpc_port *port, const struct lrpc_reply_recv *args)
 			lrpc_msg_free(msg);
 			return ret;
 		}
+		/* its caller's uid, to charge the view to (that may sleep) */
+		spin_lock(&port->lock);
+		p = lrpc_port_find_pending(port, args->reply_id);
+		if (p && p->kind == LRPC_PENDING_CALL)
+			caller = p->conn->peer_uid;
+		spin_unlock(&port->lock);
+		if (uid_valid(caller))
+			vret = lrpc_view_recharge(msg->view, caller);
+		if (vret == -EDQUOT)
+			vret = -ENOBUFS;
 	}
 	spin_lock(&port->lock);
 	p = lrpc_port_find_pending(port, args->reply_id);
@@ -417,8 +427,11 @@ static int reply(struct lrpc_port *port, const struct lrpc_reply_recv *args)
 		lrpc_msg_free(msg);
 		return -ENOENT;
 	}
-	/* the caller holds the reply: charge it, not the server */
-	ret = lrpc_msg_recharge(msg, p->conn->user);
+	/*
+	 * The caller holds the reply, view included: charge it, not the
+	 * server (ids are never reused: p is the call looked up above).
+	 */
+	ret = vret ?: lrpc_msg_recharge(msg, p->conn->user);
 	if (ret) {
 		lrpc_pending_complete(port, p, ret, NULL);
 		spin_unlock(&port->lock);

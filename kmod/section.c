@@ -243,6 +243,32 @@ static int view_charge(struct lrpc_view *view, kuid_t uid)
 	return 0;
 }
 
+/*
+ * A reply's view from the moment it answers its call: the caller holds
+ * it, so the caller's uid pays, as for the reply's octets.  A call whose
+ * thread never comes back for it (parked, see call.c) keeps it until the
+ * caller's fd goes; charged to the server it would pin the server's
+ * max_sections.  May sleep.
+ */
+int lrpc_view_recharge(struct lrpc_view *view, kuid_t uid)
+{
+	u64 bytes;
+	int ret;
+
+	if (!view || (view->charged && uid_eq(view->payer, uid)))
+		return 0;
+	bytes = PAGE_ALIGN(view->len);
+	ret = sec_charge(uid, bytes);
+	if (ret)
+		return ret;
+	if (view->charged)
+		sec_uncharge(view->payer, view->paid);
+	view->payer = uid;
+	view->paid = bytes;
+	view->charged = true;
+	return 0;
+}
+
 void lrpc_view_free(struct lrpc_view *view)
 {
 	if (!view)

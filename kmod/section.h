@@ -27,6 +27,7 @@ u32 lrpc_max_sections(void);
 long lrpc_section_create(void __user *uarg);
 
 int lrpc_view_attach(struct lrpc_msg *msg, u64 uattach);
+int lrpc_view_recharge(struct lrpc_view *view, kuid_t uid);
 void lrpc_view_free(struct lrpc_view *view);
 void lrpc_view_describe(const struct lrpc_view *view,
 			struct lrpc_msg_info *info);

@@ -121,7 +121,8 @@
  *	the error is returned (-ENOENT: no such delivered request -- the
  *	caller gave up, the reply is dropped; -EMSGSIZE reply_len >
  *	max_msg_size; -ENOBUFS: the caller's uid is over max_user_bytes,
- *	the call ends with -ENOBUFS too).  Any later error (the receive phase) means
+ *	or over its section limits for the reply's view, the call ends
+ *	with -ENOBUFS too).  Any later error (the receive phase) means
  *	the reply was delivered.
  *	receive errors: -ETIMEDOUT (-EAGAIN when timeout_ns is 0) nothing
  *		queued; -EINTR; -EMSGSIZE the next message is larger than
@@ -194,10 +195,13 @@
  *	are gone, whoever holds them (as an ALPC view keeps its section).
  *	Every view charges its holder for its window, pages rounded up
  *	(LRPC_F_CONN_QUOTA): the creator for the section fd (and its dups
- *	and mappings), a sender for a view queued in its message, a
- *	receiver for the view it got (and the mappings made from it).  So
- *	a peer that keeps views counts against its own uid, never against
- *	the creator once the creator has let go.  The creator cannot
+ *	and mappings), a sender for a view queued in its message, but
+ *	the caller for the view of a reply from the moment it answers its
+ *	call (a call parked by a thread that never comes back keeps its
+ *	reply until the communication fd goes), a receiver for the view
+ *	it got (and the mappings made from it).  So a peer that keeps
+ *	views counts against its own uid, never against the creator once
+ *	the creator has let go.  The creator cannot
  *	revoke a view; a receiver should close and unmap what it is done
  *	with.
  *	errors: -EINVAL size 0, flags, id or reserved not zero; -EFBIG

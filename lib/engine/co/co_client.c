@@ -284,6 +284,21 @@ out:
 	return ret;
 }
 
+/*
+ * Whether the server closed fd, a connection with no call on it (c->lock
+ * held): its idle time-out (rpc_server_set_timeout) does, and a call
+ * written to it would fail.  Nothing was sent since, so the caller
+ * reconnects instead.  Asked only when no call is pending: a pending
+ * call has a reader that sees the close.
+ */
+static bool peer_closed(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) > 0 &&
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 /* Connect and bind iface if needed; *ctx on success. */
 static int ensure_ctx_once(struct co_client *c,
 			   const struct rpc_syntax_id *iface,
@@ -298,6 +313,9 @@ static int ensure_ctx_once(struct co_client *c,
 	__rpc_binding_opts(c->bh, &o);
 	pthread_mutex_lock(&c->setup);
 	pthread_mutex_lock(&c->lock);
+	if (!c->broken && !c->pending && !c->reader && c->fd >= 0 &&
+	    peer_closed(c->fd))
+		c->broken = true;
 	if (c->broken && !c->pending) {
 		if (c->fd >= 0 && !c->reader) {
 			close(c->fd);

@@ -141,13 +141,15 @@ void __rpc_guard_free(struct rpc_server *srv)
 	srv->guard = NULL;
 }
 
-/* The period the timer needs now (srv->lock held): 0 when nothing to do. */
-static unsigned int tick_needed(struct rpc_server *srv)
+/* The period the timer needs now (srv->lock held): 0 when nothing to do.
+ * admitting: a connection not yet in srv->nconns (__rpc_guard_admit). */
+static unsigned int tick_needed(struct rpc_server *srv, bool admitting)
 {
 	struct srv_guard *gd = srv->guard;
 	unsigned int t = TICK_MAX_MS * 4, i;
 
-	if (!srv->nconns && !gd->paused && gd->peak_conns < TRIM_BUSY_CONNS)
+	if (!srv->nconns && !admitting && !gd->paused &&
+	    gd->peak_conns < TRIM_BUSY_CONNS)
 		return 0;	/* nothing to time out, retry or trim */
 	for (i = 0; i < GUARD_NTIMEOUTS; i++)
 		if (gd->timeout_ms[i] && gd->timeout_ms[i] < t)
@@ -161,10 +163,10 @@ static unsigned int tick_needed(struct rpc_server *srv)
 }
 
 /* srv->lock held */
-static void arm_locked(struct rpc_server *srv)
+static void arm_admitting_locked(struct rpc_server *srv, bool admitting)
 {
 	struct srv_guard *gd = srv->guard;
-	unsigned int t = tick_needed(srv);
+	unsigned int t = tick_needed(srv, admitting);
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 
 	if (t == gd->tick_ms || gd->tfd < 0)
@@ -174,6 +176,12 @@ static void arm_locked(struct rpc_server *srv)
 	its.it_interval.tv_nsec = (long)(t % 1000) * 1000000;
 	its.it_value = its.it_interval;
 	timerfd_settime(gd->tfd, 0, &its, NULL);
+}
+
+/* srv->lock held */
+static void arm_locked(struct rpc_server *srv)
+{
+	arm_admitting_locked(srv, false);
 }
 
 static void listeners_set(struct rpc_server *srv, uint32_t events)
@@ -323,7 +331,9 @@ int __rpc_guard_admit(struct rpc_server *srv, struct conn_guard *g, int fd,
 			gd->nrefusing++;
 		}
 	}
-	arm_locked(srv);
+	/* counted in srv->nconns only after this: the first connection of
+	 * an idle server must start the timer too, or it never times out */
+	arm_admitting_locked(srv, ret == 0);
 	pthread_mutex_unlock(&srv->lock);
 	return ret;
 }

@@ -4,6 +4,13 @@
  * one kernel connection per binding handle, bound with a CO bind PDU as
  * the connect payload; every call is one LRPC_IOC_CALL from the calling
  * thread, so any number of threads call concurrently on one binding.
+ *
+ * A server may close a connection (its idle time-out, rpc_server_set_timeout
+ * RPC_SERVER_TIMEOUT_IDLE); the module then refuses a CALL with
+ * ECONNRESET before it queues anything, and leaves msg_id 0: that call
+ * never reached the server, so it reconnects (rebinding) and sends it
+ * again, once.  A call the module had queued (msg_id set) is not sent
+ * twice: it fails with rpc_s_call_failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +28,7 @@
 #define LPC_MAX_CTX	32
 #define LPC_MAX_PENDING	64	/* calls rpc_binding_cancel() reaches */
 #define LPC_MAX_OUT	(256u << 20)
+#define LPC_DRAIN_MS	1000	/* calls on a reset connection end at once */
 
 /*
  * Sections for large [in] stub data are pooled per binding: a call takes
@@ -62,6 +70,7 @@ struct lpc_ctx {
 
 struct lpc_client {
 	pthread_mutex_t lock;		/* below, and (re)connecting */
+	pthread_cond_t drained;		/* broken and no call left on fd */
 	int fd;				/* communication fd, -1: none */
 	bool broken;
 	char endpoint[RPC_LOCAL_EP_MAX + 1];
@@ -408,6 +417,7 @@ int __rpc_lpc_connect(const char *endpoint, const struct lpc_params *p,
 	if (!l)
 		return -ENOMEM;
 	pthread_mutex_init(&l->lock, NULL);
+	__rpc_cond_init(&l->drained);
 	l->fd = -1;
 	l->server_euid = p->server_uid;	/* RPC_SERVER_UID_DEFAULT: unknown */
 	for (int i = 0; i < LPC_POOL_MAX; i++)
@@ -437,6 +447,7 @@ void __rpc_lpc_close(struct lpc_client *l)
 	for (int i = 0; i < LPC_POOL_MAX; i++)
 		sect_drop(&l->pool[i]);
 	pthread_mutex_destroy(&l->lock);
+	pthread_cond_destroy(&l->drained);
 	free(l);
 }
 
@@ -476,6 +487,8 @@ __rpc_hot static int pending_done(struct lpc_client *l, int slot, int ret)
 	l->ncalls--;
 	if (ret == -ECONNRESET)
 		l->broken = true;
+	if (l->broken && !l->ncalls)
+		pthread_cond_broadcast(&l->drained);	/* lpc_ctx reconnects */
 	pthread_mutex_unlock(&l->lock);
 	switch (ret) {
 	case -ECONNRESET:
@@ -570,11 +583,28 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	uint8_t ack[1024];
 	const struct lpc_ctx *bound;
 	uint16_t ids[RPC_BIND_MAX_OFFER];
-	bool com;
+	bool com, again = false;
 	int nids, ret;
 
+retry:
+	if (l->broken && l->ncalls) {
+		/* the module ends every call of a reset connection at once:
+		 * wait for the others to see it, then reconnect */
+		int64_t dl = __rpc_now_ms() + LPC_DRAIN_MS;
+
+		while (l->ncalls && __rpc_now_ms() < dl)
+			__rpc_cond_wait_ns(&l->drained, &l->lock,
+					   (dl - __rpc_now_ms()) * 1000000);
+	}
 	if (l->broken && !l->ncalls) {
 		ret = do_connect(l, p, iface);
+		if (ret == -rpc_s_call_failed_dne && l->assoc_group) {
+			/* the server forgot our group (it dropped the
+			 * connection, its last): start a new one, as
+			 * co_client.c does */
+			l->assoc_group = 0;
+			ret = do_connect(l, p, iface);
+		}
 		if (ret == 0)
 			ret = -rpc_s_server_unavailable;
 		if (ret < 0)
@@ -594,6 +624,10 @@ __rpc_hot static int lpc_ctx(struct lpc_client *l, const struct lpc_params *p,
 	ret = lpc_ioctl_locked(l, b.data, b.len, ack, sizeof(ack),
 			       bind_timeout_ns(p, &com), &c);
 	__ndr_buf_free(&b);
+	if (ret == -rpc_s_call_failed && !c.msg_id && l->broken && !again) {
+		again = true;	/* closed by the server, alter never sent */
+		goto retry;
+	}
 	if (ret == -ETIMEDOUT && com)
 		return -rpc_s_comm_failure;
 	if (ret < 0)
@@ -656,8 +690,8 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 	struct lrpc_call c;
 	size_t hlen = sizeof(*h) + (p->has_object ? 16 : 0), len, rsize;
 	uint8_t *tx, *rx;
-	bool got = false;
-	int fd, slot, ret;
+	bool got = false, resent = false;
+	int fd, slot, ret, syn = -1;
 
 	__rpc_lpc_dev(&feat);
 	len = hlen + inlen;
@@ -683,15 +717,19 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 		ret = -ENOMEM;
 		goto out;
 	}
+again:
 	/* the context, the fd and the call's count in one critical section */
 	memset(&c, 0, sizeof(c));
 	pthread_mutex_lock(&l->lock);
 	ret = lpc_ctx(l, p, iface, &ctx, &fd);
+	if (ret >= 0 && syn >= 0 && ctx.syntax != syn)
+		ret = -rpc_s_call_failed_dne;	/* marshalled for the old one */
 	if (ret >= 0)
 		slot = pending_add(l, &c);
 	pthread_mutex_unlock(&l->lock);
 	if (ret < 0)
 		goto out;
+	syn = ctx.syntax;
 	h = (struct lpc_hdr *)tx;
 	memset(h, 0, sizeof(*h));
 	h->magic = LPC_MAGIC;
@@ -710,6 +748,13 @@ __rpc_hot int __rpc_lpc_call(struct lpc_client *l, const struct lpc_params *p,
 	if (feat->features & LRPC_F_RECV_VIEWS)
 		c.flags = LRPC_CALL_F_VIEWS;
 	ret = ioctl(fd, LRPC_IOC_CALL, &c) < 0 ? -errno : (int)c.reply_len;
+	if (ret == -ECONNRESET && !c.msg_id && !resent) {
+		/* the server had closed the connection (idle): nothing was
+		 * queued, so sending it on a new one cannot run it twice */
+		pending_done(l, slot, ret);
+		resent = true;
+		goto again;
+	}
 	ret = pending_done(l, slot, ret);
 	if (ret < 0)
 		goto out;

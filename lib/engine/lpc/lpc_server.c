@@ -19,6 +19,9 @@
  * handles), a call a struct rpc_call_ctx run by __rpc_call_run().  The
  * runtime reaches this engine only through __rpc_lpc_server_engine
  * (runtime/engine.h, lib/engines.c).
+ *
+ * Its guards (issue 20: idle time-out, calls per connection, connections
+ * per uid) are in lpc_guard.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,52 +36,12 @@
 #include <sys/mman.h>
 #include <linux/lrpc.h>
 #include "engine/lpc/lpc_int.h"
-#include "engine/lpc/lpc_views.h"
-#include "engine/co/co_int.h"
+#include "engine/lpc/lpc_srv.h"
 
 #define LPC_MIN_THREADS		2
 #define LPC_IDLE_NS		1000000000LL	/* wake-up of an extra thread */
 #define LPC_IDLE_EXIT		30		/* idle wake-ups, then exit */
-#define LPC_HASH		256
 #define LPC_STOP_GRACE_MS	5000	/* calls left to finish on a stop */
-#define LPC_MAX_PORTS		SRV_MAX_LISTENERS
-
-struct lpc_conn {
-	struct lpc_conn *next;
-	uint64_t id;
-	struct conn *c;
-	struct guard_addr *uid_slot;	/* RPC_SERVER_LIMIT_CONNS_PER_UID */
-};
-
-struct lpc_running {
-	struct lpc_running *next;
-	uint64_t msg_id;
-	struct rpc_call_ctx *call;
-};
-
-struct lpc_srv;
-
-struct lpc_port {
-	struct lpc_srv *ls;
-	struct srv_listener *lst;
-	int fd;
-	atomic_uint nthreads, nidle;
-};
-
-struct lpc_srv {
-	struct lpc_srv *next;		/* all servers with kernel ports */
-	struct rpc_server *srv;
-	pthread_mutex_t lock;		/* conns, running */
-	pthread_cond_t cv;		/* a thread exited */
-	struct lpc_conn *conns[LPC_HASH];
-	struct lpc_running *running;
-	struct lpc_view_cache views;	/* its own lock */
-	unsigned int max_threads, nthreads;
-	atomic_bool stop;
-	bool started;
-	int nports;
-	struct lpc_port ports[LPC_MAX_PORTS];
-};
 
 static pthread_mutex_t servers_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct lpc_srv *servers;
@@ -97,6 +60,7 @@ static struct lpc_srv *lpc_of(struct rpc_server *srv, bool create)
 			ls->srv = srv;
 			pthread_mutex_init(&ls->lock, NULL);
 			__rpc_cond_init(&ls->cv);
+			__rpc_cond_init(&ls->reap_cv);
 			__rpc_lpc_view_cache_init(&ls->views);
 			ls->next = servers;
 			servers = ls;
@@ -148,9 +112,10 @@ __rpc_hot static struct conn *conn_find(struct lpc_srv *ls, uint64_t id, bool un
 	for (pp = &ls->conns[id % LPC_HASH]; (lc = *pp); pp = &lc->next)
 		if (lc->id == id) {
 			c = lc->c;
-			if (unlink)
+			if (unlink) {
 				*pp = lc->next;
-			else
+				ls->nconns--;
+			} else
 				__rpc_conn_get(c);
 			break;
 		}
@@ -200,9 +165,12 @@ static void on_connect(struct lpc_port *p, const struct lrpc_msg_info *m,
 	lc->id = m->conn_id;
 	lc->c = c;
 	lc->uid_slot = slot;
+	c->g.born_ms = c->g.rx_ms = __rpc_now_ms();	/* idle from now */
 	pthread_mutex_lock(&ls->lock);
 	lc->next = ls->conns[lc->id % LPC_HASH];
 	ls->conns[lc->id % LPC_HASH] = lc;
+	if (!ls->nconns++)
+		pthread_cond_signal(&ls->reap_cv);	/* it had nothing to do */
 	pthread_mutex_unlock(&ls->lock);
 	a.data = (uintptr_t)out.data;
 	a.len = (uint32_t)out.len;
@@ -318,6 +286,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 			close(m->view_fd);
 		return;
 	}
+	__rpc_lpc_touch(c);	/* any message is traffic (lpc_guard.c) */
 	if (m->len && data[0] != LPC_MAGIC) {
 		if (__rpc_lpc_has_view(m))	/* not one we expect */
 			reply_fault(r, nca_s_proto_error, true);
@@ -336,6 +305,10 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		reply_fault(r, nca_s_proto_error, true);
 		goto out;
 	}
+	if (!__rpc_lpc_call_begin(ls, c)) {	/* over CALLS_PER_CONN */
+		reply_fault(r, nca_s_server_too_busy, true);
+		goto out;
+	}
 	if (h->flags & LPC_F_OBJECT)
 		memcpy(&obj, data + sizeof(*h), 16);
 	run.call = __rpc_call_new(c, h->ctx_id, h->opnum, h->drep,
@@ -343,7 +316,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 				  &cred);
 	if (!run.call) {
 		reply_fault(r, nca_s_fault_remote_no_memory, true);
-		goto out;
+		goto out_count;
 	}
 	stub = data + hlen;
 	if (h->flags & LPC_F_VIEW) {
@@ -351,7 +324,7 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		if (!stub) {
 			__rpc_call_free(run.call);
 			reply_fault(r, nca_s_fault_remote_no_memory, true);
-			goto out;
+			goto out_count;
 		}
 	}
 	pthread_mutex_lock(&ls->lock);
@@ -419,6 +392,8 @@ __rpc_hot static void on_request(struct lpc_port *p, const struct lrpc_msg_info 
 		}
 	}
 	__rpc_call_free(run.call);
+out_count:
+	__rpc_lpc_call_end(c);
 out:
 	if (__rpc_lpc_has_view(m))
 		close(m->view_fd);
@@ -593,6 +568,9 @@ int __rpc_lpc_start(struct rpc_server *srv, unsigned int max_calls)
 	ls->max_threads = (max_calls ? max_calls : 256) +
 			  (unsigned int)ls->nports * LPC_MIN_THREADS;
 	ls->started = true;
+	pthread_mutex_lock(&ls->lock);
+	__rpc_lpc_reaper_start_locked(ls);
+	pthread_mutex_unlock(&ls->lock);
 	for (i = 0; i < ls->nports; i++)
 		for (k = 0; k < LPC_MIN_THREADS; k++)
 			spawn(&ls->ports[i]);
@@ -607,12 +585,16 @@ void __rpc_lpc_stop(struct rpc_server *srv)
 	if (!ls)
 		return;
 	atomic_store(&ls->stop, true);
+	pthread_mutex_lock(&ls->lock);
+	pthread_cond_broadcast(&ls->reap_cv);
+	pthread_mutex_unlock(&ls->lock);
 	for (i = 0; i < ls->nports; i++)
 		port_shutdown(&ls->ports[i], 0);
 }
 
 /*
- * Wait until no thread of the server's ports runs, so no manager does:
+ * Wait until no thread of the server's ports runs (nor its reaper), so
+ * no manager does and no rundown runs:
  * a thread that runs a call replies and exits once it returns.  Calls
  * get LPC_STOP_GRACE_MS, as the socket path's do, then are cancelled
  * (rpc_call_ctx_cancelled()) and waited for.
@@ -627,7 +609,7 @@ void __rpc_lpc_wait(struct rpc_server *srv)
 		return;
 	__rpc_lpc_stop(srv);	/* again: the stop may have raced a start */
 	pthread_mutex_lock(&ls->lock);
-	while (ls->nthreads) {
+	while (ls->nthreads || ls->reaping) {
 		if (!cancelled && __rpc_now_ms() >= deadline) {
 			struct lpc_running *r;
 
@@ -670,6 +652,7 @@ void __rpc_lpc_free(struct rpc_server *srv)
 	pthread_mutex_destroy(&ls->lock);
 	pthread_mutex_destroy(&ls->views.lock);
 	pthread_cond_destroy(&ls->cv);
+	pthread_cond_destroy(&ls->reap_cv);
 	free(ls);
 }
 

@@ -423,9 +423,10 @@ int rpc_server_allow_remote_stop(struct rpc_server *srv, bool allow);
 
 /*
  * Connection guards of the ncacn engines (ncacn_ip_tcp and the ncalrpc
- * AF_UNIX fallback), so that no peer can exhaust a server.  A time-out
- * of 0 never expires.  Each takes effect for every connection, open ones
- * included, within about a quarter of the time-out (at most a second).
+ * AF_UNIX fallback) and of ncalrpc through /dev/lrpc, so that no peer
+ * can exhaust a server.  A time-out of 0 never expires.  Each takes
+ * effect for every connection, open ones included, within about a
+ * quarter of the time-out (at most a second).
  *
  *   RPC_SERVER_TIMEOUT_BIND  accept to the first bind          10 s
  *   RPC_SERVER_TIMEOUT_PDU   first to last octet of one PDU     10 s
@@ -437,8 +438,15 @@ int rpc_server_allow_remote_stop(struct rpc_server *srv, bool allow);
  *                            does not read
  *
  * The connection is closed when one expires (calls still running on it
- * are cancelled, as when the client goes away).  0, or -EINVAL for an
- * unknown time-out.
+ * are cancelled, as when the client goes away).  Through /dev/lrpc only
+ * IDLE applies (a connection that made no call since it connected is
+ * idle too): the connect carries the bind and is answered at once, the
+ * module delivers whole messages, and a response is handed to the
+ * module without waiting for the client.  A client whose idle
+ * connection was closed reconnects on its next call, which goes
+ * through unless it was already written (a server that closes an
+ * association also runs its context handles down).  0, or -EINVAL for
+ * an unknown time-out.
  */
 enum rpc_server_timeout {
 	RPC_SERVER_TIMEOUT_BIND,
@@ -450,8 +458,10 @@ int rpc_server_set_timeout(struct rpc_server *srv,
 			   enum rpc_server_timeout which, unsigned int ms);
 
 /*
- * Caps of the ncacn engines; over a cap the server refuses and stays
- * responsive to everyone else.
+ * Caps of the ncacn engines, and of ncalrpc through /dev/lrpc where
+ * said; over a cap the server refuses and stays responsive to everyone
+ * else.  (Through /dev/lrpc the module holds a request's octets, charged
+ * to the client's uid: CONN_BYTES does not apply there.)
  *
  *   RPC_SERVER_LIMIT_CONNS_PER_ADDR  connections from one IP address    64
  *       (TCP only; 0: no cap); one more is accepted and its bind answered with
@@ -468,8 +478,9 @@ int rpc_server_set_timeout(struct rpc_server *srv,
  *       any uid (it never eats into another uid's), and a server that
  *       wants more for root raises or lifts the cap
  *   RPC_SERVER_LIMIT_CALLS_PER_CONN  calls receiving or running on one  256
- *       connection (1..256); one more is refused with the fault
- *       nca_s_server_too_busy (did not execute) and does not run
+ *       connection (1..256), through /dev/lrpc too; one more is refused
+ *       with the fault nca_s_server_too_busy (did not execute) and does
+ *       not run
  *   RPC_SERVER_LIMIT_CONN_BYTES      request octets held for the calls  128 MiB
  *       of one connection (>= 64 KiB); a call that would pass it gets
  *       nca_s_fault_remote_no_memory
