@@ -241,6 +241,35 @@ static void usage(void)
 	exit(2);
 }
 
+/*
+ * $LRPC_BENCH_AUTH=SVC:LEVEL (e.g. ntlm:privacy) authenticates the calls
+ * as $LRPC_BENCH_DOMAIN\\$LRPC_BENCH_USER with $LRPC_BENCH_PASSWORD, so
+ * make bench-count shows what a protection level costs.
+ */
+static int bench_auth(struct rpc_binding *b)
+{
+	const char *a = getenv("LRPC_BENCH_AUTH");
+	struct rpc_winnt_identity id = {
+		getenv("LRPC_BENCH_USER"), getenv("LRPC_BENCH_DOMAIN"),
+		getenv("LRPC_BENCH_PASSWORD"),
+	};
+	char svc[32];
+	const char *colon;
+	int s, l;
+
+	if (!a)
+		return 0;
+	colon = strchr(a, ':');
+	snprintf(svc, sizeof(svc), "%.*s", colon ? (int)(colon - a) : (int)strlen(a), a);
+	s = rpc_authn_svc_from_name(svc);
+	l = rpc_auth_level_from_name(colon ? colon + 1 : "integrity");
+	if (s < 0 || l < 0)
+		return -EINVAL;
+	return rpc_binding_set_auth_info(b, getenv("LRPC_BENCH_PRINCIPAL"),
+					 (unsigned int)l, (unsigned int)s,
+					 id.user ? &id : NULL);
+}
+
 int main(int argc, char **argv)
 {
 	char *ops = strdup("null,in,out,echo"), *sizes = strdup("0,64,4k,64k,1M,16M");
@@ -283,6 +312,10 @@ int main(int argc, char **argv)
 	ret = rpc_binding_from_string(binding, &lrpctest_binding);
 	if (ret >= 0)
 		ret = rpc_binding_from_string(binding, &rpcecho_binding);
+	if (ret >= 0)
+		ret = bench_auth(lrpctest_binding);
+	if (ret >= 0)
+		ret = bench_auth(rpcecho_binding);
 	if (ret < 0) {
 		fprintf(stderr, "%s: %s: %s\n", label, binding, rpc_status_name(ret));
 		return 1;

@@ -156,6 +156,15 @@ fi
 # anyway; rpc_bench -x checks the path).
 run_transport ncalrpc-AF_UNIX unix "ncalrpc:[lrpcbench-u$$]" "" LRPC_NO_KERNEL=1
 run_transport ncacn_ip_tcp tcp "ncacn_ip_tcp:127.0.0.1[]" ",nolocal" LRPC_NO_LOCAL=1
+# what packet privacy costs: NTLMSSP, every fragment sealed both ways
+# (only when asked for: RUN_COUNT_ONLY / --only ncacn_ip_tcp-privacy)
+if [ -n "$only" ] && [ "$only" = ncacn_ip_tcp-privacy ]; then
+	echo 'BENCH:bench:Bench-Pass1' >"$tmp/ntlm_users"
+	run_transport ncacn_ip_tcp-privacy tcp "ncacn_ip_tcp:127.0.0.1[]" ",nolocal" \
+		LRPC_NO_LOCAL=1 NTLM_USER_FILE="$tmp/ntlm_users" LRPCTEST_AUTH=ntlm \
+		LRPC_BENCH_AUTH=ntlm:privacy LRPC_BENCH_USER=bench \
+		LRPC_BENCH_DOMAIN=BENCH LRPC_BENCH_PASSWORD=Bench-Pass1
+fi
 run_transport ncadg_ip_udp udp "ncadg_ip_udp:127.0.0.1[]" ",nolocal" LRPC_NO_LOCAL=1
 
 # ---- the null call against its baselines, alternately ------------------

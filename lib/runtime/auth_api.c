@@ -253,7 +253,7 @@ uint32_t __rpc_call_admit(struct rpc_call_ctx *call)
 	int ret;
 
 	if (min > RPC_C_AUTHN_LEVEL_NONE && call_level(call) < min)
-		return nca_s_fault_access_denied;
+		return rpc_s_access_denied;
 	if (!call->iface.callback)
 		return 0;
 	ret = call->iface.callback(call, call->iface.callback_arg);
@@ -261,7 +261,7 @@ uint32_t __rpc_call_admit(struct rpc_call_ctx *call)
 		return 0;
 	if (ret < 0)
 		ret = -ret;
-	return ret == 1 ? nca_s_fault_access_denied : (uint32_t)ret;
+	return ret == 1 ? rpc_s_access_denied : (uint32_t)ret;
 }
 
 int rpc_call_ctx_inq_auth(const struct rpc_call_ctx *call,

@@ -197,7 +197,7 @@ __rpc_hot static uint32_t run_call(struct rpc_call_ctx *call, struct ndr_buf *ou
 		size_t pad;
 
 		if (__rpc_vt_strip(call, &pad) < 0) {
-			fault = nca_s_fault_access_denied;
+			fault = rpc_s_access_denied;
 			dne = true;
 		}
 		call->in_pad = (uint8_t)pad;

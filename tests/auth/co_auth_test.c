@@ -429,7 +429,7 @@ TEST_F(at, security_callback_refuses)
 
 	ASSERT_NE(NULL, b);
 	atomic_store(&refused_by_callback, 0);
-	EXPECT_EQ(-(int)nca_s_fault_access_denied, rpc_call(b, &at_if, 2, args));
+	EXPECT_EQ(-(int)rpc_s_access_denied, rpc_call(b, &at_if, 2, args));
 	EXPECT_EQ(1, atomic_load(&refused_by_callback));
 	/* the connection stays; other operations run */
 	EXPECT_EQ(0, add(b, 1, 2, &sum));

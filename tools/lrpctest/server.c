@@ -428,6 +428,12 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	/* the benchmarks start the server with its binding only */
+	if (getenv("LRPCTEST_AUTH") && nauth < 8) {
+		auth[nauth] = rpc_authn_svc_from_name(getenv("LRPCTEST_AUTH"));
+		if (auth[nauth] > 0)
+			nauth++;
+	}
 	if (!neps) {
 		eps[neps++] = "ncacn_ip_tcp:127.0.0.1[]";
 		eps[neps++] = "ncalrpc:[]";

@@ -442,7 +442,7 @@ __rpc_hot static const struct pctx_entry *find_ctx(struct conn *c, uint16_t id)
 static void auth_refused(struct conn *c, const struct rpc_pdu *in)
 {
 	send_fault(c, in->hdr.call_id, in->request.ctx_id,
-		   nca_s_fault_access_denied, true, in->big_endian);
+		   rpc_s_access_denied, true, in->big_endian);
 	pthread_mutex_lock(&c->lock);
 	c->close_after_flush = true;
 	__rpc_co_flush_locked(c);

@@ -388,13 +388,13 @@ int rpc_server_stats(const struct rpc_server *srv, struct rpc_server_stats *st);
 int rpc_server_register_auth_info(struct rpc_server *srv, const char *principal,
 				  unsigned int authn_svc, const char *keytab);
 /* Refuse calls below @level (RPC_C_AUTHN_LEVEL_*; default NONE): such a
- * call gets fault nca_s_fault_access_denied and never runs; a bind that
+ * call gets fault rpc_s_access_denied and never runs; a bind that
  * asks for less gets bind_nak.  Local callers (ncalrpc) count as
  * PKT_PRIVACY.  0, or -EINVAL. */
 int rpc_server_set_min_auth_level(struct rpc_server *srv, unsigned int level);
 /* A per-interface security callback (RpcServerRegisterIf2's IfCallback):
  * runs before each call's manager, after the level check; a non-zero
- * return refuses the call with fault nca_s_fault_access_denied (or the
+ * return refuses the call with fault rpc_s_access_denied (or the
  * returned status when it is a fault code other than 1).  The interface
  * is registered if it is not yet.  0, -EINVAL, -rpc_s_*. */
 typedef int (*rpc_if_callback_fn)(struct rpc_call_ctx *ctx, void *arg);

@@ -130,8 +130,6 @@ extern "C" {
 #define rpc_s_auth_mut_fail			0x16c9a0f4	/* DCE */
 
 /* NCA fault / reject statuses ([C706] Appendix E, [MS-RPCE] 2.2.2.11) */
-/* Windows and Samba refuse a call for its caller with fault 5 */
-#define nca_s_fault_access_denied		0x00000005
 #define nca_s_fault_int_div_by_zero		0x1c000001
 #define nca_s_fault_addr_error			0x1c000002
 #define nca_s_fault_fp_div_zero			0x1c000003
