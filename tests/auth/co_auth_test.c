@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pwd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <lrpc/rpc.h>
@@ -56,6 +57,15 @@ static const struct ndr_proc at_procs[] = {
 	{ "Fill", 2, 2, fill_p, NULL },
 };
 
+static const char *local_user(void)
+{
+	static char name[64];
+	struct passwd *pw = getpwuid(geteuid());
+
+	snprintf(name, sizeof(name), "%s", pw ? pw->pw_name : "?");
+	return name;
+}
+
 static int who_thunk(void **a, struct rpc_call_ctx *ctx)
 {
 	struct rpc_call_auth ca;
@@ -65,8 +75,10 @@ static int who_thunk(void **a, struct rpc_call_ctx *ctx)
 		return ret;
 	*(uint32_t *)a[0] = ca.authn_svc;
 	*(uint32_t *)a[1] = ca.level;
-	/* the principal, as a checksum the client can compare */
-	*(uint32_t *)a[2] = !strcmp(ca.principal, "LRPC\\alice");
+	/* the principal, as a checksum the client can compare: 1 for
+	 * alice over NTLM, 2 for this process's user over ncalrpc */
+	*(uint32_t *)a[2] = !strcmp(ca.principal, "LRPC\\alice") ? 1 :
+			    !strcmp(ca.principal, local_user()) ? 2 : 0;
 	return 0;
 }
 
@@ -530,6 +542,34 @@ TEST_F(at, tampered_pdus_are_refused)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		attack(_metadata, self->port, cases[i].how, cases[i].level,
 		       cases[i].what);
+}
+
+/* ncalrpc (the AF_UNIX fallback here): the socket vouches for the
+ * caller, whatever provider the client asked for; nothing on the wire */
+TEST_F(at, local_callers_through_the_same_api)
+{
+	struct rpc_binding *b;
+	uint32_t svc = 0, level = 0, named = 0;
+	char ep[64], *actual, s[96];
+	int32_t sum;
+
+	snprintf(ep, sizeof(ep), "lrpc-auth-test-%d", getpid());
+	ASSERT_EQ(0, rpc_server_use_protseq(self->srv, "ncalrpc", NULL, ep,
+					    &actual));
+	free(actual);
+	ASSERT_EQ(0, rpc_server_set_min_auth_level(self->srv,
+					RPC_C_AUTHN_LEVEL_PKT_PRIVACY));
+	snprintf(s, sizeof(s), "ncalrpc:[%s]", ep);
+	ASSERT_EQ(0, rpc_binding_from_string(s, &b));
+	ASSERT_EQ(0, rpc_binding_set_auth_info(b, NULL,
+					       RPC_C_AUTHN_LEVEL_PKT_INTEGRITY,
+					       RPC_C_AUTHN_WINNT, NULL));
+	ASSERT_EQ(0, who(b, &svc, &level, &named));
+	EXPECT_EQ(RPC_C_AUTHN_LOCAL, svc);
+	EXPECT_EQ(RPC_C_AUTHN_LEVEL_PKT_PRIVACY, level);
+	EXPECT_EQ(2, named);
+	EXPECT_EQ(0, add(b, 1, 2, &sum));
+	rpc_binding_free(b);
 }
 
 TEST_HARNESS_MAIN
