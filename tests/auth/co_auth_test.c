@@ -21,6 +21,7 @@
 #include <lrpc/rpc.h>
 #include <lrpc/stub.h>
 #include "engine/co/pdu.h"
+#include "ndr/buf.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 
@@ -137,6 +138,7 @@ static bool have_ntlm(void)
 enum tamper {
 	T_NONE, T_FLIP_BODY, T_FLIP_HEADER, T_FLIP_SIG, T_TRUNCATE_SIG,
 	T_REPLAY, T_REORDER, T_DOWNGRADE, T_STRIP, T_FLIP_RESPONSE,
+	T_ALTER_DOWNGRADE,
 };
 
 struct relay {
@@ -214,6 +216,34 @@ static int tamper_request(struct relay *r, uint8_t *p, int len, int sfd)
 	case T_DOWNGRADE:
 		p[len - al - 8 + 1] = RPC_C_AUTHN_LEVEL_PKT_INTEGRITY;
 		break;
+	case T_ALTER_DOWNGRADE: {
+		/* in the request's place, an alter_context that offers the
+		 * established context at a weaker level */
+		static const uint8_t tok[16] = "NTLMSSP";
+		struct rpc_co_enc e = { RPC_PT_ALTER_CONTEXT,
+					RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
+					be, __rpc_get32(p + 12, be) };
+		struct ndr_buf b = { 0 };
+		struct rpc_pdu *a = calloc(1, sizeof(*a));
+
+		a->bind.max_xmit_frag = a->bind.max_recv_frag = 4280;
+		a->bind.n_ctx = 1;
+		a->bind.ctx[0].n_tsyn = 1;
+		a->bind.ctx[0].abstract = at_if.id;
+		a->bind.ctx[0].tsyn[0] = rpc_syntax_ndr20;
+		a->has_auth = true;
+		a->auth.auth_type = RPC_C_AUTHN_WINNT;
+		a->auth.auth_level = RPC_C_AUTHN_LEVEL_CONNECT;
+		a->auth.auth_context_id = 0;
+		a->auth.value = tok;
+		a->hdr.auth_len = sizeof(tok);
+		len = __rpc_co_encode(&b, &e, a);
+		if (len > 0)
+			memcpy(p, b.data, (size_t)len);
+		__ndr_buf_free(&b);
+		free(a);
+		break;
+	}
 	case T_STRIP:
 		/* take the trailer and signature off */
 		len -= al + 8 + p[len - al - 8 + 2];
@@ -536,6 +566,8 @@ TEST_F(at, tampered_pdus_are_refused)
 		{ T_DOWNGRADE, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, "level lowered in the trailer" },
 		{ T_STRIP, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY, "signature stripped" },
 		{ T_FLIP_RESPONSE, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, "modified response" },
+		{ T_ALTER_DOWNGRADE, RPC_C_AUTHN_LEVEL_PKT_PRIVACY,
+		  "alter_context offering the context at connect level" },
 	};
 	unsigned int i;
 
