@@ -5,7 +5,7 @@
 RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client
 RPC_FUZZ_SRCS := $(sort $(wildcard lib/*.c lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/auth/*/*.c lib/ndr/*.c lib/epm/*.c))
 # the security providers under lib/auth/*/ link their libraries
-RPC_FUZZ_LIBS := -lgssapi_krb5 -lcrypto
+RPC_FUZZ_LIBS := -lgssapi_krb5 -lkrb5 -lk5crypto -lcrypto
 FUZZ_SECONDS  ?= 60
 FUZZ_CC       ?= clang-14
 
