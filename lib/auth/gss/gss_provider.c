@@ -179,7 +179,13 @@ static int acquire_cred(struct gp_ctx *g, const struct rpc_auth_identity *id)
 {
 	gss_OID_desc *mech = ctx_mech(g);
 	gss_OID_set_desc mechs = { 1, mech };
-	gss_OID_set_desc krb5 = { 1, (gss_OID)gss_mech_krb5 };
+	/* an acceptor takes Microsoft's Kerberos OID too (impacket and
+	 * Windows offer it first, [MS-KILE] 3.1.5.9) */
+	gss_OID_desc krb5_oids[2] = {
+		*(gss_OID)gss_mech_krb5,
+		{ 9, (void *)"\x2a\x86\x48\x82\xf7\x12\x01\x02\x02" },
+	};
+	gss_OID_set_desc krb5 = { g->server ? 2 : 1, krb5_oids };
 	gss_name_t name = GSS_C_NO_NAME;
 	OM_uint32 maj, min;
 	int ret = 0;
