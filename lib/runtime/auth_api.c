@@ -54,10 +54,10 @@ int __rpc_binding_auth_copy(struct rpc_binding *b, struct binding_auth *out)
 {
 	int ret = 1;
 
-	pthread_mutex_lock(&b->setup);
+	pthread_mutex_lock(&b->opts_lock);
 	if (b->auth)
 		ret = auth_dup(b->auth, out);
-	pthread_mutex_unlock(&b->setup);
+	pthread_mutex_unlock(&b->opts_lock);
 	return ret;
 }
 
@@ -98,10 +98,10 @@ int rpc_binding_set_auth_info(struct rpc_binding *b, const char *server_princ,
 			return ret;
 		}
 	}
-	pthread_mutex_lock(&b->setup);
+	pthread_mutex_lock(&b->opts_lock);
 	old = b->auth;
 	b->auth = a;
-	pthread_mutex_unlock(&b->setup);
+	pthread_mutex_unlock(&b->opts_lock);
 	if (old) {
 		__rpc_binding_auth_free(old);
 		free(old);
@@ -119,7 +119,7 @@ int rpc_binding_inq_auth_info(const struct rpc_binding *b, unsigned int *level,
 
 	if (!b)
 		return -EINVAL;
-	pthread_mutex_lock(&w->setup);
+	pthread_mutex_lock(&w->opts_lock);
 	if (!b->auth) {
 		ret = -rpc_s_binding_has_no_auth;
 	} else {
@@ -128,7 +128,7 @@ int rpc_binding_inq_auth_info(const struct rpc_binding *b, unsigned int *level,
 		if (authn_svc)
 			*authn_svc = b->auth->authn_svc;
 	}
-	pthread_mutex_unlock(&w->setup);
+	pthread_mutex_unlock(&w->opts_lock);
 	return ret;
 }
 

@@ -49,8 +49,10 @@ struct rpc_binding {
 	bool btfn;
 	atomic_uint refs;	/* the program's + open context handles' */
 
-	pthread_mutex_t setup;	/* choosing the engine, reset, auth */
-	struct binding_auth *auth;	/* rpc_binding_set_auth_info */
+	pthread_mutex_t setup;	/* choosing the engine, reset */
+	/* rpc_binding_set_auth_info, under opts_lock: an engine copies it
+	 * holding its own connection locks, which reset takes under setup */
+	struct binding_auth *auth;
 	/* NULL until the first use; state is published before it */
 	const struct rpc_client_engine *engine;
 	void *state;

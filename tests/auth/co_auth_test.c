@@ -137,7 +137,7 @@ static bool have_ntlm(void)
 
 enum tamper {
 	T_NONE, T_FLIP_BODY, T_FLIP_HEADER, T_FLIP_SIG, T_TRUNCATE_SIG,
-	T_REPLAY, T_REORDER, T_DOWNGRADE, T_STRIP, T_FLIP_RESPONSE,
+	T_REPLAY, T_DOWNGRADE, T_STRIP, T_FLIP_RESPONSE,
 	T_ALTER_DOWNGRADE,
 };
 
@@ -178,8 +178,6 @@ static int tamper_request(struct relay *r, uint8_t *p, int len, int sfd)
 {
 	bool be = !(p[4] & 0x10);
 	uint16_t al = __rpc_get16(p + 10, be);
-	static uint8_t held[70000];
-	static int held_len;
 
 	if (p[2] != RPC_PT_REQUEST || !al || ++r->nreq < 2)
 		return len;
@@ -200,18 +198,6 @@ static int tamper_request(struct relay *r, uint8_t *p, int len, int sfd)
 	case T_REPLAY:
 		if (write(sfd, p, (size_t)len) != len)
 			return -1;
-		break;
-	case T_REORDER:
-		/* hold the second request's first fragment, send the next
-		 * PDU first */
-		if (r->nreq == 2) {
-			memcpy(held, p, (size_t)len);
-			held_len = len;
-			return 0;
-		}
-		if (r->nreq == 3 && write(sfd, p, (size_t)len) == len &&
-		    write(sfd, held, (size_t)held_len) == held_len)
-			return 0;
 		break;
 	case T_DOWNGRADE:
 		p[len - al - 8 + 1] = RPC_C_AUTHN_LEVEL_PKT_INTEGRITY;
