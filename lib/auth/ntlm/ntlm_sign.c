@@ -105,6 +105,30 @@ static const char c2s_seal[] =
 static const char s2c_seal[] =
 	"session key to server-to-client sealing key magic constant";
 
+/*
+ * The direction's HMAC-MD5, keyed once: each message re-initialises it
+ * with the same key (EVP_MAC_init with no key), instead of fetching MD5
+ * and scheduling the key again -- most of what a signature cost.
+ */
+static int mac_new(struct ntlm_dir *d)
+{
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						 (char *)"MD5", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	pthread_once(&crypto_once, crypto_load);
+	if (!hmac)
+		return -rpc_s_internal_error;
+	d->mac = EVP_MAC_CTX_new(hmac);
+	if (!d->mac)
+		return -rpc_s_out_of_memory;
+	if (!EVP_MAC_init(d->mac, d->sign_key, 16, params))
+		return -rpc_s_internal_error;
+	return 0;
+}
+
 static int dir_init(struct ntlm_dir *d, const uint8_t *key, uint32_t flags,
 		    const char *sign_magic, const char *seal_magic)
 {
@@ -122,7 +146,9 @@ static int dir_init(struct ntlm_dir *d, const uint8_t *key, uint32_t flags,
 	d->rc4 = rc4_new(seal_key);
 	OPENSSL_cleanse(seal_key, sizeof(seal_key));
 	d->seq = 0;
-	return d->rc4 ? 0 : -rpc_s_internal_error;
+	if (!d->rc4)
+		return -rpc_s_internal_error;
+	return mac_new(d);
 }
 
 int __rpc_ntlm_msg_init_key(struct ntlm_msg *m, const uint8_t *key,
@@ -206,6 +232,8 @@ void __rpc_ntlm_msg_free(struct ntlm_msg *m)
 {
 	EVP_CIPHER_CTX_free(m->send.rc4);
 	EVP_CIPHER_CTX_free(m->recv.rc4);
+	EVP_MAC_CTX_free(m->send.mac);
+	EVP_MAC_CTX_free(m->recv.mac);
 	OPENSSL_cleanse(m, sizeof(*m));
 }
 
@@ -218,28 +246,18 @@ void __rpc_ntlm_msg_free(struct ntlm_msg *m)
 static int mac_plain(const struct ntlm_dir *d, const uint8_t *msg,
 		     size_t len, uint8_t sig[NTLM_SIG_SIZE])
 {
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-						 (char *)"MD5", 0),
-		OSSL_PARAM_construct_end(),
-	};
 	uint8_t md[EVP_MAX_MD_SIZE];
-	EVP_MAC_CTX *h;
 	size_t n = 0;
 	int ok;
 
 	put_le32(sig, 1);
 	put_le32(sig + 12, d->seq);
-	pthread_once(&crypto_once, crypto_load);
-	if (!hmac)
+	if (!d->mac)
 		return -rpc_s_internal_error;
-	h = EVP_MAC_CTX_new(hmac);
-	if (!h)
-		return -rpc_s_out_of_memory;
-	ok = EVP_MAC_init(h, d->sign_key, 16, params) &&
-	     EVP_MAC_update(h, sig + 12, 4) && EVP_MAC_update(h, msg, len) &&
-	     EVP_MAC_final(h, md, &n, sizeof(md)) && n == 16;
-	EVP_MAC_CTX_free(h);
+	ok = EVP_MAC_init(d->mac, NULL, 0, NULL) &&
+	     EVP_MAC_update(d->mac, sig + 12, 4) &&
+	     EVP_MAC_update(d->mac, msg, len) &&
+	     EVP_MAC_final(d->mac, md, &n, sizeof(md)) && n == 16;
 	memcpy(sig + 4, md, 8);
 	OPENSSL_cleanse(md, sizeof(md));
 	return ok ? 0 : -rpc_s_internal_error;

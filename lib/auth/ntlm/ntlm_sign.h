@@ -47,10 +47,12 @@
 #define NTLM_SIG_SIZE		16
 
 struct evp_cipher_ctx_st;
+struct evp_mac_ctx_st;
 
 struct ntlm_dir {
 	uint8_t sign_key[16];
 	struct evp_cipher_ctx_st *rc4;	/* the sealing handle */
+	struct evp_mac_ctx_st *mac;	/* HMAC-MD5 keyed with sign_key */
 	uint32_t seq;
 };
 
