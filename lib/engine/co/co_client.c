@@ -289,8 +289,14 @@ out:
  * held): its idle time-out (rpc_server_set_timeout) does, and a call
  * written to it would fail.  Nothing was sent since, so the caller
  * reconnects instead.  Asked only when no call is pending: a pending
- * call has a reader that sees the close.
+ * call has a reader that sees the close; and only when no call began for
+ * CO_PEER_CHECK_IDLE_MS, so that back-to-back calls pay no syscall for it
+ * (a server's idle time-out is never that short; a close within the gap
+ * fails the call as any broken connection does).
  */
+#define CO_PEER_CHECK_IDLE_MS	100
+
+
 static bool peer_closed(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
@@ -306,16 +312,19 @@ static int ensure_ctx_once(struct co_client *c,
 {
 	const struct cli_ctx *cx;
 	struct rpc_binding_opts o;
-	int64_t dl;
+	int64_t dl, now;
 	bool com;
 	int ret = 0;
 
 	__rpc_binding_opts(c->bh, &o);
 	pthread_mutex_lock(&c->setup);
 	pthread_mutex_lock(&c->lock);
+	now = __rpc_now_ms();
 	if (!c->broken && !c->pending && !c->reader && c->fd >= 0 &&
+	    now - c->last_call_ms >= CO_PEER_CHECK_IDLE_MS &&
 	    peer_closed(c->fd))
 		c->broken = true;
+	c->last_call_ms = now;
 	if (c->broken && !c->pending) {
 		if (c->fd >= 0 && !c->reader) {
 			close(c->fd);

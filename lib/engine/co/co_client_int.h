@@ -60,6 +60,7 @@ struct co_client {
 	int fd;
 	bool broken;
 	bool reader;
+	int64_t last_call_ms;	/* when the last call began (monotonic) */
 	uint16_t max_xmit, max_recv;
 	uint32_t assoc_group;
 	uint8_t btfn_bits;

@@ -444,7 +444,9 @@ int rpc_server_allow_remote_stop(struct rpc_server *srv, bool allow);
  * module delivers whole messages, and a response is handed to the
  * module without waiting for the client.  A client whose idle
  * connection was closed reconnects on its next call, which goes
- * through unless it was already written (a server that closes an
+ * through unless it was already written (over ncacn, the client looks
+ * for the close only when its previous call began 100 ms or more
+ * before, so that back-to-back calls pay nothing; a server that closes an
  * association also runs its context handles down).  0, or -EINVAL for
  * an unknown time-out.
  */
