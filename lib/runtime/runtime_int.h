@@ -30,6 +30,21 @@ int64_t __rpc_now_ms(void);
 int64_t __rpc_now_ns(void);
 int __rpc_left_ms(int64_t deadline);
 
+/* A 16- or 32-bit integer of a PDU in either byte order (be: big endian);
+ * the engines' codecs and the verification trailer read them alike. */
+static inline uint16_t __rpc_get16(const uint8_t *p, bool be)
+{
+	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+static inline uint32_t __rpc_get32(const uint8_t *p, bool be)
+{
+	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		    (uint32_t)p[2] << 8 | p[3]
+		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+		    (uint32_t)p[1] << 8 | p[0];
+}
+
 /* ---- binding handles (binding_handle.c) ------------------------------ */
 /* One more reference to b, dropped by rpc_binding_free(): a client
  * context handle keeps its binding (client_stub.c). */

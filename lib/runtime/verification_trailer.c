@@ -25,25 +25,12 @@ enum {
 };
 #define VT_SEARCH	512	/* a trailer is shorter than this */
 
-static uint16_t get16(const uint8_t *p, bool be)
-{
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-static uint32_t get32(const uint8_t *p, bool be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		    (uint32_t)p[2] << 8 | p[3]
-		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-		    (uint32_t)p[1] << 8 | p[0];
-}
-
 /* An interface matches by uuid and major version (a client may bind a
  * lower minor one); a transfer syntax exactly. */
 static bool syntax_is(const uint8_t *p, bool be, const struct rpc_syntax_id *s,
 		      bool exact)
 {
-	uint32_t v = get32(p + 16, be);
+	uint32_t v = __rpc_get32(p + 16, be);
 	rpc_uuid_t u;
 
 	rpc_uuid_from_wire(&u, p, be);
@@ -62,7 +49,7 @@ static int vt_commands(const struct rpc_call_ctx *call, const uint8_t *p,
 	bool be = call->be, bad = false;
 
 	while (end - p >= 4) {
-		uint16_t cmd = get16(p, be), len = get16(p + 2, be);
+		uint16_t cmd = __rpc_get16(p, be), len = __rpc_get16(p + 2, be);
 		const uint8_t *d = p + 4;
 
 		if (len > end - d)
@@ -87,9 +74,9 @@ static int vt_commands(const struct rpc_call_ctx *call, const uint8_t *p,
 				return 0;
 			bad |= d[0] != 0 /* request */ ||
 			       memcmp(d + 4, call->drep, 2) ||
-			       get32(d + 8, be) != call->call_id ||
-			       get16(d + 12, be) != call->ctx_id ||
-			       get16(d + 14, be) != call->opnum;
+			       __rpc_get32(d + 8, be) != call->call_id ||
+			       __rpc_get16(d + 12, be) != call->ctx_id ||
+			       __rpc_get16(d + 14, be) != call->opnum;
 			break;
 		default:
 			/* one we do not know: fine unless we must process it */

@@ -17,19 +17,6 @@
 #include "ndr/buf.h"
 #include "auth/provider.h"
 
-uint16_t __rpc_get16(const uint8_t *p, bool be)
-{
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-uint32_t __rpc_get32(const uint8_t *p, bool be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		    (uint32_t)p[2] << 8 | p[3]
-		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-		    (uint32_t)p[1] << 8 | p[0];
-}
-
 /* BTFN: 6cb71c2c-9812-4540-XXXX-XXXXXXXXXXXX, bitmask in octets 8..15 */
 bool __rpc_is_btfn(const rpc_uuid_t *u, uint8_t *bitmask)
 {

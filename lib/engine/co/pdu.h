@@ -180,9 +180,6 @@ struct rpc_co_enc {
 };
 int __rpc_co_encode(struct ndr_buf *out, const struct rpc_co_enc *e,
 		    const struct rpc_pdu *pdu);
-/* Header word helpers for tests and the engines. */
-uint16_t __rpc_get16(const uint8_t *p, bool be);
-uint32_t __rpc_get32(const uint8_t *p, bool be);
 
 /* Buffers are struct ndr_buf, grown by __ndr_buf_reserve/_put and freed
  * by __ndr_buf_free (ndr/buf.h). */
