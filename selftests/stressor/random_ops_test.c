@@ -66,6 +66,7 @@ static int port_waiters(const char *name)
 
 struct receiver {
 	pthread_t pt;
+	atomic_int tid;		/* set before it receives */
 	int fd;
 	bool port;		/* REPLY_RECV on a port, else RECV */
 	uint32_t size;
@@ -78,12 +79,62 @@ static void *receiver(void *arg)
 	struct receiver *r = arg;
 	char buf[4096];
 
+	atomic_store(&r->tid, (int)syscall(SYS_gettid));
 	if (r->port)
 		r->ret = lrpc_recv_port(r->fd, buf, r->size, 5000 * MS, NULL);
 	else
 		r->ret = lrpc_recv(r->fd, buf, r->size, 5000 * MS, NULL);
 	r->done = now_ms();
 	return NULL;
+}
+
+/*
+ * Whether thread tid of this process sleeps in ioctl(2): its state is S
+ * and /proc says which system call it is in.  A receiver is queued on
+ * its wait queue then; how long its thread took to get there (a loaded
+ * debug kernel under TCG can take seconds) does not matter.
+ */
+static bool asleep_in_ioctl(int tid)
+{
+	char path[64], buf[256], *p;
+	bool sleeping = false;
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f)) {
+			p = strrchr(buf, ')');
+			sleeping = p && p[1] == ' ' && p[2] == 'S';
+		}
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%ld", &nr) != 1)
+			nr = -1;
+		fclose(f);
+	}
+	return sleeping && nr == SYS_ioctl;
+}
+
+/* Start r's thread and wait (at most 20 s) until it sleeps receiving. */
+static int start_receiver(struct receiver *r)
+{
+	int n, tid;
+
+	atomic_init(&r->tid, 0);
+	if (pthread_create(&r->pt, NULL, receiver, r))
+		return -1;
+	for (n = 0; n < 2000; n++) {
+		tid = atomic_load(&r->tid);
+		if (tid && asleep_in_ioctl(tid))
+			return 0;
+		usleep(10000);
+	}
+	return -1;
 }
 
 /*
@@ -116,14 +167,13 @@ TEST(emsgsize_passes_the_wakeup_on)
 					   .port = on_port, .size = 4 };
 		big = small;
 		big.size = sizeof(msg);
-		ASSERT_EQ(0, pthread_create(&small.pt, NULL, receiver, &small));
+		/* queued in this order: small first */
+		ASSERT_EQ(0, start_receiver(&small));
 		for (n = 0; on_port && n < 500 && port_waiters(name) < 1; n++)
 			usleep(10000);
-		usleep(200000);
-		ASSERT_EQ(0, pthread_create(&big.pt, NULL, receiver, &big));
+		ASSERT_EQ(0, start_receiver(&big));
 		for (n = 0; on_port && n < 500 && port_waiters(name) < 2; n++)
 			usleep(10000);
-		usleep(200000);
 		sent = now_ms();
 		ASSERT_EQ(0, lrpc_send(on_port ? comm : sconn, msg, sizeof(msg), NULL));
 		pthread_join(small.pt, NULL);
