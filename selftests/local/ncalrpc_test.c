@@ -455,7 +455,9 @@ TEST_F(probe, sealed_across_uids)
  * (in powers of two, replacing smaller idle sections), every octet
  * checked.
  */
-TEST_F(probe, section_pool_reuse)
+/* up to 8 MiB per call, ~30 calls: the debug kernel under TCG on a busy
+ * host needs more than the default 30 s */
+TEST_F_TIMEOUT(probe, section_pool_reuse, 180)
 {
 	PROBE_SKIP();
 	static const size_t sizes[] = {
