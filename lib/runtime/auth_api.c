@@ -357,6 +357,22 @@ int rpc_auth_level_from_name(const char *name)
 			 RPC_C_AUTHN_LEVEL_PKT_PRIVACY);
 }
 
+int rpc_winnt_identity_parse(char *name, struct rpc_winnt_identity *id)
+{
+	char *sep;
+
+	if (!name || !id)
+		return -EINVAL;
+	sep = strchr(name, '\\');
+	if (sep && (sep == name || strchr(sep + 1, '\\')))
+		return -EINVAL;
+	if (sep)
+		*sep = 0;
+	id->domain = sep ? name : NULL;
+	id->user = sep ? sep + 1 : name;
+	return *id->user ? 0 : -EINVAL;
+}
+
 const char *rpc_authn_svc_name(unsigned int authn_svc)
 {
 	size_t i;

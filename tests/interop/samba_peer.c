@@ -8,6 +8,7 @@
  * Stub data is built by hand from the public IDL of epmapper and mgmt
  * (NDR20), so this needs no generated stubs.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,21 +120,14 @@ static int binding(const char *str, struct rpc_binding **b)
 	const char *svc = getenv("LRPC_PEER_AUTH");
 	const char *lvl = getenv("LRPC_PEER_LEVEL");
 	const char *u = getenv("LRPC_PEER_USER");
-	char *sep;
 	int ret = rpc_binding_from_string(str, b);
 
 	if (ret < 0 || !svc)
 		return ret;
 	if (u) {
 		snprintf(user, sizeof(user), "%s", u);
-		sep = strchr(user, '\\');
-		if (sep) {
-			*sep = 0;
-			id.domain = user;
-			id.user = sep + 1;
-		} else {
-			id.user = user;
-		}
+		if (rpc_winnt_identity_parse(user, &id) < 0)
+			return -EINVAL;
 		id.password = getenv("LRPC_PEER_PASSWORD");
 	}
 	return rpc_binding_set_auth_info(*b, getenv("LRPC_PEER_PRINCIPAL"),

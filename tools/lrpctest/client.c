@@ -533,7 +533,6 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static char user[256];
-	char *sep;
 	int syntax, c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -553,14 +552,8 @@ int main(int argc, char **argv)
 			break;
 		case 'u':
 			snprintf(user, sizeof(user), "%s", optarg);
-			sep = strchr(user, '\\');
-			if (sep) {
-				*sep = 0;
-				auth_id.domain = user;
-				auth_id.user = sep + 1;
-			} else {
-				auth_id.user = user;
-			}
+			if (rpc_winnt_identity_parse(user, &auth_id) < 0)
+				usage();
 			break;
 		case 'w':
 			auth_id.password = optarg;

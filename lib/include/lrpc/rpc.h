@@ -288,6 +288,11 @@ int rpc_binding_set_auth_info(struct rpc_binding *b, const char *server_princ,
  * "sign", "seal") or the number.  The value, or -EINVAL. */
 int rpc_authn_svc_from_name(const char *name);
 int rpc_auth_level_from_name(const char *name);
+/* A user name as people write it, "DOMAIN\\user" or "user", into id's
+ * domain (NULL when none) and user: name is split in place (the
+ * backslash becomes a NUL), so it must outlive id.  0, or -EINVAL (no
+ * name, an empty user, a second backslash). */
+int rpc_winnt_identity_parse(char *name, struct rpc_winnt_identity *id);
 const char *rpc_authn_svc_name(unsigned int authn_svc);
 const char *rpc_auth_level_name(unsigned int level);
 
