@@ -103,20 +103,12 @@ int rpc_call_ctx_peer_cred(const struct rpc_call_ctx *call, pid_t *pid,
 
 	if (!call)
 		return -EINVAL;
-	if (call->has_cred) {
+	if (call->has_cred)
 		pc = call->cred;
-	} else if (call->conn->lst->ops == &__rpc_transport_unix) {
-		struct ucred uc;
-		socklen_t l = sizeof(uc);
-
-		if (getsockopt(call->conn->fd, SOL_SOCKET, SO_PEERCRED, &uc, &l))
-			return -errno;
-		pc.pid = uc.pid;
-		pc.uid = uc.uid;
-		pc.gid = uc.gid;
-	} else {
+	else if (call->conn && call->conn->has_peer)
+		pc = call->conn->peer;
+	else
 		return -EOPNOTSUPP;	/* a network caller */
-	}
 	if (pid)
 		*pid = pc.pid;
 	if (uid)
@@ -448,6 +440,17 @@ static void accept_conns(struct rpc_server *srv, struct srv_listener *l)
 		c->srv = srv;
 		c->lst = l;
 		c->fd = fd;
+		if (l->ops == &__rpc_transport_unix) {
+			/* fixed at connect(): asked once, not per call */
+			struct ucred uc;
+			socklen_t ul = sizeof(uc);
+
+			if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &ul)) {
+				c->peer = (struct rpc_peer_cred){
+					uc.pid, uc.uid, uc.gid };
+				c->has_peer = true;
+			}
+		}
 		atomic_init(&c->refs, 1);
 		pthread_mutex_init(&c->lock, NULL);
 		pthread_mutex_init(&c->bind_lock, NULL);

@@ -94,6 +94,8 @@ struct conn {
 	struct rpc_server *srv;
 	const struct srv_listener *lst;
 	int fd;
+	bool has_peer;			/* AF_UNIX: who connected, as */
+	struct rpc_peer_cred peer;	/* SO_PEERCRED told at accept */
 	atomic_int refs;
 	pthread_mutex_t lock;		/* outq, calls, events, closing */
 	pthread_mutex_t bind_lock;	/* __rpc_conn_bind: one at a time */
