@@ -37,7 +37,11 @@ static int send_pdu(struct co_client *c, const struct ndr_buf *buf,
 	return ret;
 }
 
-static int send_simple(struct co_client *c, uint8_t ptype, uint32_t call_id)
+/* A body-less PDU (orphaned, co_cancel, auth3), with tok as its auth
+ * trailer when not NULL, within deadline. */
+static int send_simple_tok(struct co_client *c, uint8_t ptype,
+			   uint32_t call_id, const struct ndr_buf *tok,
+			   int64_t deadline)
 {
 	struct rpc_co_enc e = {
 		.ptype = ptype,
@@ -50,14 +54,21 @@ static int send_simple(struct co_client *c, uint8_t ptype, uint32_t call_id)
 	int ret;
 
 	memset(&pdu, 0, offsetof(struct rpc_pdu, bind));
+	if (tok)
+		__rpc_co_cli_auth_trailer(c, &pdu, tok);
 	ret = __rpc_co_encode(&buf, &e, &pdu);
 	if (ret > 0) {
 		pthread_mutex_lock(&c->send_lock);
-		ret = send_pdu(c, &buf, __rpc_now_ms() + 1000);
+		ret = send_pdu(c, &buf, deadline);
 		pthread_mutex_unlock(&c->send_lock);
 	}
 	__ndr_buf_free(&buf);
 	return ret;
+}
+
+static int send_simple(struct co_client *c, uint8_t ptype, uint32_t call_id)
+{
+	return send_simple_tok(c, ptype, call_id, NULL, __rpc_now_ms() + 1000);
 }
 
 /* ---- connect and bind ------------------------------------------------ */
@@ -224,25 +235,10 @@ static int bind_exchange_com(struct co_client *c, unsigned int com_level,
 static int send_auth3(struct co_client *c, const struct ndr_buf *tok,
 		      int64_t deadline)
 {
-	struct rpc_co_enc e = {
-		.ptype = RPC_PT_AUTH3,
-		.pfc_flags = RPC_PFC_FIRST_FRAG | RPC_PFC_LAST_FRAG,
-		.big_endian = c->be,
-		.call_id = atomic_fetch_add(&c->next_call_id, 1),
-	};
-	struct rpc_pdu pdu;
-	struct ndr_buf buf = { 0 };
-	int ret;
+	int ret = send_simple_tok(c, RPC_PT_AUTH3,
+				  atomic_fetch_add(&c->next_call_id, 1), tok,
+				  deadline);
 
-	memset(&pdu, 0, offsetof(struct rpc_pdu, bind));
-	__rpc_co_cli_auth_trailer(c, &pdu, tok);
-	ret = __rpc_co_encode(&buf, &e, &pdu);
-	if (ret > 0) {
-		pthread_mutex_lock(&c->send_lock);
-		ret = send_pdu(c, &buf, deadline);
-		pthread_mutex_unlock(&c->send_lock);
-	}
-	__ndr_buf_free(&buf);
 	return ret < 0 ? ret : 0;
 }
 
