@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * lrpctest-client [--auth SVC --level LEVEL [--principal NAME]
- *                  [--user [DOMAIN\\]USER --password PW]] BINDING
+ *                  [--user [DOMAIN\\]USER --password PW]] [--tally N[,SEED]]
+ *                  BINDING
  *
  * Runs every lrpctest operation against a server through the generated
  * client stubs (plus raw requests for the checks a well-behaved stub
@@ -21,6 +22,7 @@
 #include <unistd.h>
 #include <lrpc/rpc.h>
 #include "lrpctest.h"
+#include "tally.h"
 
 static int npass, nfail;
 static const char *binding_str;
@@ -517,7 +519,9 @@ static void usage(void)
 		"  --level LEVEL      connect, packet, integrity (default), privacy\n"
 		"  --principal NAME   the server's principal (Kerberos)\n"
 		"  --user, --password explicit credentials (default: the credential\n"
-		"                     cache, $NTLM_USER_FILE)\n");
+		"                     cache, $NTLM_USER_FILE)\n"
+		"  --tally N[,SEED]   instead of the checks: N mixed calls, each\n"
+		"                     result checked, TestTally counted exactly once\n");
 	exit(2);
 }
 
@@ -529,10 +533,14 @@ int main(int argc, char **argv)
 		{ "principal", required_argument, NULL, 'p' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "password", required_argument, NULL, 'w' },
+		{ "tally", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char user[256];
+	unsigned long tally = 0;
+	uint64_t tally_seed = 1;
+	char *end;
 	int syntax, c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -558,6 +566,13 @@ int main(int argc, char **argv)
 		case 'w':
 			auth_id.password = optarg;
 			break;
+		case 't':
+			tally = strtoul(optarg, &end, 0);
+			if (*end == ',')
+				tally_seed = strtoull(end + 1, &end, 0);
+			if (*end || !tally)
+				usage();
+			break;
 		default:
 			usage();
 		}
@@ -570,6 +585,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lrpctest-client: %s: %s\n", binding_str,
 			rpc_status_name(syntax));
 		return 2;
+	}
+	if (tally) {
+		c = lrpctest_tally(tally, tally_seed);
+		rpc_binding_free(lrpctest_binding);
+		return c;
 	}
 	syntax = rpc_binding_syntax(lrpctest_binding, &lrpctest_v1_0_c_ifspec.id);
 	check(syntax >= 0, "bind %s: %s", binding_str,

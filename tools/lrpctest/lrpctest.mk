@@ -31,9 +31,10 @@ $(LT_SERVER): $(BUILD)/tools/lrpctest/server.o $(LT_GEN)/lrpctest_ndr.o \
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB_A) $(LDLIBS)
 
-$(LT_CLIENT): $(BUILD)/tools/lrpctest/client.o $(LT_GEN)/lrpctest_ndr.o \
+$(LT_CLIENT): $(BUILD)/tools/lrpctest/client.o $(BUILD)/tools/lrpctest/tally.o $(LT_GEN)/lrpctest_ndr.o \
 		$(LT_GEN)/lrpctest_c.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(LIB_A) $(LDLIBS)
 
--include $(BUILD)/tools/lrpctest/server.d $(BUILD)/tools/lrpctest/client.d
+-include $(BUILD)/tools/lrpctest/server.d $(BUILD)/tools/lrpctest/client.d \
+	$(BUILD)/tools/lrpctest/tally.d
