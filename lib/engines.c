@@ -9,6 +9,7 @@
 #include <lrpc/epm.h>
 #include "engine/co/co_client.h"
 #include "engine/co/co_int.h"
+#include "engine/dg/dg_server.h"
 #include "engine/lpc/lpc_int.h"
 #include "runtime/engine.h"
 #include "runtime/resolver.h"
@@ -28,6 +29,7 @@ const struct rpc_client_engine *const __rpc_client_engines[] = {
 const struct rpc_server_engine *const __rpc_server_engines[] = {
 	&__rpc_lpc_server_engine,	/* ncalrpc through /dev/lrpc */
 	&__rpc_co_server_engine,	/* ncacn_ip_tcp, ncalrpc sockets */
+	&__rpc_dg_server_engine,	/* ncadg_ip_udp */
 	NULL,
 };
 
