@@ -613,9 +613,10 @@ TEST_F(dg, fragmented_out_with_facks_and_a_loss)
 			for (inorder = 0; have[inorder]; inorder++)
 				;
 			r.fragnum = inorder ? (uint16_t)(inorder - 1) : 0xffff;
-			for (i = inorder + 1; i < inorder + 1 + 64; i++)
+			/* bit k: fragment fragnum + 1 + k */
+			for (i = inorder + 1; i < inorder + 64; i++)
 				if (i < 256 && have[i]) {
-					uint32_t k = i - inorder - 1;
+					uint32_t k = i - inorder;
 
 					f.selack[k / 32] |= 1u << (k % 32);
 					f.selack_len = (uint16_t)(k / 32 + 1);
