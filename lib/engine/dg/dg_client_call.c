@@ -378,16 +378,15 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 	switch (h.ptype) {
 	case DG_PT_RESPONSE:
 		ret = take_response(k, &h, body);
+		if (!ret)
+			return 0;
 		if (ret > 0) {
 			memcpy(reply->drep, h.drep, 3);
 			reply->drep[3] = 0;
 			ret = dg_reasm_take(&k->out, &reply->data, &reply->len);
 		}
-		if (ret) {
-			*result = ret > 0 ? 0 : ret;
-			return 1;
-		}
-		return 0;
+		*result = ret;
+		return 1;
 	case DG_PT_FACK:
 		take_fack(k, &h, body);
 		return 0;
@@ -521,6 +520,8 @@ static int step(struct call *k, struct rpc_reply *reply, int *result)
 
 	if (k->deadline_us >= 0 && k->deadline_us < until)
 		until = k->deadline_us;
+	if (k->silence_us >= 0 && k->heard_us + k->silence_us < until)
+		until = k->heard_us + k->silence_us;
 	ms = until <= now ? 0 : (int)((until - now + 999) / 1000);
 	if (poll(pf, 2, ms) < 0 && errno != EINTR)
 		return -errno;
@@ -549,6 +550,8 @@ static int step(struct call *k, struct rpc_reply *reply, int *result)
 	now = now_us();
 	if (k->deadline_us >= 0 && now >= k->deadline_us)
 		return -ETIMEDOUT;
+	if (k->silence_us >= 0 && now - k->heard_us >= k->silence_us)
+		return -rpc_s_comm_failure;
 	if (now >= k->timer_us)
 		return timer_fired(k, now);
 	return 0;
