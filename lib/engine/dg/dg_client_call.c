@@ -277,11 +277,12 @@ static void take_fack(struct call *k, const struct dg_hdr *h,
 		if (!k->acked[i] &&
 		    serial_before(k->sent_serial[i], f.serial_num))
 			send_frag(k, i, i == top - 1);
-	if (f.window_size) {
+	/* its receive window (kilobytes); 0: pause, the timer probes */
+	{
 		uint32_t w = (uint32_t)f.window_size * 1024 / DG_MAX_PDU;
 
-		k->window = w < 1 ? 1 : w > DG_CLI_WINDOW_MAX ?
-			    DG_CLI_WINDOW_MAX : w;
+		k->window = !f.window_size ? 0 : w < 1 ? 1 :
+			    w > DG_CLI_WINDOW_MAX ? DG_CLI_WINDOW_MAX : w;
 	}
 more:
 	for (i = 0; i < k->nfrags && k->acked[i]; i++)
@@ -467,7 +468,9 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	a->seq++;
 	memset(&k->h, 0, sizeof(k->h));
 	k->h.ptype = DG_PT_REQUEST;
-	k->h.flags1 = (k->idempotent ? DG_F1_IDEMPOTENT : 0) |
+	/* we take response fragments blasted without facks */
+	k->h.flags1 = DG_F1_BLAST_OUTS |
+		      (k->idempotent ? DG_F1_IDEMPOTENT : 0) |
 		      (k->maybe ? DG_F1_MAYBE : 0);
 	dg_drep_local(k->h.drep);
 	if (o.has_object)
