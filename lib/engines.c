@@ -9,14 +9,17 @@
 #include <lrpc/epm.h>
 #include "engine/co/co_client.h"
 #include "engine/co/co_int.h"
+#include "engine/dg/dg_client.h"
 #include "engine/dg/dg_server.h"
 #include "engine/lpc/lpc_int.h"
 #include "runtime/engine.h"
 #include "runtime/resolver.h"
 
-/* The kernel path first; the connection-oriented engine takes the rest. */
+/* The kernel path first, the datagram engine its protseq
+ * (ncadg_ip_udp); the connection-oriented engine takes the rest. */
 const struct rpc_client_engine *const __rpc_client_engines[] = {
 	&__rpc_lpc_client_engine,
+	&__rpc_dg_client_engine,
 	&__rpc_co_client_engine,
 	NULL,
 };
