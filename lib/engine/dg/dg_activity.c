@@ -25,9 +25,9 @@ static unsigned int act_bucket(const rpc_uuid_t *id)
 	return h & (DG_ACT_HASH - 1);
 }
 
-struct dg_act *__rpc_dg_act_find(struct dg_srv *dg, const rpc_uuid_t *id)
+struct dg_srv_act *__rpc_dg_act_find(struct dg_srv *dg, const rpc_uuid_t *id)
 {
-	struct dg_act *a;
+	struct dg_srv_act *a;
 
 	for (a = dg->hash[act_bucket(id)]; a; a = a->hnext)
 		if (!memcmp(&a->id, id, sizeof(*id)))
@@ -35,7 +35,7 @@ struct dg_act *__rpc_dg_act_find(struct dg_srv *dg, const rpc_uuid_t *id)
 	return NULL;
 }
 
-static void lru_unlink(struct dg_srv *dg, struct dg_act *a)
+static void lru_unlink(struct dg_srv *dg, struct dg_srv_act *a)
 {
 	if (a->lprev)
 		a->lprev->lnext = a->lnext;
@@ -48,7 +48,7 @@ static void lru_unlink(struct dg_srv *dg, struct dg_act *a)
 	a->lprev = a->lnext = NULL;
 }
 
-static void lru_append(struct dg_srv *dg, struct dg_act *a)
+static void lru_append(struct dg_srv *dg, struct dg_srv_act *a)
 {
 	a->lprev = dg->lru_tail;
 	a->lnext = NULL;
@@ -59,7 +59,7 @@ static void lru_append(struct dg_srv *dg, struct dg_act *a)
 	dg->lru_tail = a;
 }
 
-void __rpc_dg_act_touch(struct dg_srv *dg, struct dg_act *a, int64_t now)
+void __rpc_dg_act_touch(struct dg_srv *dg, struct dg_srv_act *a, int64_t now)
 {
 	a->last_ms = now;
 	if (dg->lru_tail != a) {
@@ -68,13 +68,13 @@ void __rpc_dg_act_touch(struct dg_srv *dg, struct dg_act *a, int64_t now)
 	}
 }
 
-void __rpc_dg_act_account(struct dg_srv *dg, struct dg_act *a, ssize_t delta)
+void __rpc_dg_act_account(struct dg_srv *dg, struct dg_srv_act *a, ssize_t delta)
 {
 	a->bytes += (size_t)delta;
 	dg->bytes += (size_t)delta;
 }
 
-void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_act *a)
+void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_srv_act *a)
 {
 	if (a->rs_live) {
 		dg_reasm_free(&a->rs);
@@ -96,9 +96,9 @@ void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_act *a)
 		a->state = DG_A_IDLE;
 }
 
-static void act_free(struct dg_srv *dg, struct dg_act *a)
+static void act_free(struct dg_srv *dg, struct dg_srv_act *a)
 {
-	struct dg_act **pp;
+	struct dg_srv_act **pp;
 
 	__rpc_dg_act_clear(dg, a);
 	for (pp = &dg->hash[a->hint]; *pp; pp = &(*pp)->hnext)
@@ -113,9 +113,9 @@ static void act_free(struct dg_srv *dg, struct dg_act *a)
 
 /* The least recently used activity that may go (none of its call runs),
  * among the first few: a table full of running calls refuses. */
-static struct dg_act *victim(struct dg_srv *dg)
+static struct dg_srv_act *victim(struct dg_srv *dg)
 {
-	struct dg_act *a;
+	struct dg_srv_act *a;
 	int n = 0;
 
 	for (a = dg->lru_head; a && n < 64; a = a->lnext, n++)
@@ -124,9 +124,9 @@ static struct dg_act *victim(struct dg_srv *dg)
 	return NULL;
 }
 
-struct dg_act *__rpc_dg_act_new(struct dg_srv *dg, const rpc_uuid_t *id)
+struct dg_srv_act *__rpc_dg_act_new(struct dg_srv *dg, const rpc_uuid_t *id)
 {
-	struct dg_act *a;
+	struct dg_srv_act *a;
 
 	if (dg->nacts >= DG_ACT_MAX) {
 		a = victim(dg);
@@ -149,7 +149,7 @@ struct dg_act *__rpc_dg_act_new(struct dg_srv *dg, const rpc_uuid_t *id)
 }
 
 /* How long a's state is kept with nothing from its client. */
-static int64_t keep_ms(const struct dg_act *a)
+static int64_t keep_ms(const struct dg_srv_act *a)
 {
 	switch (a->state) {
 	case DG_A_RECV:
@@ -168,7 +168,7 @@ static int64_t keep_ms(const struct dg_act *a)
 
 void __rpc_dg_act_age(struct dg_srv *dg, int64_t now)
 {
-	struct dg_act *a, *next;
+	struct dg_srv_act *a, *next;
 
 	/* the least recently used first: stop at the first that is too
 	 * young to be forgotten in any state, unless fragments are in

@@ -102,7 +102,7 @@ static void reject_to(struct dg_srv *dg, int fd,
 /* ---- requests ----------------------------------------------------------- */
 
 /* The fack a fragment without NOFACK asks for: what a holds. */
-static void send_fack(struct dg_srv *dg, struct dg_act *a, uint8_t ptype,
+static void send_fack(struct dg_srv *dg, struct dg_srv_act *a, uint8_t ptype,
 		      uint16_t serial)
 {
 	uint8_t body[20 + 4 * DG_SELACK_MAX];
@@ -125,7 +125,7 @@ static void send_fack(struct dg_srv *dg, struct dg_act *a, uint8_t ptype,
 
 /* Another fragment of a's call: 1 with the whole body in *out, 0 kept,
  * < 0 dropped or answered. */
-static int add_fragment(struct dg_srv *dg, struct dg_act *a,
+static int add_fragment(struct dg_srv *dg, struct dg_srv_act *a,
 			const struct dg_hdr *h, const uint8_t *body,
 			uint8_t **out, size_t *len)
 {
@@ -182,7 +182,7 @@ static int add_fragment(struct dg_srv *dg, struct dg_act *a,
 }
 
 /* The same call again (a retransmission): no second execution. */
-static void duplicate(struct dg_srv *dg, struct dg_act *a, int64_t now)
+static void duplicate(struct dg_srv *dg, struct dg_srv_act *a, int64_t now)
 {
 	atomic_fetch_add(&dg->st.dup_requests, 1);
 	switch (a->state) {
@@ -205,7 +205,7 @@ static struct rpc_call_ctx *on_request(struct dg_srv *dg, int fd,
 				       const uint8_t *body, int64_t now)
 {
 	struct rpc_call_ctx *call = NULL;
-	struct dg_act *a;
+	struct dg_srv_act *a;
 	uint8_t *in;
 	size_t len;
 
@@ -281,7 +281,7 @@ static void on_ping(struct dg_srv *dg, int fd,
 		    const struct sockaddr_storage *peer, socklen_t plen,
 		    const struct dg_hdr *h, int64_t now)
 {
-	struct dg_act *a;
+	struct dg_srv_act *a;
 
 	pthread_mutex_lock(&dg->lock);
 	a = __rpc_dg_act_find(dg, &h->act_id);
@@ -321,7 +321,7 @@ static void on_client_pdu(struct dg_srv *dg, int fd,
 			  int64_t now)
 {
 	struct dg_cancel c;
-	struct dg_act *a;
+	struct dg_srv_act *a;
 
 	pthread_mutex_lock(&dg->lock);
 	a = __rpc_dg_act_find(dg, &h->act_id);
@@ -521,7 +521,7 @@ static void dg_drain(struct rpc_server *srv, int64_t deadline)
 {
 	struct dg_srv *dg = __rpc_dg_srv_of(srv);
 	struct timespec nap = { 0, 10 * 1000000 };
-	struct dg_act *a;
+	struct dg_srv_act *a;
 
 	if (!dg)
 		return;

@@ -47,9 +47,9 @@ enum dg_act_state {
 				   [maybe]) until an ack or a time-out */
 };
 
-struct dg_act {
-	struct dg_act *hnext;		/* bucket */
-	struct dg_act *lprev, *lnext;	/* least recently used first */
+struct dg_srv_act {
+	struct dg_srv_act *hnext;		/* bucket */
+	struct dg_srv_act *lprev, *lnext;	/* least recently used first */
 	rpc_uuid_t id;
 	uint16_t hint;			/* its bucket: our ahint */
 	int fd;				/* the socket it came through */
@@ -100,8 +100,8 @@ struct dg_srv {
 	int tfd;
 	struct conn *conn;		/* what call->conn points at */
 	struct assoc_group *group;	/* the context handles of its calls */
-	struct dg_act *hash[DG_ACT_HASH];
-	struct dg_act *lru_head, *lru_tail;
+	struct dg_srv_act *hash[DG_ACT_HASH];
+	struct dg_srv_act *lru_head, *lru_tail;
 	unsigned int nacts;
 	unsigned int nflight;		/* activities with fragments in flight */
 	size_t bytes;			/* reassemblies, cached answers */
@@ -113,23 +113,23 @@ struct dg_srv {
 struct dg_call {
 	struct rpc_call_ctx c;
 	struct dg_srv *dg;
-	struct dg_act *act;
+	struct dg_srv_act *act;
 	uint8_t *in;			/* the request body (c.in borrows it) */
 	size_t inlen;			/* counted in dg->call_bytes */
 };
 
 /* ---- dg_activity.c ------------------------------------------------------ */
 /* dg->lock held for all of these. */
-struct dg_act *__rpc_dg_act_find(struct dg_srv *dg, const rpc_uuid_t *id);
+struct dg_srv_act *__rpc_dg_act_find(struct dg_srv *dg, const rpc_uuid_t *id);
 /* A new activity (evicting the least recently used idle one when the
  * table is full), or NULL when it cannot be had. */
-struct dg_act *__rpc_dg_act_new(struct dg_srv *dg, const rpc_uuid_t *id);
+struct dg_srv_act *__rpc_dg_act_new(struct dg_srv *dg, const rpc_uuid_t *id);
 /* Traffic from a's client: it is the most recently used. */
-void __rpc_dg_act_touch(struct dg_srv *dg, struct dg_act *a, int64_t now);
+void __rpc_dg_act_touch(struct dg_srv *dg, struct dg_srv_act *a, int64_t now);
 /* Forget a's reassembly and its cached answer (not its sequence number). */
-void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_act *a);
+void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_srv_act *a);
 /* Octets held by a changed by delta (reassembly or cache). */
-void __rpc_dg_act_account(struct dg_srv *dg, struct dg_act *a, ssize_t delta);
+void __rpc_dg_act_account(struct dg_srv *dg, struct dg_srv_act *a, ssize_t delta);
 /* The timer: retransmit, forget what aged. */
 void __rpc_dg_act_age(struct dg_srv *dg, int64_t now);
 /* Free every activity (no call runs any more). */
@@ -137,23 +137,23 @@ void __rpc_dg_act_free_all(struct dg_srv *dg);
 
 /* ---- dg_server_reply.c ------------------------------------------------- */
 /* dg->lock held: send one datagram of ptype about a's current call. */
-void __rpc_dg_send(struct dg_srv *dg, struct dg_act *a, uint8_t ptype,
+void __rpc_dg_send(struct dg_srv *dg, struct dg_srv_act *a, uint8_t ptype,
 		   uint8_t flags1, uint16_t fragnum, const uint8_t *body,
 		   size_t n);
 /* dg->lock held: answer a's call with status (a fault, or a reject for
  * the [C706] communication statuses) and cache it. */
-void __rpc_dg_answer_status(struct dg_srv *dg, struct dg_act *a,
+void __rpc_dg_answer_status(struct dg_srv *dg, struct dg_srv_act *a,
 			    uint32_t status);
 /* dg->lock held: (re)send response fragments from a->una, a window. */
-void __rpc_dg_resend(struct dg_srv *dg, struct dg_act *a, int64_t now);
+void __rpc_dg_resend(struct dg_srv *dg, struct dg_srv_act *a, int64_t now);
 /* dg->lock held: a fack for a's response. */
-void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_act *a,
+void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_srv_act *a,
 		      const struct dg_hdr *h, const uint8_t *body, size_t n,
 		      int64_t now);
 /* a's complete request body (malloc'ed, taken): a call for the leader's
  * ready list, or NULL with the answer sent (unknown interface ...).
  * dg->lock held. */
-struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_act *a,
+struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 				       uint8_t *body, size_t len);
 void __rpc_dg_call_free(struct rpc_call_ctx *call);
 

@@ -19,7 +19,7 @@
 
 #define container_of(p, type, m) ((type *)((char *)(p) - offsetof(type, m)))
 
-void __rpc_dg_send(struct dg_srv *dg, struct dg_act *a, uint8_t ptype,
+void __rpc_dg_send(struct dg_srv *dg, struct dg_srv_act *a, uint8_t ptype,
 		   uint8_t flags1, uint16_t fragnum, const uint8_t *body,
 		   size_t n)
 {
@@ -52,17 +52,17 @@ void __rpc_dg_send(struct dg_srv *dg, struct dg_act *a, uint8_t ptype,
 		atomic_fetch_add(&dg->srv->pkts_out, 1);
 }
 
-static bool acked(const struct dg_act *a, uint32_t i)
+static bool acked(const struct dg_srv_act *a, uint32_t i)
 {
 	return a->acked[i >> 3] & (1u << (i & 7));
 }
 
-static void set_acked(struct dg_act *a, uint32_t i)
+static void set_acked(struct dg_srv_act *a, uint32_t i)
 {
 	a->acked[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-static void send_frag(struct dg_srv *dg, struct dg_act *a, uint32_t i,
+static void send_frag(struct dg_srv *dg, struct dg_srv_act *a, uint32_t i,
 		      bool want_fack)
 {
 	size_t off = (size_t)i * DG_MAX_BODY;
@@ -79,7 +79,7 @@ static void send_frag(struct dg_srv *dg, struct dg_act *a, uint32_t i,
 	__rpc_dg_send(dg, a, a->rtype, f1, (uint16_t)i, a->resp + off, n);
 }
 
-void __rpc_dg_resend(struct dg_srv *dg, struct dg_act *a, int64_t now)
+void __rpc_dg_resend(struct dg_srv *dg, struct dg_srv_act *a, int64_t now)
 {
 	uint32_t end, i, last = UINT32_MAX;
 
@@ -125,7 +125,7 @@ void __rpc_dg_resend(struct dg_srv *dg, struct dg_act *a, int64_t now)
 
 /* Everything facked: nothing in flight any more (the cache stays for
  * the client's ack or its retransmitted request). */
-static void flight_over(struct dg_srv *dg, struct dg_act *a)
+static void flight_over(struct dg_srv *dg, struct dg_srv_act *a)
 {
 	if (a->inflight) {
 		a->inflight = false;
@@ -133,7 +133,7 @@ static void flight_over(struct dg_srv *dg, struct dg_act *a)
 	}
 }
 
-void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_act *a,
+void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_srv_act *a,
 		      const struct dg_hdr *h, const uint8_t *body, size_t n,
 		      int64_t now)
 {
@@ -186,7 +186,7 @@ void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_act *a,
 }
 
 /* Cache the answer body (taken) and send its first window. */
-static void answer(struct dg_srv *dg, struct dg_act *a, uint8_t rtype,
+static void answer(struct dg_srv *dg, struct dg_srv_act *a, uint8_t rtype,
 		   uint8_t *body, size_t len)
 {
 	uint32_t nfrags = len ? (uint32_t)((len + DG_MAX_BODY - 1) /
@@ -227,7 +227,7 @@ static bool is_reject(uint32_t status)
 	return (status >> 16) == 0x1c01;
 }
 
-void __rpc_dg_answer_status(struct dg_srv *dg, struct dg_act *a,
+void __rpc_dg_answer_status(struct dg_srv *dg, struct dg_srv_act *a,
 			    uint32_t status)
 {
 	uint8_t *b = malloc(4);
@@ -248,7 +248,7 @@ static void call_reply(struct rpc_call_ctx *call, uint32_t fault, bool dne,
 {
 	struct dg_call *dc = container_of(call, struct dg_call, c);
 	struct dg_srv *dg = dc->dg;
-	struct dg_act *a = dc->act;
+	struct dg_srv_act *a = dc->act;
 	uint8_t *body = NULL;
 
 	if (!fault && out->len) {
@@ -276,7 +276,7 @@ static void call_done(struct rpc_call_ctx *call)
 {
 	struct dg_call *dc = container_of(call, struct dg_call, c);
 	struct dg_srv *dg = dc->dg;
-	struct dg_act *a = dc->act;
+	struct dg_srv_act *a = dc->act;
 
 	pthread_mutex_lock(&dg->lock);
 	dg->call_bytes -= dc->inlen;
@@ -334,7 +334,7 @@ static bool find_if(struct rpc_server *srv, const struct dg_hdr *h,
 	return found;
 }
 
-struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_act *a,
+struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 				       uint8_t *body, size_t len)
 {
 	struct dg_call *dc;
