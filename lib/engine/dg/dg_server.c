@@ -18,9 +18,8 @@
  *
  * Calls and answers: dg_server_reply.c; the table: dg_activity.c.
  *
- * Not done here yet: the conversation-manager callback
- * (conv_who_are_you2) for a client the server does not know; until then
- * a non-idempotent request from an unknown activity runs on its word.
+ * A non-idempotent call from an activity the server has no record of
+ * runs only after the conversation-manager callback: dg_server_conv.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -202,7 +201,8 @@ static void duplicate(struct dg_srv *dg, struct dg_srv_act *a, int64_t now)
 static struct rpc_call_ctx *on_request(struct dg_srv *dg, int fd,
 				       const struct sockaddr_storage *peer,
 				       socklen_t plen, const struct dg_hdr *h,
-				       const uint8_t *body, int64_t now)
+				       const uint8_t *body, int64_t now,
+				       bool *ask)
 {
 	struct rpc_call_ctx *call = NULL;
 	struct dg_srv_act *a;
@@ -266,6 +266,13 @@ static struct rpc_call_ctx *on_request(struct dg_srv *dg, int fd,
 			__rpc_dg_answer_status(dg, a, nca_s_server_too_busy);
 		} else {
 			call = __rpc_dg_call_new(dg, a, in, len);
+			/* at most once: who is this? ([C706] 10.2) */
+			*ask = call && !a->verified && !dg->no_callback &&
+			       !(a->req.flags1 & (DG_F1_IDEMPOTENT |
+						  DG_F1_MAYBE |
+						  DG_F1_BROADCAST));
+			if (call && !*ask)
+				a->verified = true;
 		}
 	} else if (a->state == DG_A_RECV && !a->rs_live) {
 		a->state = DG_A_IDLE;	/* nothing kept of it */
@@ -359,7 +366,7 @@ static void on_client_pdu(struct dg_srv *dg, int fd,
 static struct rpc_call_ctx *on_datagram(struct dg_srv *dg, int fd,
 					const struct sockaddr_storage *peer,
 					socklen_t plen, const uint8_t *p,
-					size_t n, int64_t now)
+					size_t n, int64_t now, bool *ask)
 {
 	struct dg_hdr h;
 
@@ -369,7 +376,8 @@ static struct rpc_call_ctx *on_datagram(struct dg_srv *dg, int fd,
 	}
 	switch (h.ptype) {
 	case DG_PT_REQUEST:
-		return on_request(dg, fd, peer, plen, &h, p + DG_HDR_LEN, now);
+		return on_request(dg, fd, peer, plen, &h, p + DG_HDR_LEN, now,
+				  ask);
 	case DG_PT_PING:
 		on_ping(dg, fd, peer, plen, &h, now);
 		break;
@@ -383,6 +391,21 @@ static struct rpc_call_ctx *on_datagram(struct dg_srv *dg, int fd,
 		break;
 	}
 	return NULL;
+}
+
+/* A call whose client must vouch for it first (dg_server_conv.c). */
+static void conv(struct dg_srv *dg, struct rpc_call_ctx *call)
+{
+	struct dg_call *dc = (struct dg_call *)call;
+
+	atomic_fetch_add(&dg->st.conv_calls, 1);
+	if (__rpc_dg_conv_start(dg, call, dc->act))
+		return;
+	pthread_mutex_lock(&dg->lock);
+	if (dc->act->call == call)
+		__rpc_dg_answer_status(dg, dc->act, nca_s_server_too_busy);
+	pthread_mutex_unlock(&dg->lock);
+	call->ops->done(call);
 }
 
 /* The leader: the socket of l is readable. */
@@ -405,6 +428,7 @@ static void sock_ready(struct rpc_server *srv, struct rpc_event_source *src,
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
 		struct rpc_call_ctx *call;
+		bool ask = false;
 		ssize_t r = recvfrom(l->fd, rxbuf, DG_RECV_MAX,
 				     MSG_DONTWAIT | MSG_TRUNC,
 				     (struct sockaddr *)&peer, &plen);
@@ -420,8 +444,10 @@ static void sock_ready(struct rpc_server *srv, struct rpc_event_source *src,
 			continue;
 		}
 		call = on_datagram(dg, l->fd, &peer, plen, rxbuf, (size_t)r,
-				   __rpc_now_ms());
-		if (call) {
+				   __rpc_now_ms(), &ask);
+		if (call && ask) {
+			conv(dg, call);
+		} else if (call) {
 			__rpc_ready_add(call);
 			return;		/* run it now */
 		}
@@ -450,6 +476,7 @@ static void dg_free_one(struct dg_srv *dg)
 		close(dg->tfd);
 	}
 	__rpc_dg_act_free_all(dg);
+	pthread_cond_destroy(&dg->conv_cv);
 	if (dg->conn)
 		__rpc_conn_put(dg->conn);
 	if (dg->group)
@@ -473,6 +500,7 @@ static struct dg_srv *dg_create(struct rpc_server *srv, struct srv_listener *l)
 		return NULL;
 	dg->srv = srv;
 	pthread_mutex_init(&dg->lock, NULL);
+	pthread_cond_init(&dg->conv_cv, NULL);
 	/* [C706]: the server's boot time, seconds; never 0 (a client's
 	 * "do not know yet") */
 	clock_gettime(CLOCK_REALTIME, &now);
@@ -541,6 +569,10 @@ static void dg_drain(struct rpc_server *srv, int64_t deadline)
 			atomic_store(&a->call->orphaned, true);
 			__rpc_call_cancel(a->call);
 		}
+	/* the callback threads are the engine's own: each ends within
+	 * DG_CONV_TIMEOUT_MS and the call it then runs */
+	while (dg->nconv)
+		pthread_cond_wait(&dg->conv_cv, &dg->lock);
 	pthread_mutex_unlock(&dg->lock);
 }
 

@@ -38,6 +38,8 @@
 #define DG_WINDOW_INIT		8	/* response fragments before a fack */
 #define DG_WINDOW_MAX		64
 #define DG_WINDOW_KB		64	/* what our facks offer */
+#define DG_CONV_MAX		16	/* conversation callbacks at once */
+#define DG_CONV_TIMEOUT_MS	3000	/* one callback, at most */
 
 enum dg_act_state {
 	DG_A_IDLE,		/* no call, or its answer forgotten */
@@ -57,6 +59,9 @@ struct dg_srv_act {
 	socklen_t plen;
 	enum dg_act_state state;
 	bool have_seq;
+	bool verified;			/* we know its sequence numbers: a
+					   call of it ran, or the client
+					   told us (conv callback) */
 	uint32_t seq;			/* of its current (or last) call */
 	struct dg_hdr req;		/* first fragment's header */
 	struct dg_reasm rs;		/* DG_A_RECV, fragmented */
@@ -89,6 +94,8 @@ struct dg_stats {
 	atomic_uint_fast64_t resent;		/* response fragments */
 	atomic_uint_fast64_t evicted;		/* activities forgotten early */
 	atomic_uint_fast64_t executed;		/* calls handed to a manager */
+	atomic_uint_fast64_t conv_calls;	/* callbacks asked */
+	atomic_uint_fast64_t conv_failed;	/* ... and not answered */
 };
 
 struct dg_srv {
@@ -106,6 +113,11 @@ struct dg_srv {
 	unsigned int nflight;		/* activities with fragments in flight */
 	size_t bytes;			/* reassemblies, cached answers */
 	size_t call_bytes;		/* request bodies of running calls */
+	unsigned int nconv;		/* callback threads */
+	pthread_cond_t conv_cv;		/* one ended */
+	/* Tests only: no conv callback, a client's word is taken (the raw
+	 * datagram tests of dg_server_test.c do not answer callbacks) */
+	bool no_callback;
 	struct dg_stats st;
 };
 
@@ -160,6 +172,18 @@ void __rpc_dg_call_free(struct rpc_call_ctx *call);
 /* ---- dg_server.c ------------------------------------------------------- */
 /* The engine's state of srv, or NULL (tests read its counters). */
 struct dg_srv *__rpc_dg_srv_of(struct rpc_server *srv);
+
+/* ---- dg_server_conv.c -------------------------------------------------- */
+/* Ask the client at peer for activity act's current sequence number
+ * (conv_who_are_you2, else conv_who_are_you): 0 with *seq, or < 0 (no
+ * answer in DG_CONV_TIMEOUT_MS, or its status: nca_s_bad_actid,
+ * nca_s_wrong_boot_time ...).  Blocks. */
+int __rpc_dg_conv_ask(const struct sockaddr_storage *peer,
+		      const rpc_uuid_t *act, uint32_t boot, uint32_t *seq);
+/* Run call (a's, unverified) once its client vouched for it, on a thread
+ * of its own; false when too many callbacks wait already. */
+bool __rpc_dg_conv_start(struct dg_srv *dg, struct rpc_call_ctx *call,
+			 struct dg_srv_act *a);
 
 extern const struct rpc_server_engine __rpc_dg_server_engine;
 

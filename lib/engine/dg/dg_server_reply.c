@@ -224,7 +224,7 @@ static void answer(struct dg_srv *dg, struct dg_srv_act *a, uint8_t rtype,
  * nca_s_server_too_busy ...) travel in a reject; the rest in a fault. */
 static bool is_reject(uint32_t status)
 {
-	return (status >> 16) == 0x1c01;
+	return (status >> 16) == 0x1c01 || status == nca_s_who_are_you_failed;
 }
 
 void __rpc_dg_answer_status(struct dg_srv *dg, struct dg_srv_act *a,
