@@ -267,7 +267,7 @@ static struct rpc_call_ctx *on_request(struct dg_srv *dg, int fd,
 		} else {
 			call = __rpc_dg_call_new(dg, a, in, len);
 			/* at most once: who is this? ([C706] 10.2) */
-			*ask = call && !a->verified && !dg->no_callback &&
+			*ask = call && !a->verified && !atomic_load(&dg->no_callback) &&
 			       !(a->req.flags1 & (DG_F1_IDEMPOTENT |
 						  DG_F1_MAYBE |
 						  DG_F1_BROADCAST));

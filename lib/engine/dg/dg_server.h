@@ -117,7 +117,7 @@ struct dg_srv {
 	pthread_cond_t conv_cv;		/* one ended */
 	/* Tests only: no conv callback, a client's word is taken (the raw
 	 * datagram tests of dg_server_test.c do not answer callbacks) */
-	bool no_callback;
+	atomic_bool no_callback;
 	struct dg_stats st;
 };
 
