@@ -185,6 +185,10 @@ static int act_new(struct dg_client *c, struct dg_act **out)
 		ret = -errno;
 		goto fail;
 	}
+	/* room for a window of blasted response fragments (best effort:
+	 * the kernel caps it at net.core.rmem_max) */
+	(void)setsockopt(a->fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 },
+			 sizeof(int));
 	a->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (a->wake < 0) {
 		ret = -errno;

@@ -30,7 +30,7 @@ extern const struct rpc_client_engine __rpc_dg_client_engine;
 #define DG_CLI_MAX_OUT		(256u << 20)	/* reassembled response */
 /* retransmission: the first time-out follows the measured round trip,
  * within these bounds; each one without an answer doubles it */
-#define DG_CLI_RTO_MIN_US	20000
+#define DG_CLI_RTO_MIN_US	10000
 #define DG_CLI_RTO_MAX_US	2000000
 #define DG_CLI_RTT_INIT_US	50000
 /* request fragments in flight before the server's first fack */
@@ -69,6 +69,7 @@ struct dg_client {
 	struct dg_act *acts[DG_CLI_MAX_ACTS];
 	struct dg_act *idle;
 	atomic_uint srtt_us;		/* smoothed round trip of first answers */
+	atomic_bool rtt_known;		/* srtt_us was measured */
 };
 
 /* dg_client_call.c: one call on activity a (idle list left, busy set). */

@@ -184,18 +184,25 @@ static int64_t base_rto(const struct call *k)
 }
 
 /* The server answered: a round-trip sample (Karn: never from a call
- * that sent anything twice), and the back-off starts over. */
+ * that sent anything twice; the binding's first one replaces the guess). */
 static void heard(struct call *k, int64_t now)
 {
 	if (!k->retransmitted && k->t0_us) {
 		unsigned int s = atomic_load(&k->c->srtt_us);
 		int64_t sample = now - k->t0_us;
 
+		if (!atomic_exchange(&k->c->rtt_known, true))
+			s = (unsigned int)sample;
 		atomic_store(&k->c->srtt_us,
 			     (unsigned int)((7 * (int64_t)s + sample) / 8));
 		k->t0_us = 0;
 	}
 	k->heard_us = now;
+}
+
+/* The call moved on: the back-off starts over. */
+static void progress(struct call *k, int64_t now)
+{
 	k->rto_us = base_rto(k);
 	k->timer_us = now + k->rto_us;
 }
@@ -376,6 +383,8 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 		return 1;
 	}
 	heard(k, now_us());
+	if (h.ptype != DG_PT_WORKING)
+		progress(k, now_us());
 	switch (h.ptype) {
 	case DG_PT_RESPONSE:
 		ret = take_response(k, &h, body);
@@ -392,9 +401,10 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 		take_fack(k, &h, body);
 		return 0;
 	case DG_PT_WORKING:
+		/* it runs the call: the pings go on backing off (at most
+		 * DG_CLI_RTO_MAX_US apart) while it works */
 		k->server_has_all = true;
-		/* it runs the call: ask again later, not at once */
-		k->timer_us = now_us() + 4 * k->rto_us;
+		k->timer_us = now_us() + k->rto_us;
 		return 0;
 	case DG_PT_NOCALL:
 		if (h.len) {
