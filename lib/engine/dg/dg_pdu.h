@@ -102,9 +102,9 @@ struct dg_fack {
 	uint8_t vers;
 	uint16_t window_size;		/* receive window in kilobytes (1024
 					   octets), as the reference runtime
-					   sends it; runtimes before DCE 1.1
-					   meant fragments.  Advisory; 0 asks
-					   the sender to pause */
+					   sends it (older runtimes counted
+					   fragments).  Advisory; 0 asks the
+					   sender to pause */
 	uint32_t max_tsdu;
 	uint32_t max_frag_size;
 	uint16_t serial_num;		/* serial of the fragment that
