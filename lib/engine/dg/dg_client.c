@@ -6,17 +6,15 @@
  * idle activity of the binding's pool (dg_client.h).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/eventfd.h>
 #include "engine/dg/dg_client.h"
 #include "runtime/resolver.h"
+#include "transport/transport.h"
 
 /* ---- this process, as a callback's server sees it -------------------- */
 
@@ -44,43 +42,6 @@ uint32_t __rpc_dg_my_boot(void)
 
 /* ---- the server ------------------------------------------------------- */
 
-/*
- * The server's UDP address for netaddr and endpoint (a port number).
- * An empty netaddr is this host.
- */
-static int resolve_addr(const char *netaddr, const char *ep,
-			struct sockaddr_storage *ss, socklen_t *len)
-{
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_NUMERICSERV,
-	};
-	struct addrinfo *ai;
-	char *end;
-	unsigned long port;
-	int ret;
-
-	if (!ep || !*ep)
-		return -rpc_s_invalid_endpoint_format;
-	port = strtoul(ep, &end, 10);
-	if (*end || !port || port > 65535)
-		return -rpc_s_invalid_endpoint_format;
-	if (!netaddr || !*netaddr)
-		netaddr = "127.0.0.1";
-	ret = getaddrinfo(netaddr, ep, &hints, &ai);
-	if (ret)
-		return -rpc_s_server_unavailable;
-	if (ai->ai_addrlen > sizeof(*ss)) {
-		freeaddrinfo(ai);
-		return -rpc_s_server_unavailable;
-	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	*len = ai->ai_addrlen;
-	freeaddrinfo(ai);
-	return 0;
-}
-
 /* The server's address, resolved at the first call (the endpoint mapper
  * for a partial binding). */
 static int server_addr(struct dg_client *c, const struct rpc_syntax_id *iface)
@@ -106,7 +67,7 @@ static int server_addr(struct dg_client *c, const struct rpc_syntax_id *iface)
 			return ret;
 		ep = resolved;
 	}
-	ret = resolve_addr(c->sb->netaddr, ep, &ss, &len);
+	ret = c->ops->resolve(c->sb->netaddr, ep, &ss, &len);
 	free(resolved);
 	if (ret < 0)
 		return ret;
@@ -179,16 +140,10 @@ static int act_new(struct dg_client *c, struct dg_act **out)
 		return -ENOMEM;
 	a->wake = -1;
 	a->ahint = DG_NO_HINT;
-	a->fd = socket(c->srv.ss_family, SOCK_DGRAM | SOCK_CLOEXEC |
-		       SOCK_NONBLOCK, 0);
-	if (a->fd < 0) {
-		ret = -errno;
+	a->fd = -1;
+	ret = c->ops->dgram_socket(c->srv.ss_family, &a->fd);
+	if (ret < 0)
 		goto fail;
-	}
-	/* room for a window of blasted response fragments (best effort:
-	 * the kernel caps it at net.core.rmem_max) */
-	(void)setsockopt(a->fd, SOL_SOCKET, SO_RCVBUF, &(int){ 1 << 20 },
-			 sizeof(int));
 	a->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (a->wake < 0) {
 		ret = -errno;
@@ -270,6 +225,11 @@ static int dg_select(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	c->ops = __rpc_transport_find(DG_CLI_PROTSEQ);
+	if (!c->ops || !c->ops->datagram) {
+		free(c);
+		return -rpc_s_protseq_not_supported;
+	}
 	c->bh = b;
 	c->sb = b->sb;
 	c->be = b->be;

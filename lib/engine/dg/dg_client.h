@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include "runtime/binding.h"
 #include "engine/dg/dg_pdu.h"
+#include "transport/transport.h"
 
 extern const struct rpc_client_engine __rpc_dg_client_engine;
 
@@ -56,6 +57,7 @@ struct dg_act {
 struct dg_client {
 	struct rpc_binding *bh;		/* settings: __rpc_binding_opts() */
 	const struct rpc_string_binding *sb;
+	const struct rpc_transport_ops *ops;	/* resolve, dgram_socket */
 	bool be;			/* binding option bigendian: stub data */
 
 	pthread_mutex_t lock;		/* everything below */
