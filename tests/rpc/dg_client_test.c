@@ -74,7 +74,8 @@ struct fake {
 	uint32_t conv_seq, conv_st, conv2_seq, conv2_st, conv_bad_st;
 	rpc_uuid_t conv_cas;
 	bool conv_done;
-	uint32_t last_flags1;
+	atomic_uint last_flags1;
+	atomic_int acts_seen;		/* activities that called */
 	unsigned int seed;		/* LOSSY */
 	atomic_int lost;
 };
@@ -413,7 +414,7 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 		return;
 	}
 	atomic_fetch_add(&f->requests, 1);
-	f->last_flags1 = h.flags1;
+	atomic_store(&f->last_flags1, h.flags1);
 	if (f->mode == SILENT)
 		return;
 	if (!f->have_call || rpc_uuid_compare(&h.act_id, &f->act) ||
@@ -423,6 +424,8 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 			return;	/* an old call's */
 		dg_reasm_free(&f->in);
 		dg_reasm_init(&f->in, 64 << 20);
+		if (rpc_uuid_compare(&h.act_id, &f->act))
+			atomic_fetch_add(&f->acts_seen, 1);
 		f->act = h.act_id;
 		f->seq = h.seqnum;
 		f->have_call = true;
@@ -533,6 +536,7 @@ static struct fake *fake_start(enum mode mode)
 
 	f->mode = mode;
 	f->boot = 0x5eed0001;
+	f->seed = 4242;
 	f->fd = udp_socket(&f->port);
 	f->cbfd = udp_socket(NULL);
 	dg_reasm_init(&f->in, 64 << 20);
@@ -542,10 +546,17 @@ static struct fake *fake_start(enum mode mode)
 	return f;
 }
 
+/* The thread ends: what it wrote may be read (without a race). */
+static void fake_halt(struct fake *f)
+{
+	if (atomic_exchange(&f->stop, true))
+		return;
+	pthread_join(f->th, NULL);
+}
+
 static void fake_stop(struct fake *f)
 {
-	atomic_store(&f->stop, true);
-	pthread_join(f->th, NULL);
+	fake_halt(f);
 	close(f->fd);
 	close(f->cbfd);
 	dg_reasm_free(&f->in);
@@ -632,7 +643,8 @@ TEST(one_fragment)
 	ASSERT_EQ(2, atomic_load(&f->calls_seen));
 	usleep(50000);
 	ASSERT_EQ(2, atomic_load(&f->acks));	/* non-idempotent: acked */
-	ASSERT_EQ(0, f->last_flags1 & (DG_F1_FRAG | DG_F1_IDEMPOTENT));
+	ASSERT_EQ(0, atomic_load(&f->last_flags1) &
+		     (DG_F1_FRAG | DG_F1_IDEMPOTENT));
 	rpc_binding_free(b);
 	fake_stop(f);
 }
@@ -649,7 +661,7 @@ TEST(idempotent_and_maybe)
 	alarm(WATCHDOG_S);
 	__rpc_cli_proc_flags = RPC_PROC_IDEMPOTENT;
 	ASSERT_EQ(0, sum_call(b, in, sizeof(in)));
-	ASSERT_TRUE(f->last_flags1 & DG_F1_IDEMPOTENT);
+	ASSERT_TRUE(atomic_load(&f->last_flags1) & DG_F1_IDEMPOTENT);
 	usleep(50000);
 	ASSERT_EQ(0, atomic_load(&f->acks));
 	__rpc_cli_proc_flags = RPC_PROC_MAYBE;
@@ -659,7 +671,7 @@ TEST(idempotent_and_maybe)
 	for (i = 0; i < 100 && atomic_load(&f->executions) < 2; i++)
 		usleep(10000);
 	ASSERT_EQ(2, atomic_load(&f->executions));
-	ASSERT_TRUE(f->last_flags1 & DG_F1_MAYBE);
+	ASSERT_TRUE(atomic_load(&f->last_flags1) & DG_F1_MAYBE);
 	rpc_binding_free(b);
 	fake_stop(f);
 }
@@ -759,7 +771,6 @@ TEST(lossy_network_at_most_once)
 
 	only("lossy_network_at_most_once");
 	alarm(60);
-	f->seed = 4242;
 	for (i = 0; i < calls; i++) {
 		size_t n = rand_r(&seed) % 4 ? rand_r(&seed) % 2000
 					     : rand_r(&seed) % max;
@@ -775,6 +786,50 @@ TEST(lossy_network_at_most_once)
 	/* every call ran exactly once */
 	ASSERT_EQ(calls, atomic_load(&f->executions));
 	free(in);
+	rpc_binding_free(b);
+	fake_stop(f);
+}
+
+struct caller {
+	struct rpc_binding *b;
+	int seed, failed;
+};
+
+static void *caller_main(void *arg)
+{
+	struct caller *c = arg;
+	uint8_t in[64];
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		memset(in, c->seed + i, sizeof(in));
+		if (sum_call(c->b, in, (size_t)(c->seed + i) % sizeof(in)))
+			c->failed++;
+	}
+	return NULL;
+}
+
+/* Calls from several threads on one binding: each on an activity of its
+ * own, side by side. */
+TEST(concurrent_calls)
+{
+	struct fake *f = fake_start(NORMAL);
+	struct rpc_binding *b = bind_to(f, NULL);
+	struct caller c[4];
+	pthread_t th[4];
+	int i;
+
+	only("concurrent_calls");
+	alarm(WATCHDOG_S);
+	for (i = 0; i < 4; i++) {
+		c[i] = (struct caller){ .b = b, .seed = 11 * i };
+		pthread_create(&th[i], NULL, caller_main, &c[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ASSERT_EQ(0, c[i].failed);
+	}
+	ASSERT_GE(atomic_load(&f->acts_seen), 2);
 	rpc_binding_free(b);
 	fake_stop(f);
 }
@@ -885,6 +940,7 @@ TEST(conv_callbacks)
 	only("conv_callbacks");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, sum_call(b, in, 4));
+	fake_halt(f);
 	ASSERT_TRUE(f->conv_done);
 	ASSERT_EQ(f->seq, f->conv_seq);
 	ASSERT_EQ(0, f->conv_st);		/* boot time learnt */

@@ -81,21 +81,21 @@ static int server_addr(struct dg_client *c, const struct rpc_syntax_id *iface)
 	return 0;
 }
 
-bool __rpc_dg_from_server(const struct dg_client *c,
+bool __rpc_dg_from_server(const struct sockaddr_storage *srv,
 			  const struct sockaddr_storage *from, bool any_port)
 {
-	if (from->ss_family != c->srv.ss_family)
+	if (from->ss_family != srv->ss_family)
 		return false;
 	if (from->ss_family == AF_INET) {
 		const struct sockaddr_in *a = (const void *)from;
-		const struct sockaddr_in *b = (const void *)&c->srv;
+		const struct sockaddr_in *b = (const void *)srv;
 
 		return a->sin_addr.s_addr == b->sin_addr.s_addr &&
 		       (any_port || a->sin_port == b->sin_port);
 	}
 	if (from->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *a = (const void *)from;
-		const struct sockaddr_in6 *b = (const void *)&c->srv;
+		const struct sockaddr_in6 *b = (const void *)srv;
 
 		return !memcmp(&a->sin6_addr, &b->sin6_addr,
 			       sizeof(a->sin6_addr)) &&

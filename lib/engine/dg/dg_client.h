@@ -80,9 +80,9 @@ int __rpc_dg_call(struct dg_client *c, struct dg_act *a,
 		  uint32_t proc_flags, const void *in, size_t inlen,
 		  struct rpc_reply *reply, int64_t deadline);
 
-/* dg_client.c: whether from is the server's host (any port: callbacks)
- * or the server's exact address (answers). */
-bool __rpc_dg_from_server(const struct dg_client *c,
+/* dg_client.c: whether from is the host of the server srv (any port:
+ * callbacks) or its exact address (answers). */
+bool __rpc_dg_from_server(const struct sockaddr_storage *srv,
 			  const struct sockaddr_storage *from, bool any_port);
 /* dg_client.c: the server boot time boot seen in a datagram: 0 when it
  * agrees with what c knows (learnt when c knew none), else
@@ -95,11 +95,12 @@ uint32_t __rpc_dg_my_boot(void);
 
 /*
  * dg_client_conv.c: the request datagram p[0..n) (header h) came to
- * activity a's socket from `from` while a call runs on it: when it is a
- * conversation-manager callback from the server's host, answer it.  Any
- * other request is dropped.
+ * activity a's socket from `from` while a call to the server srv runs on
+ * it: when it is a conversation-manager callback from the server's host,
+ * answer it.  Any other request is dropped.
  */
 void __rpc_dg_conv_answer(struct dg_client *c, struct dg_act *a,
+			  const struct sockaddr_storage *srv,
 			  const struct dg_hdr *h, const uint8_t *body,
 			  const struct sockaddr_storage *from,
 			  socklen_t fromlen);

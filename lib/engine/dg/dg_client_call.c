@@ -371,11 +371,12 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 	if (dg_hdr_decode(p, n, &h) < 0)
 		return 0;
 	if (h.ptype == DG_PT_REQUEST) {
-		__rpc_dg_conv_answer(k->c, k->a, &h, body, from, fromlen);
+		__rpc_dg_conv_answer(k->c, k->a, &k->srv, &h, body, from,
+				     fromlen);
 		return 0;
 	}
 	if (rpc_uuid_compare(&h.act_id, &k->a->id) || h.seqnum != k->h.seqnum ||
-	    !__rpc_dg_from_server(k->c, from, false))
+	    !__rpc_dg_from_server(&k->srv, from, false))
 		return 0;	/* not ours: an old call's, or a stranger's */
 	ret = __rpc_dg_check_boot(k->c, h.server_boot);
 	if (ret < 0) {
@@ -475,7 +476,6 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	dg_reasm_init(&k->out, DG_CLI_MAX_OUT);
 	k->window = DG_CLI_WINDOW_INIT;
 
-	a->seq++;
 	memset(&k->h, 0, sizeof(k->h));
 	k->h.ptype = DG_PT_REQUEST;
 	/* we take response fragments blasted without facks */
@@ -488,7 +488,6 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	k->h.if_id = iface->uuid;
 	k->h.if_vers = iface->major | (uint32_t)iface->minor << 16;
 	k->h.act_id = a->id;
-	k->h.seqnum = a->seq;
 	k->h.opnum = opnum;
 	k->h.ihint = DG_NO_HINT;
 	k->h.ahint = DG_NO_HINT;
@@ -496,6 +495,8 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	pthread_mutex_lock(&c->lock);
 	k->srv = c->srv;
 	k->srvlen = c->srvlen;
+	/* under the lock: the conv callbacks of other calls read it */
+	k->h.seqnum = ++a->seq;
 	pthread_mutex_unlock(&c->lock);
 
 	k->rto_us = base_rto(k);
