@@ -165,7 +165,7 @@ fail:
  * wait for one within deadline). */
 static int act_get(struct dg_client *c, struct dg_act **out, int64_t deadline)
 {
-	struct dg_act *a;
+	struct dg_act *a = NULL;
 	int ret;
 
 	pthread_mutex_lock(&c->lock);
@@ -256,7 +256,7 @@ static int dg_call(struct rpc_binding *b, void *state,
 {
 	struct dg_client *c = state;
 	struct rpc_binding_opts o;
-	struct dg_act *a;
+	struct dg_act *a = NULL;
 	int64_t deadline;
 	int ret;
 

@@ -37,6 +37,9 @@ extern const struct rpc_client_engine __rpc_dg_client_engine;
 /* request fragments in flight before the server's first fack */
 #define DG_CLI_WINDOW_INIT	8
 #define DG_CLI_WINDOW_MAX	64
+/* nocalls (the server has no record of the call) a call takes before
+ * it fails with rpc_s_comm_failure */
+#define DG_CLI_MAX_NOCALLS	8
 /* our receive window, as the window_size of the facks we send (in
  * kilobytes, as the DCE runtime counts it) */
 #define DG_CLI_RECV_WINDOW_KB	64

@@ -46,6 +46,7 @@ struct call {
 	uint16_t serial;		/* of the next datagram we send */
 	bool server_has_all;		/* the request is complete there */
 	bool retransmitted;		/* no round-trip sample from it */
+	unsigned int nocalls;		/* bare nocalls: the request again */
 
 	struct dg_reasm out;
 	bool got_out;			/* a response fragment came */
@@ -418,7 +419,12 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 			*result = -rpc_s_comm_failure;
 			return 1;
 		}
-		/* it has none of it: everything again */
+		/* it has none of it: everything again, a few times (a
+		 * server that keeps forgetting it is not working) */
+		if (++k->nocalls > DG_CLI_MAX_NOCALLS) {
+			*result = -rpc_s_comm_failure;
+			return 1;
+		}
 		memset(k->acked, 0, k->nfrags);
 		k->server_has_all = false;
 		k->next_new = 0;
