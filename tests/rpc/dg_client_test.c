@@ -46,6 +46,7 @@ enum mode {
 	HOSTILE,	/* garbage and strangers' datagrams before the answer */
 	CANCEL,		/* works until a cl_cancel comes: fault cancel */
 	LOSSY,		/* loses 20% of the datagrams each way */
+	FORGETFUL,	/* facks every request, forgets it: nocall forever */
 };
 
 struct fake {
@@ -77,6 +78,7 @@ struct fake {
 	atomic_uint last_flags1;
 	atomic_int acts_seen;		/* activities that called */
 	unsigned int seed;		/* LOSSY */
+	bool be;			/* answers and callbacks big endian */
 	atomic_int lost;
 };
 
@@ -108,6 +110,13 @@ static void fsend(struct fake *f, int fd, const struct dg_hdr *h,
 	sendto(fd, p, DG_HDR_LEN + n, 0, (struct sockaddr *)&f->cli, f->clilen);
 }
 
+static void fake_drep(const struct fake *f, uint8_t drep[3])
+{
+	dg_drep_local(drep);
+	if (f->be)
+		drep[0] &= (uint8_t)~0x10;
+}
+
 /* A header answering the call: ptype, our boot time. */
 static struct dg_hdr answer_hdr(struct fake *f, uint8_t ptype)
 {
@@ -116,7 +125,7 @@ static struct dg_hdr answer_hdr(struct fake *f, uint8_t ptype)
 	h.ptype = ptype;
 	h.flags1 = 0;
 	h.flags2 = 0;
-	dg_drep_local(h.drep);
+	fake_drep(f, h.drep);
 	h.server_boot = f->boot;
 	h.len = 0;
 	h.fragnum = 0;
@@ -131,7 +140,7 @@ static void send_status(struct fake *f, uint8_t ptype, uint32_t st)
 	struct dg_hdr h = answer_hdr(f, ptype);
 	uint8_t b[4];
 
-	h.len = (uint16_t)dg_status_encode(st, false, b);
+	h.len = (uint16_t)dg_status_encode(st, f->be, b);
 	fsend(f, f->fd, &h, b, h.len);
 }
 
@@ -146,7 +155,7 @@ static void send_fack(struct fake *f, uint16_t serial)
 
 	dg_reasm_selack(&f->in, &fk);
 	h.fragnum = (uint16_t)f->in.inorder;
-	h.len = (uint16_t)dg_fack_encode(&fk, false, b);
+	h.len = (uint16_t)dg_fack_encode(&fk, f->be, b);
 	fsend(f, f->fd, &h, b, h.len);
 }
 
@@ -269,10 +278,12 @@ static int conv_call(struct fake *f, uint16_t opnum, const rpc_uuid_t *act,
 	struct dg_hdr r;
 	int tries;
 
-	dg_drep_local(h.drep);
+	fake_drep(f, h.drep);
 	rpc_uuid_generate(&h.act_id);
 	h.server_boot = f->boot;
-	rpc_uuid_to_wire(act, b, false);
+	rpc_uuid_to_wire(act, b, f->be);
+	if (f->be)
+		boot = __builtin_bswap32(boot);
 	memcpy(b + 16, &boot, 4);
 	h.len = 20;
 	for (tries = 0; tries < 20; tries++) {
@@ -362,7 +373,7 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 	switch (h.ptype) {
 	case DG_PT_PING:
 		atomic_fetch_add(&f->pings, 1);
-		if (f->mode == NOCALL && !f->have_call) {
+		if ((f->mode == NOCALL || f->mode == FORGETFUL) && !f->have_call) {
 			struct dg_hdr nc = answer_hdr(f, DG_PT_NOCALL);
 
 			atomic_fetch_add(&f->nocalls, 1);
@@ -402,7 +413,7 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 				     false, &c) < 0)
 			return;
 		a.cancel_id = c.cancel_id;
-		r.len = (uint16_t)dg_cancel_encode(&a, false, true, b);
+		r.len = (uint16_t)dg_cancel_encode(&a, f->be, true, b);
 		fsend(f, f->fd, &r, b, r.len);
 		if (f->mode == CANCEL)
 			send_status(f, DG_PT_FAULT, nca_s_fault_cancel);
@@ -459,7 +470,8 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 	case CANCEL:
 		return;
 	case NOCALL:
-		if (!atomic_load(&f->nocalls)) {
+	case FORGETFUL:
+		if (f->mode == FORGETFUL || !atomic_load(&f->nocalls)) {
 			/* everything facked, then forgotten */
 			send_fack(f, h.serial);
 			dg_reasm_free(&f->in);
@@ -530,11 +542,13 @@ static int udp_socket(int *port)
 	return fd;
 }
 
-static struct fake *fake_start(enum mode mode)
+/* be: its answers and callbacks big endian */
+static struct fake *fake_start_be(enum mode mode, bool be)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 
 	f->mode = mode;
+	f->be = be;
 	f->boot = 0x5eed0001;
 	f->seed = 4242;
 	f->fd = udp_socket(&f->port);
@@ -544,6 +558,11 @@ static struct fake *fake_start(enum mode mode)
 	    pthread_create(&f->th, NULL, fake_main, f))
 		abort();
 	return f;
+}
+
+static struct fake *fake_start(enum mode mode)
+{
+	return fake_start_be(mode, false);
 }
 
 /* The thread ends: what it wrote may be read (without a race). */
@@ -949,6 +968,48 @@ TEST(conv_callbacks)
 	ASSERT_FALSE(rpc_uuid_is_nil(&f->conv_cas));
 	ASSERT_EQ(nca_s_bad_actid, f->conv_bad_st);
 	ASSERT_EQ(1, atomic_load(&f->executions));
+	rpc_binding_free(b);
+	fake_stop(f);
+}
+
+/* The same callbacks, and a fault, from a big-endian server. */
+TEST(big_endian_server)
+{
+	struct fake *f = fake_start_be(CONV, true);
+	struct fake *g = fake_start_be(FAULT, true);
+	struct rpc_binding *b = bind_to(f, NULL), *c = bind_to(g, NULL);
+	struct rpc_reply r;
+	uint8_t in[4] = { 1 };
+
+	only("big_endian_server");
+	alarm(WATCHDOG_S);
+	ASSERT_EQ(-5, rpc_call_raw(c, &iface, 0, in, 4, &r));
+	ASSERT_EQ(5, r.fault);
+	ASSERT_EQ(0, sum_call(b, in, 4));
+	fake_halt(f);
+	ASSERT_TRUE(f->conv_done);
+	ASSERT_EQ(f->seq, f->conv_seq);
+	ASSERT_EQ(0, f->conv_st);
+	ASSERT_EQ(nca_s_wrong_boot_time, f->conv2_st);
+	ASSERT_EQ(nca_s_bad_actid, f->conv_bad_st);
+	rpc_binding_free(b);
+	rpc_binding_free(c);
+	fake_stop(f);
+	fake_stop(g);
+}
+
+/* A server that never keeps the request: the call gives up. */
+TEST(forgetful_server)
+{
+	struct fake *f = fake_start(FORGETFUL);
+	struct rpc_binding *b = bind_to(f, NULL);
+	uint8_t in[4] = { 1 };
+
+	only("forgetful_server");
+	alarm(WATCHDOG_S);
+	ASSERT_EQ(-rpc_s_comm_failure, sum_call(b, in, 4));
+	ASSERT_GE(atomic_load(&f->nocalls), 8);
+	ASSERT_EQ(0, atomic_load(&f->executions));
 	rpc_binding_free(b);
 	fake_stop(f);
 }
