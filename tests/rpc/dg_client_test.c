@@ -486,7 +486,8 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 		send_status(f, DG_PT_FAULT, 5);
 		return;
 	case REJECT:
-		send_status(f, DG_PT_REJECT, nca_s_unk_if);
+		send_status(f, DG_PT_REJECT, h.opnum ? nca_s_op_rng_error
+						     : nca_s_unk_if);
 		return;
 	case REBOOT:
 		if (atomic_load(&f->executions) == 1)
@@ -919,6 +920,10 @@ TEST(fault_and_reject)
 	ASSERT_EQ(5, r.fault);
 	ASSERT_EQ(-rpc_s_unknown_if, rpc_call_raw(c, &iface, 0, in, 4, &r));
 	ASSERT_EQ(0, r.fault);
+	/* as the connection-oriented engine returns its fault */
+	ASSERT_EQ(-(int)nca_s_op_rng_error,
+		  rpc_call_raw(c, &iface, 1, in, 4, &r));
+	ASSERT_EQ(nca_s_op_rng_error, r.fault);
 	usleep(50000);
 	ASSERT_EQ(1, atomic_load(&f->acks));	/* the fault was acked */
 	rpc_binding_free(b);

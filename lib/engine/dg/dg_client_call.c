@@ -331,14 +331,20 @@ static int take_response(struct call *k, const struct dg_hdr *h,
 	return 0;
 }
 
-/* What a reject's status returns. */
-static int reject_ret(uint32_t st)
+/*
+ * What a reject's status returns: what the connection-oriented engine
+ * returns for the same condition (an unknown interface is its refused
+ * presentation context; an operation out of range its fault, kept in
+ * reply->fault), else the status.
+ */
+static int reject_ret(uint32_t st, struct rpc_reply *reply)
 {
 	switch (st) {
 	case nca_s_unk_if:
 		return -rpc_s_unknown_if;
 	case nca_s_op_rng_error:
-		return -rpc_s_procnum_out_of_range;
+		reply->fault = st;
+		return __rpc_fault_ret(st);
 	case nca_s_server_too_busy:
 		return -rpc_s_server_too_busy;
 	case nca_s_proto_error:
@@ -441,7 +447,7 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 	case DG_PT_REJECT:
 		if (dg_status_decode(body, h.len, dg_hdr_be(&h), &st) < 0)
 			st = 0;
-		*result = reject_ret(st);
+		*result = reject_ret(st, reply);
 		return 1;
 	case DG_PT_CANCEL_ACK:
 		if (!dg_cancel_decode(body, h.len, dg_hdr_be(&h), true, &cc) &&
