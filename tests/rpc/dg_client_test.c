@@ -45,6 +45,8 @@ enum mode {
 	SILENT,
 	HOSTILE,	/* garbage and strangers' datagrams before the answer */
 	CANCEL,		/* works until a cl_cancel comes: fault cancel */
+	LOSSY,		/* loses 20% of the datagrams each way */
+	FORGETFUL,	/* facks every request, forgets it: nocall forever */
 };
 
 struct fake {
@@ -63,6 +65,8 @@ struct fake {
 	struct dg_hdr req;		/* its last fragment's header */
 	uint8_t *resp;			/* the answer, kept for duplicates */
 	size_t resplen;
+	uint8_t *racked;		/* per response fragment: facked */
+	uint16_t rserial;
 
 	atomic_int datagrams, requests, pings, acks, facks, cancels;
 	atomic_int executions, dropped, nocalls, calls_seen;
@@ -71,8 +75,21 @@ struct fake {
 	uint32_t conv_seq, conv_st, conv2_seq, conv2_st, conv_bad_st;
 	rpc_uuid_t conv_cas;
 	bool conv_done;
-	uint32_t last_flags1;
+	atomic_uint last_flags1;
+	atomic_int acts_seen;		/* activities that called */
+	unsigned int seed;		/* LOSSY */
+	bool be;			/* answers and callbacks big endian */
+	atomic_int lost;
 };
+
+/* LOSSY: whether this datagram is lost (one in five). */
+static bool lose(struct fake *f)
+{
+	if (f->mode != LOSSY || rand_r(&f->seed) % 5)
+		return false;
+	atomic_fetch_add(&f->lost, 1);
+	return true;
+}
 
 static const struct rpc_syntax_id iface = {
 	{ 0x0badd00d, 0x2026, 0x4012, 0x80, 0x17,
@@ -86,9 +103,18 @@ static void fsend(struct fake *f, int fd, const struct dg_hdr *h,
 {
 	uint8_t p[DG_MAX_PDU];
 
+	if (lose(f))
+		return;
 	dg_hdr_encode(h, p);
 	memcpy(p + DG_HDR_LEN, body, n);
 	sendto(fd, p, DG_HDR_LEN + n, 0, (struct sockaddr *)&f->cli, f->clilen);
+}
+
+static void fake_drep(const struct fake *f, uint8_t drep[3])
+{
+	dg_drep_local(drep);
+	if (f->be)
+		drep[0] &= (uint8_t)~0x10;
 }
 
 /* A header answering the call: ptype, our boot time. */
@@ -99,7 +125,7 @@ static struct dg_hdr answer_hdr(struct fake *f, uint8_t ptype)
 	h.ptype = ptype;
 	h.flags1 = 0;
 	h.flags2 = 0;
-	dg_drep_local(h.drep);
+	fake_drep(f, h.drep);
 	h.server_boot = f->boot;
 	h.len = 0;
 	h.fragnum = 0;
@@ -114,7 +140,7 @@ static void send_status(struct fake *f, uint8_t ptype, uint32_t st)
 	struct dg_hdr h = answer_hdr(f, ptype);
 	uint8_t b[4];
 
-	h.len = (uint16_t)dg_status_encode(st, false, b);
+	h.len = (uint16_t)dg_status_encode(st, f->be, b);
 	fsend(f, f->fd, &h, b, h.len);
 }
 
@@ -129,36 +155,84 @@ static void send_fack(struct fake *f, uint16_t serial)
 
 	dg_reasm_selack(&f->in, &fk);
 	h.fragnum = (uint16_t)f->in.inorder;
-	h.len = (uint16_t)dg_fack_encode(&fk, false, b);
+	h.len = (uint16_t)dg_fack_encode(&fk, f->be, b);
 	fsend(f, f->fd, &h, b, h.len);
 }
 
-/* Send the kept answer, in fragments (OUT_OF_ORDER: last first). */
+static uint32_t resp_frags(const struct fake *f)
+{
+	return f->resplen ? (f->resplen + DG_MAX_BODY - 1) / DG_MAX_BODY : 1;
+}
+
+static void send_resp_frag(struct fake *f, uint32_t i, bool fack)
+{
+	uint32_t nfr = resp_frags(f);
+	size_t off = (size_t)i * DG_MAX_BODY;
+	size_t n = f->resplen - off < DG_MAX_BODY ? f->resplen - off
+						  : DG_MAX_BODY;
+	struct dg_hdr h = answer_hdr(f, DG_PT_RESPONSE);
+
+	if (nfr > 1)
+		h.flags1 = DG_F1_FRAG | (fack ? 0 : DG_F1_NOFACK) |
+			   (i == nfr - 1 ? DG_F1_LASTFRAG : 0);
+	h.fragnum = (uint16_t)i;
+	h.serial = f->rserial++;
+	h.len = (uint16_t)n;
+	if (f->mode == LOSE_RESPONSE && !atomic_load(&f->dropped)) {
+		atomic_fetch_add(&f->dropped, 1);
+		return;
+	}
+	fsend(f, f->fd, &h, f->resp + off, n);
+}
+
+/* The next RBURST fragments the client lacks, the last asking for a
+ * fack (a large answer goes a window at a time). */
+#define RBURST 32
+static void send_burst(struct fake *f)
+{
+	uint32_t nfr = resp_frags(f), i, sent = 0, want[RBURST];
+
+	for (i = 0; i < nfr && sent < RBURST; i++)
+		if (!f->racked[i])
+			want[sent++] = i;
+	for (i = 0; i < sent; i++)
+		send_resp_frag(f, want[i], i == sent - 1);
+}
+
+/* Send the kept answer, in fragments (OUT_OF_ORDER: all, last first). */
 static void send_resp(struct fake *f)
 {
-	uint32_t nfr = f->resplen ? (f->resplen + DG_MAX_BODY - 1) / DG_MAX_BODY
-				  : 1;
-	uint32_t k;
+	uint32_t nfr = resp_frags(f), k;
 
-	for (k = 0; k < nfr; k++) {
-		uint32_t i = f->mode == OUT_OF_ORDER ? nfr - 1 - k : k;
-		size_t off = (size_t)i * DG_MAX_BODY;
-		size_t n = f->resplen - off < DG_MAX_BODY ? f->resplen - off
-							  : DG_MAX_BODY;
-		struct dg_hdr h = answer_hdr(f, DG_PT_RESPONSE);
-
-		if (nfr > 1)
-			h.flags1 = DG_F1_FRAG | DG_F1_NOFACK |
-				   (i == nfr - 1 ? DG_F1_LASTFRAG : 0);
-		h.fragnum = (uint16_t)i;
-		h.serial = (uint16_t)k;
-		h.len = (uint16_t)n;
-		if (f->mode == LOSE_RESPONSE && !atomic_load(&f->dropped)) {
-			atomic_fetch_add(&f->dropped, 1);
-			continue;
-		}
-		fsend(f, f->fd, &h, f->resp + off, n);
+	if (f->mode != OUT_OF_ORDER) {
+		send_burst(f);
+		return;
 	}
+	for (k = 0; k < nfr; k++)
+		send_resp_frag(f, nfr - 1 - k, false);
+}
+
+/* The client's fack of response fragments: what it has; the next burst. */
+static void take_fack(struct fake *f, const struct dg_hdr *h,
+		      const uint8_t *body)
+{
+	uint32_t nfr = resp_frags(f), i, w, bit;
+	struct dg_fack fk;
+
+	if (!f->done || !f->racked)
+		return;
+	if (h->fragnum != 0xffff)
+		for (i = 0; i <= h->fragnum && i < nfr; i++)
+			f->racked[i] = 1;
+	if (!dg_fack_decode(body, h->len, dg_hdr_be(h), &fk))
+		for (w = 0; w < fk.selack_len; w++)
+			for (bit = 0; bit < 32; bit++) {
+				i = (uint32_t)(uint16_t)(h->fragnum + 1) +
+				    32 * w + bit;
+				if ((fk.selack[w] >> bit & 1) && i < nfr)
+					f->racked[i] = 1;
+			}
+	send_burst(f);
 }
 
 /* The reassembled request runs: once per sequence number. */
@@ -187,6 +261,8 @@ static void execute(struct fake *f)
 		f->resplen = 8;
 	}
 	free(in);
+	free(f->racked);
+	f->racked = calloc(resp_frags(f), 1);
 	f->done = true;
 }
 
@@ -202,10 +278,12 @@ static int conv_call(struct fake *f, uint16_t opnum, const rpc_uuid_t *act,
 	struct dg_hdr r;
 	int tries;
 
-	dg_drep_local(h.drep);
+	fake_drep(f, h.drep);
 	rpc_uuid_generate(&h.act_id);
 	h.server_boot = f->boot;
-	rpc_uuid_to_wire(act, b, false);
+	rpc_uuid_to_wire(act, b, f->be);
+	if (f->be)
+		boot = __builtin_bswap32(boot);
 	memcpy(b + 16, &boot, 4);
 	h.len = 20;
 	for (tries = 0; tries < 20; tries++) {
@@ -289,13 +367,13 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 	struct dg_hdr h;
 	int ret;
 
-	if (dg_hdr_decode(p, n, &h) < 0)
+	if (dg_hdr_decode(p, n, &h) < 0 || lose(f))
 		return;
 	atomic_fetch_add(&f->datagrams, 1);
 	switch (h.ptype) {
 	case DG_PT_PING:
 		atomic_fetch_add(&f->pings, 1);
-		if (f->mode == NOCALL && !f->have_call) {
+		if ((f->mode == NOCALL || f->mode == FORGETFUL) && !f->have_call) {
 			struct dg_hdr nc = answer_hdr(f, DG_PT_NOCALL);
 
 			atomic_fetch_add(&f->nocalls, 1);
@@ -323,6 +401,7 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 		return;
 	case DG_PT_FACK:
 		atomic_fetch_add(&f->facks, 1);
+		take_fack(f, &h, p + DG_HDR_LEN);
 		return;
 	case DG_PT_CL_CANCEL: {
 		struct dg_cancel c, a = { .server_is_accepting = true };
@@ -334,7 +413,7 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 				     false, &c) < 0)
 			return;
 		a.cancel_id = c.cancel_id;
-		r.len = (uint16_t)dg_cancel_encode(&a, false, true, b);
+		r.len = (uint16_t)dg_cancel_encode(&a, f->be, true, b);
 		fsend(f, f->fd, &r, b, r.len);
 		if (f->mode == CANCEL)
 			send_status(f, DG_PT_FAULT, nca_s_fault_cancel);
@@ -346,7 +425,7 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 		return;
 	}
 	atomic_fetch_add(&f->requests, 1);
-	f->last_flags1 = h.flags1;
+	atomic_store(&f->last_flags1, h.flags1);
 	if (f->mode == SILENT)
 		return;
 	if (!f->have_call || rpc_uuid_compare(&h.act_id, &f->act) ||
@@ -356,6 +435,8 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 			return;	/* an old call's */
 		dg_reasm_free(&f->in);
 		dg_reasm_init(&f->in, 64 << 20);
+		if (rpc_uuid_compare(&h.act_id, &f->act))
+			atomic_fetch_add(&f->acts_seen, 1);
 		f->act = h.act_id;
 		f->seq = h.seqnum;
 		f->have_call = true;
@@ -389,7 +470,8 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 	case CANCEL:
 		return;
 	case NOCALL:
-		if (!atomic_load(&f->nocalls)) {
+	case FORGETFUL:
+		if (f->mode == FORGETFUL || !atomic_load(&f->nocalls)) {
 			/* everything facked, then forgotten */
 			send_fack(f, h.serial);
 			dg_reasm_free(&f->in);
@@ -404,7 +486,8 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 		send_status(f, DG_PT_FAULT, 5);
 		return;
 	case REJECT:
-		send_status(f, DG_PT_REJECT, nca_s_unk_if);
+		send_status(f, DG_PT_REJECT, h.opnum ? nca_s_op_rng_error
+						     : nca_s_unk_if);
 		return;
 	case REBOOT:
 		if (atomic_load(&f->executions) == 1)
@@ -460,12 +543,15 @@ static int udp_socket(int *port)
 	return fd;
 }
 
-static struct fake *fake_start(enum mode mode)
+/* be: its answers and callbacks big endian */
+static struct fake *fake_start_be(enum mode mode, bool be)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 
 	f->mode = mode;
+	f->be = be;
 	f->boot = 0x5eed0001;
+	f->seed = 4242;
 	f->fd = udp_socket(&f->port);
 	f->cbfd = udp_socket(NULL);
 	dg_reasm_init(&f->in, 64 << 20);
@@ -475,14 +561,27 @@ static struct fake *fake_start(enum mode mode)
 	return f;
 }
 
+static struct fake *fake_start(enum mode mode)
+{
+	return fake_start_be(mode, false);
+}
+
+/* The thread ends: what it wrote may be read (without a race). */
+static void fake_halt(struct fake *f)
+{
+	if (atomic_exchange(&f->stop, true))
+		return;
+	pthread_join(f->th, NULL);
+}
+
 static void fake_stop(struct fake *f)
 {
-	atomic_store(&f->stop, true);
-	pthread_join(f->th, NULL);
+	fake_halt(f);
 	close(f->fd);
 	close(f->cbfd);
 	dg_reasm_free(&f->in);
 	free(f->resp);
+	free(f->racked);
 	free(f);
 }
 
@@ -533,6 +632,14 @@ static uint8_t *pattern(size_t n)
 	return p;
 }
 
+/* DG_ONLY=name runs that test alone (the others pass at once) */
+#define only(name) \
+	do { \
+		const char *o_ = getenv("DG_ONLY"); \
+		if (o_ && strcmp(o_, name)) \
+			return; \
+	} while (0)
+
 #define note(...) do { printf("# " __VA_ARGS__); fflush(stdout); } while (0)
 
 static int64_t ms_since(int64_t t0)
@@ -546,6 +653,7 @@ TEST(one_fragment)
 	struct rpc_binding *b = bind_to(f, NULL);
 	uint8_t in[100];
 
+	only("one_fragment");
 	alarm(WATCHDOG_S);
 	ASSERT_NE(NULL, b);
 	memset(in, 3, sizeof(in));
@@ -555,7 +663,8 @@ TEST(one_fragment)
 	ASSERT_EQ(2, atomic_load(&f->calls_seen));
 	usleep(50000);
 	ASSERT_EQ(2, atomic_load(&f->acks));	/* non-idempotent: acked */
-	ASSERT_EQ(0, f->last_flags1 & (DG_F1_FRAG | DG_F1_IDEMPOTENT));
+	ASSERT_EQ(0, atomic_load(&f->last_flags1) &
+		     (DG_F1_FRAG | DG_F1_IDEMPOTENT));
 	rpc_binding_free(b);
 	fake_stop(f);
 }
@@ -568,10 +677,11 @@ TEST(idempotent_and_maybe)
 	uint8_t in[8] = { 1 };
 	int i;
 
+	only("idempotent_and_maybe");
 	alarm(WATCHDOG_S);
 	__rpc_cli_proc_flags = RPC_PROC_IDEMPOTENT;
 	ASSERT_EQ(0, sum_call(b, in, sizeof(in)));
-	ASSERT_TRUE(f->last_flags1 & DG_F1_IDEMPOTENT);
+	ASSERT_TRUE(atomic_load(&f->last_flags1) & DG_F1_IDEMPOTENT);
 	usleep(50000);
 	ASSERT_EQ(0, atomic_load(&f->acks));
 	__rpc_cli_proc_flags = RPC_PROC_MAYBE;
@@ -581,7 +691,7 @@ TEST(idempotent_and_maybe)
 	for (i = 0; i < 100 && atomic_load(&f->executions) < 2; i++)
 		usleep(10000);
 	ASSERT_EQ(2, atomic_load(&f->executions));
-	ASSERT_TRUE(f->last_flags1 & DG_F1_MAYBE);
+	ASSERT_TRUE(atomic_load(&f->last_flags1) & DG_F1_MAYBE);
 	rpc_binding_free(b);
 	fake_stop(f);
 }
@@ -594,6 +704,7 @@ TEST(large_in_with_lost_fragment)
 	uint8_t *in = pattern(n);
 	int64_t t0 = __rpc_now_ms();
 
+	only("large_in_with_lost_fragment");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, sum_call(b, in, n));
 	note("200 kB [in], fragment 5 lost once: %lld ms, %d datagrams, "
@@ -634,12 +745,111 @@ TEST(large_out_out_of_order)
 	struct fake *f = fake_start(OUT_OF_ORDER);
 	struct rpc_binding *b = bind_to(f, NULL);
 
+	only("large_out_out_of_order");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, out_call(b, 100000));
 	ASSERT_EQ(0, out_call(b, 3 * DG_MAX_BODY));	/* exact fragments */
 	ASSERT_EQ(0, out_call(b, 0));
 	ASSERT_GE(atomic_load(&f->facks), 1);	/* the holes were facked */
 	ASSERT_EQ(3, atomic_load(&f->executions));
+	rpc_binding_free(b);
+	fake_stop(f);
+}
+
+TEST(sixteen_mib_each_way)
+{
+	struct fake *f = fake_start(NORMAL);
+	struct rpc_binding *b = bind_to(f, NULL);
+	size_t n = 16u << 20;
+	uint8_t *in = pattern(n);
+	int64_t t0 = __rpc_now_ms();
+
+	only("sixteen_mib_each_way");
+	alarm(3 * WATCHDOG_S);	/* ThreadSanitizer is slow at this */
+	ASSERT_EQ(0, sum_call(b, in, n));
+	note("16 MiB [in]: %lld ms, %d datagrams\n", (long long)ms_since(t0),
+	     atomic_load(&f->datagrams));
+	t0 = __rpc_now_ms();
+	ASSERT_EQ(0, out_call(b, n));
+	note("16 MiB [out]: %lld ms, %d facks\n", (long long)ms_since(t0),
+	     atomic_load(&f->facks));
+	ASSERT_EQ(2, atomic_load(&f->executions));
+	free(in);
+	rpc_binding_free(b);
+	fake_stop(f);
+}
+
+TEST(lossy_network_at_most_once)
+{
+	struct fake *f = fake_start(LOSSY);
+	struct rpc_binding *b = bind_to(f, NULL);
+	size_t max = 40000;
+	uint8_t *in = pattern(max);
+	unsigned int seed = 17;
+	int64_t t0 = __rpc_now_ms();
+	int i, calls = 300;
+
+	only("lossy_network_at_most_once");
+	alarm(60);
+	for (i = 0; i < calls; i++) {
+		size_t n = rand_r(&seed) % 4 ? rand_r(&seed) % 2000
+					     : rand_r(&seed) % max;
+
+		if (i % 3) {
+			ASSERT_EQ(0, sum_call(b, in, n));
+		} else {
+			ASSERT_EQ(0, out_call(b, (uint32_t)n));
+		}
+	}
+	note("%d calls at 20%% loss each way: %lld ms, %d datagrams lost\n",
+	     calls, (long long)ms_since(t0), atomic_load(&f->lost));
+	/* every call ran exactly once */
+	ASSERT_EQ(calls, atomic_load(&f->executions));
+	free(in);
+	rpc_binding_free(b);
+	fake_stop(f);
+}
+
+struct caller {
+	struct rpc_binding *b;
+	int seed, failed;
+};
+
+static void *caller_main(void *arg)
+{
+	struct caller *c = arg;
+	uint8_t in[64];
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		memset(in, c->seed + i, sizeof(in));
+		if (sum_call(c->b, in, (size_t)(c->seed + i) % sizeof(in)))
+			c->failed++;
+	}
+	return NULL;
+}
+
+/* Calls from several threads on one binding: each on an activity of its
+ * own, side by side. */
+TEST(concurrent_calls)
+{
+	struct fake *f = fake_start(NORMAL);
+	struct rpc_binding *b = bind_to(f, NULL);
+	struct caller c[4];
+	pthread_t th[4];
+	int i;
+
+	only("concurrent_calls");
+	alarm(WATCHDOG_S);
+	for (i = 0; i < 4; i++) {
+		c[i] = (struct caller){ .b = b, .seed = 11 * i };
+		pthread_create(&th[i], NULL, caller_main, &c[i]);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		ASSERT_EQ(0, c[i].failed);
+	}
+	ASSERT_GE(atomic_load(&f->acts_seen), 2);
 	rpc_binding_free(b);
 	fake_stop(f);
 }
@@ -651,6 +861,7 @@ TEST(lost_response)
 	uint8_t in[10] = { 9 };
 	int64_t t0 = __rpc_now_ms();
 
+	only("lost_response");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, sum_call(b, in, sizeof(in)));
 	note("lost response: %lld ms\n", (long long)ms_since(t0));
@@ -668,6 +879,7 @@ TEST(working_then_answer)
 	struct rpc_binding *b = bind_to(f, NULL);
 	uint8_t in[10] = { 9 };
 
+	only("working_then_answer");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, sum_call(b, in, sizeof(in)));
 	ASSERT_GE(atomic_load(&f->pings), 3);
@@ -683,6 +895,7 @@ TEST(nocall_then_retransmit)
 	size_t n = 3 * DG_MAX_BODY;
 	uint8_t *in = pattern(n);
 
+	only("nocall_then_retransmit");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, sum_call(b, in, n));
 	ASSERT_GE(atomic_load(&f->nocalls), 1);
@@ -701,11 +914,16 @@ TEST(fault_and_reject)
 	struct rpc_reply r;
 	uint8_t in[4] = { 0 };
 
+	only("fault_and_reject");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(-5, rpc_call_raw(b, &iface, 0, in, 4, &r));
 	ASSERT_EQ(5, r.fault);
 	ASSERT_EQ(-rpc_s_unknown_if, rpc_call_raw(c, &iface, 0, in, 4, &r));
 	ASSERT_EQ(0, r.fault);
+	/* as the connection-oriented engine returns its fault */
+	ASSERT_EQ(-(int)nca_s_op_rng_error,
+		  rpc_call_raw(c, &iface, 1, in, 4, &r));
+	ASSERT_EQ(nca_s_op_rng_error, r.fault);
 	usleep(50000);
 	ASSERT_EQ(1, atomic_load(&f->acks));	/* the fault was acked */
 	rpc_binding_free(b);
@@ -721,6 +939,7 @@ TEST(server_restarted)
 	uint8_t in[4] = { 1, 2, 3, 4 };
 	int before;
 
+	only("server_restarted");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, sum_call(b, in, 4));
 	ASSERT_EQ(-nca_s_wrong_boot_time, sum_call(b, in, 4));
@@ -742,8 +961,10 @@ TEST(conv_callbacks)
 	struct rpc_binding *b = bind_to(f, NULL);
 	uint8_t in[4] = { 1 };
 
+	only("conv_callbacks");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(0, sum_call(b, in, 4));
+	fake_halt(f);
 	ASSERT_TRUE(f->conv_done);
 	ASSERT_EQ(f->seq, f->conv_seq);
 	ASSERT_EQ(0, f->conv_st);		/* boot time learnt */
@@ -756,6 +977,48 @@ TEST(conv_callbacks)
 	fake_stop(f);
 }
 
+/* The same callbacks, and a fault, from a big-endian server. */
+TEST(big_endian_server)
+{
+	struct fake *f = fake_start_be(CONV, true);
+	struct fake *g = fake_start_be(FAULT, true);
+	struct rpc_binding *b = bind_to(f, NULL), *c = bind_to(g, NULL);
+	struct rpc_reply r;
+	uint8_t in[4] = { 1 };
+
+	only("big_endian_server");
+	alarm(WATCHDOG_S);
+	ASSERT_EQ(-5, rpc_call_raw(c, &iface, 0, in, 4, &r));
+	ASSERT_EQ(5, r.fault);
+	ASSERT_EQ(0, sum_call(b, in, 4));
+	fake_halt(f);
+	ASSERT_TRUE(f->conv_done);
+	ASSERT_EQ(f->seq, f->conv_seq);
+	ASSERT_EQ(0, f->conv_st);
+	ASSERT_EQ(nca_s_wrong_boot_time, f->conv2_st);
+	ASSERT_EQ(nca_s_bad_actid, f->conv_bad_st);
+	rpc_binding_free(b);
+	rpc_binding_free(c);
+	fake_stop(f);
+	fake_stop(g);
+}
+
+/* A server that never keeps the request: the call gives up. */
+TEST(forgetful_server)
+{
+	struct fake *f = fake_start(FORGETFUL);
+	struct rpc_binding *b = bind_to(f, NULL);
+	uint8_t in[4] = { 1 };
+
+	only("forgetful_server");
+	alarm(WATCHDOG_S);
+	ASSERT_EQ(-rpc_s_comm_failure, sum_call(b, in, 4));
+	ASSERT_GE(atomic_load(&f->nocalls), 8);
+	ASSERT_EQ(0, atomic_load(&f->executions));
+	rpc_binding_free(b);
+	fake_stop(f);
+}
+
 TEST(silent_server_bounded)
 {
 	struct fake *f = fake_start(SILENT);
@@ -764,6 +1027,7 @@ TEST(silent_server_bounded)
 	uint8_t in[4] = { 1 };
 	int64_t t0 = __rpc_now_ms(), t;
 
+	only("silent_server_bounded");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(-rpc_s_comm_failure, sum_call(b, in, 4));
 	t = ms_since(t0);
@@ -790,6 +1054,7 @@ TEST(hostile_datagrams_ignored)
 	struct rpc_binding *b = bind_to(f, NULL);
 	uint8_t in[16];
 
+	only("hostile_datagrams_ignored");
 	alarm(WATCHDOG_S);
 	memset(in, 7, sizeof(in));
 	ASSERT_EQ(0, sum_call(b, in, sizeof(in)));
@@ -819,6 +1084,7 @@ TEST(cancel)
 	uint8_t in[4] = { 1 };
 	pthread_t th;
 
+	only("cancel");
 	alarm(WATCHDOG_S);
 	ASSERT_EQ(-rpc_s_no_call_active, rpc_binding_cancel(c.b));
 	pthread_create(&th, NULL, cancel_main, &c);

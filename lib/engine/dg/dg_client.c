@@ -6,17 +6,15 @@
  * idle activity of the binding's pool (dg_client.h).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/eventfd.h>
 #include "engine/dg/dg_client.h"
 #include "runtime/resolver.h"
+#include "transport/transport.h"
 
 /* ---- this process, as a callback's server sees it -------------------- */
 
@@ -44,43 +42,6 @@ uint32_t __rpc_dg_my_boot(void)
 
 /* ---- the server ------------------------------------------------------- */
 
-/*
- * The server's UDP address for netaddr and endpoint (a port number).
- * An empty netaddr is this host.
- */
-static int resolve_addr(const char *netaddr, const char *ep,
-			struct sockaddr_storage *ss, socklen_t *len)
-{
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC,
-		.ai_socktype = SOCK_DGRAM,
-		.ai_flags = AI_NUMERICSERV,
-	};
-	struct addrinfo *ai;
-	char *end;
-	unsigned long port;
-	int ret;
-
-	if (!ep || !*ep)
-		return -rpc_s_invalid_endpoint_format;
-	port = strtoul(ep, &end, 10);
-	if (*end || !port || port > 65535)
-		return -rpc_s_invalid_endpoint_format;
-	if (!netaddr || !*netaddr)
-		netaddr = "127.0.0.1";
-	ret = getaddrinfo(netaddr, ep, &hints, &ai);
-	if (ret)
-		return -rpc_s_server_unavailable;
-	if (ai->ai_addrlen > sizeof(*ss)) {
-		freeaddrinfo(ai);
-		return -rpc_s_server_unavailable;
-	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	*len = ai->ai_addrlen;
-	freeaddrinfo(ai);
-	return 0;
-}
-
 /* The server's address, resolved at the first call (the endpoint mapper
  * for a partial binding). */
 static int server_addr(struct dg_client *c, const struct rpc_syntax_id *iface)
@@ -106,7 +67,7 @@ static int server_addr(struct dg_client *c, const struct rpc_syntax_id *iface)
 			return ret;
 		ep = resolved;
 	}
-	ret = resolve_addr(c->sb->netaddr, ep, &ss, &len);
+	ret = c->ops->resolve(c->sb->netaddr, ep, &ss, &len);
 	free(resolved);
 	if (ret < 0)
 		return ret;
@@ -120,21 +81,21 @@ static int server_addr(struct dg_client *c, const struct rpc_syntax_id *iface)
 	return 0;
 }
 
-bool __rpc_dg_from_server(const struct dg_client *c,
+bool __rpc_dg_from_server(const struct sockaddr_storage *srv,
 			  const struct sockaddr_storage *from, bool any_port)
 {
-	if (from->ss_family != c->srv.ss_family)
+	if (from->ss_family != srv->ss_family)
 		return false;
 	if (from->ss_family == AF_INET) {
 		const struct sockaddr_in *a = (const void *)from;
-		const struct sockaddr_in *b = (const void *)&c->srv;
+		const struct sockaddr_in *b = (const void *)srv;
 
 		return a->sin_addr.s_addr == b->sin_addr.s_addr &&
 		       (any_port || a->sin_port == b->sin_port);
 	}
 	if (from->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *a = (const void *)from;
-		const struct sockaddr_in6 *b = (const void *)&c->srv;
+		const struct sockaddr_in6 *b = (const void *)srv;
 
 		return !memcmp(&a->sin6_addr, &b->sin6_addr,
 			       sizeof(a->sin6_addr)) &&
@@ -179,12 +140,10 @@ static int act_new(struct dg_client *c, struct dg_act **out)
 		return -ENOMEM;
 	a->wake = -1;
 	a->ahint = DG_NO_HINT;
-	a->fd = socket(c->srv.ss_family, SOCK_DGRAM | SOCK_CLOEXEC |
-		       SOCK_NONBLOCK, 0);
-	if (a->fd < 0) {
-		ret = -errno;
+	a->fd = -1;
+	ret = c->ops->dgram_socket(c->srv.ss_family, &a->fd);
+	if (ret < 0)
 		goto fail;
-	}
 	a->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (a->wake < 0) {
 		ret = -errno;
@@ -206,7 +165,7 @@ fail:
  * wait for one within deadline). */
 static int act_get(struct dg_client *c, struct dg_act **out, int64_t deadline)
 {
-	struct dg_act *a;
+	struct dg_act *a = NULL;
 	int ret;
 
 	pthread_mutex_lock(&c->lock);
@@ -266,6 +225,11 @@ static int dg_select(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	c->ops = __rpc_transport_find(DG_CLI_PROTSEQ);
+	if (!c->ops || !c->ops->datagram) {
+		free(c);
+		return -rpc_s_protseq_not_supported;
+	}
 	c->bh = b;
 	c->sb = b->sb;
 	c->be = b->be;
@@ -292,7 +256,7 @@ static int dg_call(struct rpc_binding *b, void *state,
 {
 	struct dg_client *c = state;
 	struct rpc_binding_opts o;
-	struct dg_act *a;
+	struct dg_act *a = NULL;
 	int64_t deadline;
 	int ret;
 

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include "runtime/binding.h"
 #include "engine/dg/dg_pdu.h"
+#include "transport/transport.h"
 
 extern const struct rpc_client_engine __rpc_dg_client_engine;
 
@@ -30,12 +31,15 @@ extern const struct rpc_client_engine __rpc_dg_client_engine;
 #define DG_CLI_MAX_OUT		(256u << 20)	/* reassembled response */
 /* retransmission: the first time-out follows the measured round trip,
  * within these bounds; each one without an answer doubles it */
-#define DG_CLI_RTO_MIN_US	20000
+#define DG_CLI_RTO_MIN_US	10000
 #define DG_CLI_RTO_MAX_US	2000000
 #define DG_CLI_RTT_INIT_US	50000
 /* request fragments in flight before the server's first fack */
 #define DG_CLI_WINDOW_INIT	8
 #define DG_CLI_WINDOW_MAX	64
+/* nocalls (the server has no record of the call) a call takes before
+ * it fails with rpc_s_comm_failure */
+#define DG_CLI_MAX_NOCALLS	8
 /* our receive window, as the window_size of the facks we send (in
  * kilobytes, as the DCE runtime counts it) */
 #define DG_CLI_RECV_WINDOW_KB	64
@@ -56,6 +60,7 @@ struct dg_act {
 struct dg_client {
 	struct rpc_binding *bh;		/* settings: __rpc_binding_opts() */
 	const struct rpc_string_binding *sb;
+	const struct rpc_transport_ops *ops;	/* resolve, dgram_socket */
 	bool be;			/* binding option bigendian: stub data */
 
 	pthread_mutex_t lock;		/* everything below */
@@ -69,6 +74,7 @@ struct dg_client {
 	struct dg_act *acts[DG_CLI_MAX_ACTS];
 	struct dg_act *idle;
 	atomic_uint srtt_us;		/* smoothed round trip of first answers */
+	atomic_bool rtt_known;		/* srtt_us was measured */
 };
 
 /* dg_client_call.c: one call on activity a (idle list left, busy set). */
@@ -77,9 +83,9 @@ int __rpc_dg_call(struct dg_client *c, struct dg_act *a,
 		  uint32_t proc_flags, const void *in, size_t inlen,
 		  struct rpc_reply *reply, int64_t deadline);
 
-/* dg_client.c: whether from is the server's host (any port: callbacks)
- * or the server's exact address (answers). */
-bool __rpc_dg_from_server(const struct dg_client *c,
+/* dg_client.c: whether from is the host of the server srv (any port:
+ * callbacks) or its exact address (answers). */
+bool __rpc_dg_from_server(const struct sockaddr_storage *srv,
 			  const struct sockaddr_storage *from, bool any_port);
 /* dg_client.c: the server boot time boot seen in a datagram: 0 when it
  * agrees with what c knows (learnt when c knew none), else
@@ -92,11 +98,12 @@ uint32_t __rpc_dg_my_boot(void);
 
 /*
  * dg_client_conv.c: the request datagram p[0..n) (header h) came to
- * activity a's socket from `from` while a call runs on it: when it is a
- * conversation-manager callback from the server's host, answer it.  Any
- * other request is dropped.
+ * activity a's socket from `from` while a call to the server srv runs on
+ * it: when it is a conversation-manager callback from the server's host,
+ * answer it.  Any other request is dropped.
  */
 void __rpc_dg_conv_answer(struct dg_client *c, struct dg_act *a,
+			  const struct sockaddr_storage *srv,
 			  const struct dg_hdr *h, const uint8_t *body,
 			  const struct sockaddr_storage *from,
 			  socklen_t fromlen);

@@ -46,6 +46,7 @@ struct call {
 	uint16_t serial;		/* of the next datagram we send */
 	bool server_has_all;		/* the request is complete there */
 	bool retransmitted;		/* no round-trip sample from it */
+	unsigned int nocalls;		/* bare nocalls: the request again */
 
 	struct dg_reasm out;
 	bool got_out;			/* a response fragment came */
@@ -184,18 +185,25 @@ static int64_t base_rto(const struct call *k)
 }
 
 /* The server answered: a round-trip sample (Karn: never from a call
- * that sent anything twice), and the back-off starts over. */
+ * that sent anything twice; the binding's first one replaces the guess). */
 static void heard(struct call *k, int64_t now)
 {
 	if (!k->retransmitted && k->t0_us) {
 		unsigned int s = atomic_load(&k->c->srtt_us);
 		int64_t sample = now - k->t0_us;
 
+		if (!atomic_exchange(&k->c->rtt_known, true))
+			s = (unsigned int)sample;
 		atomic_store(&k->c->srtt_us,
 			     (unsigned int)((7 * (int64_t)s + sample) / 8));
 		k->t0_us = 0;
 	}
 	k->heard_us = now;
+}
+
+/* The call moved on: the back-off starts over. */
+static void progress(struct call *k, int64_t now)
+{
 	k->rto_us = base_rto(k);
 	k->timer_us = now + k->rto_us;
 }
@@ -323,14 +331,20 @@ static int take_response(struct call *k, const struct dg_hdr *h,
 	return 0;
 }
 
-/* What a reject's status returns. */
-static int reject_ret(uint32_t st)
+/*
+ * What a reject's status returns: what the connection-oriented engine
+ * returns for the same condition (an unknown interface is its refused
+ * presentation context; an operation out of range its fault, kept in
+ * reply->fault), else the status.
+ */
+static int reject_ret(uint32_t st, struct rpc_reply *reply)
 {
 	switch (st) {
 	case nca_s_unk_if:
 		return -rpc_s_unknown_if;
 	case nca_s_op_rng_error:
-		return -rpc_s_procnum_out_of_range;
+		reply->fault = st;
+		return __rpc_fault_ret(st);
 	case nca_s_server_too_busy:
 		return -rpc_s_server_too_busy;
 	case nca_s_proto_error:
@@ -364,11 +378,12 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 	if (dg_hdr_decode(p, n, &h) < 0)
 		return 0;
 	if (h.ptype == DG_PT_REQUEST) {
-		__rpc_dg_conv_answer(k->c, k->a, &h, body, from, fromlen);
+		__rpc_dg_conv_answer(k->c, k->a, &k->srv, &h, body, from,
+				     fromlen);
 		return 0;
 	}
 	if (rpc_uuid_compare(&h.act_id, &k->a->id) || h.seqnum != k->h.seqnum ||
-	    !__rpc_dg_from_server(k->c, from, false))
+	    !__rpc_dg_from_server(&k->srv, from, false))
 		return 0;	/* not ours: an old call's, or a stranger's */
 	ret = __rpc_dg_check_boot(k->c, h.server_boot);
 	if (ret < 0) {
@@ -376,6 +391,8 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 		return 1;
 	}
 	heard(k, now_us());
+	if (h.ptype != DG_PT_WORKING)
+		progress(k, now_us());
 	switch (h.ptype) {
 	case DG_PT_RESPONSE:
 		ret = take_response(k, &h, body);
@@ -392,9 +409,10 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 		take_fack(k, &h, body);
 		return 0;
 	case DG_PT_WORKING:
+		/* it runs the call: the pings go on backing off (at most
+		 * DG_CLI_RTO_MAX_US apart) while it works */
 		k->server_has_all = true;
-		/* it runs the call: ask again later, not at once */
-		k->timer_us = now_us() + 4 * k->rto_us;
+		k->timer_us = now_us() + k->rto_us;
 		return 0;
 	case DG_PT_NOCALL:
 		if (h.len) {
@@ -407,7 +425,12 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 			*result = -rpc_s_comm_failure;
 			return 1;
 		}
-		/* it has none of it: everything again */
+		/* it has none of it: everything again, a few times (a
+		 * server that keeps forgetting it is not working) */
+		if (++k->nocalls > DG_CLI_MAX_NOCALLS) {
+			*result = -rpc_s_comm_failure;
+			return 1;
+		}
 		memset(k->acked, 0, k->nfrags);
 		k->server_has_all = false;
 		k->next_new = 0;
@@ -424,7 +447,7 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 	case DG_PT_REJECT:
 		if (dg_status_decode(body, h.len, dg_hdr_be(&h), &st) < 0)
 			st = 0;
-		*result = reject_ret(st);
+		*result = reject_ret(st, reply);
 		return 1;
 	case DG_PT_CANCEL_ACK:
 		if (!dg_cancel_decode(body, h.len, dg_hdr_be(&h), true, &cc) &&
@@ -465,7 +488,6 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	dg_reasm_init(&k->out, DG_CLI_MAX_OUT);
 	k->window = DG_CLI_WINDOW_INIT;
 
-	a->seq++;
 	memset(&k->h, 0, sizeof(k->h));
 	k->h.ptype = DG_PT_REQUEST;
 	/* we take response fragments blasted without facks */
@@ -478,7 +500,6 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	k->h.if_id = iface->uuid;
 	k->h.if_vers = iface->major | (uint32_t)iface->minor << 16;
 	k->h.act_id = a->id;
-	k->h.seqnum = a->seq;
 	k->h.opnum = opnum;
 	k->h.ihint = DG_NO_HINT;
 	k->h.ahint = DG_NO_HINT;
@@ -486,6 +507,8 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	pthread_mutex_lock(&c->lock);
 	k->srv = c->srv;
 	k->srvlen = c->srvlen;
+	/* under the lock: the conv callbacks of other calls read it */
+	k->h.seqnum = ++a->seq;
 	pthread_mutex_unlock(&c->lock);
 
 	k->rto_us = base_rto(k);

@@ -105,6 +105,7 @@ static void send_answer(struct dg_act *a, const struct dg_hdr *req,
 }
 
 void __rpc_dg_conv_answer(struct dg_client *c, struct dg_act *a,
+			  const struct sockaddr_storage *srv,
 			  const struct dg_hdr *h, const uint8_t *body,
 			  const struct sockaddr_storage *from,
 			  socklen_t fromlen)
@@ -115,7 +116,7 @@ void __rpc_dg_conv_answer(struct dg_client *c, struct dg_act *a,
 	uint32_t boot, seq, st;
 	size_t n;
 
-	if (!__rpc_dg_from_server(c, from, true) ||
+	if (!__rpc_dg_from_server(srv, from, true) ||
 	    rpc_uuid_compare(&h->if_id, &__rpc_dg_conv_syntax.uuid) ||
 	    (h->if_vers & 0xffff) != __rpc_dg_conv_syntax.major ||
 	    (h->flags1 & DG_F1_FRAG) || h->auth_proto)
