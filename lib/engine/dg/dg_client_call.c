@@ -28,6 +28,8 @@
 #include "engine/dg/dg_client.h"
 #include "engine/co/bind_answer.h"
 
+#define CALL_INLINE_FRAGS	4
+
 struct call {
 	struct dg_client *c;
 	struct dg_act *a;
@@ -41,6 +43,9 @@ struct call {
 	uint32_t nfrags;
 	uint8_t *acked;			/* per fragment: the server has it */
 	uint16_t *sent_serial;		/* per fragment: its last serial */
+	/* a small request's (no allocation on the common path) */
+	uint8_t acked_in[CALL_INLINE_FRAGS];
+	uint16_t serial_in[CALL_INLINE_FRAGS];
 	uint32_t next_new;		/* first fragment never sent */
 	uint32_t window;		/* fragments in flight at most */
 	uint16_t serial;		/* of the next datagram we send */
@@ -62,7 +67,6 @@ struct call {
 	bool cancel_acked;
 
 	uint8_t pkt[DG_MAX_PDU];
-	uint8_t *rbuf;			/* DG_RECV_MAX */
 };
 
 static int64_t now_us(void)
@@ -480,11 +484,15 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 			  : 1;
 	k->maybe = proc_flags & RPC_PROC_MAYBE;
 	k->idempotent = proc_flags & RPC_PROC_IDEMPOTENT;
-	k->acked = calloc(k->nfrags, 1);
-	k->sent_serial = calloc(k->nfrags, sizeof(*k->sent_serial));
-	k->rbuf = malloc(DG_RECV_MAX);
-	if (!k->acked || !k->sent_serial || !k->rbuf)
-		return -ENOMEM;
+	if (k->nfrags <= CALL_INLINE_FRAGS) {
+		k->acked = k->acked_in;
+		k->sent_serial = k->serial_in;
+	} else {
+		k->acked = calloc(k->nfrags, 1);
+		k->sent_serial = calloc(k->nfrags, sizeof(*k->sent_serial));
+		if (!k->acked || !k->sent_serial)
+			return -ENOMEM;
+	}
 	dg_reasm_init(&k->out, DG_CLI_MAX_OUT);
 	k->window = DG_CLI_WINDOW_INIT;
 
@@ -523,9 +531,10 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 
 static void call_free(struct call *k)
 {
-	free(k->acked);
-	free(k->sent_serial);
-	free(k->rbuf);
+	if (k->acked != k->acked_in) {
+		free(k->acked);
+		free(k->sent_serial);
+	}
 	dg_reasm_free(&k->out);
 }
 
@@ -564,13 +573,14 @@ static int step(struct call *k, struct rpc_reply *reply, int *result)
 	/* a bounded batch: a flood cannot keep the timers from firing */
 	for (i = 0; i < 64 && (pf[0].revents & POLLIN); i++) {
 		fromlen = sizeof(from);
-		n = recvfrom(k->a->fd, k->rbuf, DG_RECV_MAX, MSG_DONTWAIT |
+		n = recvfrom(k->a->fd, k->a->rbuf, DG_RECV_MAX, MSG_DONTWAIT |
 			     MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
 		if (n < 0)
 			break;
 		if (n > DG_RECV_MAX)
 			continue;	/* truncated: dropped */
-		if (take(k, k->rbuf, (size_t)n, &from, fromlen, reply, result))
+		if (take(k, k->a->rbuf, (size_t)n, &from, fromlen, reply,
+			 result))
 			return 1;
 	}
 	now = now_us();
@@ -588,11 +598,9 @@ int __rpc_dg_call(struct dg_client *c, struct dg_act *a,
 		  uint32_t proc_flags, const void *in, size_t inlen,
 		  struct rpc_reply *reply, int64_t deadline)
 {
-	struct call *k = calloc(1, sizeof(*k));
+	struct call call = { 0 }, *k = &call;
 	int ret, result = 0;
 
-	if (!k)
-		return -ENOMEM;
 	ret = call_init(k, c, a, iface, opnum, proc_flags, in, inlen);
 	if (ret < 0)
 		goto out;
@@ -625,6 +633,5 @@ out:
 		reply->len = 0;
 	}
 	call_free(k);
-	free(k);
 	return ret;
 }
