@@ -138,7 +138,9 @@ static uint32_t in_flight(const struct call *k)
 }
 
 /* New fragments while the window has room; the burst's last one asks
- * for a fack (as does the request's last fragment). */
+ * for a fack (as does the request's last fragment), except a request of
+ * one fragment, whose answer is its acknowledgement (sent again, it asks
+ * for one). */
 static void send_window(struct call *k)
 {
 	uint32_t fl = in_flight(k), n, i;
@@ -149,7 +151,7 @@ static void send_window(struct call *k)
 	if (n > k->nfrags - k->next_new)
 		n = k->nfrags - k->next_new;
 	for (i = 0; i < n; i++, k->next_new++)
-		send_frag(k, k->next_new, i == n - 1);
+		send_frag(k, k->next_new, i == n - 1 && k->nfrags > 1);
 }
 
 static void send_fack(struct call *k, uint16_t prompt_serial)
