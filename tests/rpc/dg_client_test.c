@@ -103,6 +103,9 @@ TEST(one_fragment)
 	ASSERT_EQ(2, atomic_load(&f->acks));	/* non-idempotent: acked */
 	ASSERT_EQ(0, atomic_load(&f->last_flags1) &
 		     (DG_F1_FRAG | DG_F1_IDEMPOTENT));
+	/* its answer acknowledges it: no fack asked for */
+	ASSERT_TRUE(atomic_load(&f->last_flags1) & DG_F1_NOFACK);
+	ASSERT_EQ(0, atomic_load(&f->facks));
 	rpc_binding_free(b);
 	fake_stop(f);
 }
