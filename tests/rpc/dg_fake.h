@@ -26,10 +26,11 @@
 #include <sys/socket.h>
 #include <lrpc/rpc.h>
 #include "engine/dg/dg_pdu.h"
+#include "runtime/runtime_int.h"
 
 enum mode {
 	NORMAL,
-	DROP_FRAG,	/* request fragment 5 lost the first time */
+	DROP_FRAG,	/* request fragments 0 and 5 lost the first time */
 	OUT_OF_ORDER,	/* response fragments last to first */
 	LOSE_RESPONSE,	/* the first response datagram lost */
 	WORKING,	/* pings answered "working" twice, then the answer */
@@ -75,6 +76,9 @@ struct fake {
 	atomic_int acts_seen;		/* activities that called */
 	unsigned int seed;		/* LOSSY */
 	bool be;			/* answers and callbacks big endian */
+	unsigned int drop_mask;		/* DROP_FRAG: fragments lost once */
+	unsigned int facks_sent;
+	atomic_llong drop_ms, redo_ms;	/* fragment 0 lost, and sent again */
 	atomic_int lost;
 };
 
@@ -149,6 +153,11 @@ static void send_fack(struct fake *f, uint16_t serial)
 	};
 	uint8_t b[20 + 4 * DG_SELACK_MAX];
 
+	/* DROP_FRAG: a slow first fack makes the client's round trip, hence
+	 * its retransmission time-out, long (4 x 60 ms): a hole sent again
+	 * at once is then told from one sent again on the time-out */
+	if (f->mode == DROP_FRAG && !f->facks_sent++)
+		usleep(60000);
 	dg_reasm_selack(&f->in, &fk);
 	h.fragnum = (uint16_t)f->in.inorder;
 	h.len = (uint16_t)dg_fack_encode(&fk, f->be, b);
@@ -444,10 +453,16 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 		send_resp(f);
 		return;
 	}
-	if (f->mode == DROP_FRAG && h.fragnum == 5 && !atomic_load(&f->dropped)) {
+	if (f->mode == DROP_FRAG && (h.fragnum == 0 || h.fragnum == 5) &&
+	    !(f->drop_mask & (1u << h.fragnum))) {
+		f->drop_mask |= 1u << h.fragnum;
 		atomic_fetch_add(&f->dropped, 1);
+		if (!h.fragnum)
+			atomic_store(&f->drop_ms, __rpc_now_ms());
 		return;
 	}
+	if (f->mode == DROP_FRAG && !h.fragnum && !atomic_load(&f->redo_ms))
+		atomic_store(&f->redo_ms, __rpc_now_ms());
 	ret = dg_reasm_add(&f->in, h.fragnum, p + DG_HDR_LEN, h.len,
 			   !(h.flags1 & DG_F1_FRAG) ||
 			   (h.flags1 & DG_F1_LASTFRAG));

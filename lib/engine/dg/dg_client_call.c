@@ -260,6 +260,9 @@ static void take_fack(struct call *k, const struct dg_hdr *h,
 		      const uint8_t *body)
 {
 	struct dg_fack f;
+	/* fragnum is the highest fragment in order there (0xffff: none);
+	 * the selective acks start right after it */
+	uint32_t base = h->fragnum == 0xffff ? 0 : (uint32_t)h->fragnum + 1;
 	uint32_t i, hi, top;
 	bool have_body = h->len && !dg_fack_decode(body, h->len,
 						   dg_hdr_be(h), &f);
@@ -275,11 +278,11 @@ static void take_fack(struct call *k, const struct dg_hdr *h,
 		uint32_t w = f.selack[i], bit;
 
 		for (bit = 0; bit < 32; bit++) {
-			uint32_t n = (uint32_t)h->fragnum + 1 + 32 * i + bit;
+			uint32_t n = base + 32 * i + bit;
 
 			if (!(w & (1u << bit)) || n >= k->next_new)
 				continue;
-			k->acked[n % DG_MAX_FRAGS] = 1;
+			k->acked[n] = 1;
 			if (n > hi)
 				hi = n;
 		}
