@@ -257,6 +257,10 @@ TEST(lossy_network_at_most_once)
 	fake_stop(f);
 }
 
+#define NCALLERS	12
+
+static pthread_barrier_t callers_go;
+
 struct caller {
 	struct rpc_binding *b;
 	int seed, failed;
@@ -268,7 +272,8 @@ static void *caller_main(void *arg)
 	uint8_t in[64];
 	int i;
 
-	for (i = 0; i < 50; i++) {
+	pthread_barrier_wait(&callers_go);	/* all at once: new activities */
+	for (i = 0; i < 20; i++) {
 		memset(in, c->seed + i, sizeof(in));
 		if (sum_call(c->b, in, (size_t)(c->seed + i) % sizeof(in)))
 			c->failed++;
@@ -277,26 +282,29 @@ static void *caller_main(void *arg)
 }
 
 /* Calls from several threads on one binding: each on an activity of its
- * own, side by side. */
+ * own, side by side; each activity answers the callbacks about it. */
 TEST(concurrent_calls)
 {
-	struct fake *f = fake_start(NORMAL);
+	struct fake *f = fake_start(CONV_EACH);
 	struct rpc_binding *b = bind_to(f, NULL);
-	struct caller c[4];
-	pthread_t th[4];
+	struct caller c[NCALLERS];
+	pthread_t th[NCALLERS];
 	int i;
 
 	only("concurrent_calls");
 	alarm(WATCHDOG_S);
-	for (i = 0; i < 4; i++) {
+	pthread_barrier_init(&callers_go, NULL, NCALLERS);
+	for (i = 0; i < NCALLERS; i++) {
 		c[i] = (struct caller){ .b = b, .seed = 11 * i };
 		pthread_create(&th[i], NULL, caller_main, &c[i]);
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < NCALLERS; i++) {
 		pthread_join(th[i], NULL);
 		ASSERT_EQ(0, c[i].failed);
 	}
 	ASSERT_GE(atomic_load(&f->acts_seen), 2);
+	ASSERT_GE(atomic_load(&f->conv_ok), 2);
+	ASSERT_EQ(0, atomic_load(&f->conv_bad));
 	rpc_binding_free(b);
 	fake_stop(f);
 }

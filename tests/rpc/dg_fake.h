@@ -44,6 +44,7 @@ enum mode {
 	CANCEL,		/* works until a cl_cancel comes: fault cancel */
 	LOSSY,		/* loses 20% of the datagrams each way */
 	FORGETFUL,	/* facks every request, forgets it: nocall forever */
+	CONV_EACH,	/* conv_who_are_you on each activity switch */
 };
 
 struct fake {
@@ -74,6 +75,7 @@ struct fake {
 	bool conv_done;
 	atomic_uint last_flags1;
 	atomic_int acts_seen;		/* activities that called */
+	atomic_int conv_ok, conv_bad;	/* CONV_EACH: callbacks answered */
 	unsigned int seed;		/* LOSSY */
 	bool be;			/* answers and callbacks big endian */
 	unsigned int drop_mask;		/* DROP_FRAG: fragments lost once */
@@ -332,6 +334,23 @@ static void do_conv(struct fake *f)
 	f->conv_done = true;
 }
 
+/* CONV_EACH: the activity of request h says its sequence number is h's
+ * and it has seen our boot time (or none). */
+static void conv_check(struct fake *f, const struct dg_hdr *h)
+{
+	uint8_t o[64];
+	uint32_t seq, st;
+
+	if (conv_call(f, 0, &h->act_id, f->boot, o, sizeof(o)) != 8) {
+		atomic_fetch_add(&f->conv_bad, 1);
+		return;
+	}
+	memcpy(&seq, o, 4);
+	memcpy(&st, o + 4, 4);
+	atomic_fetch_add(seq == h->seqnum && !st ? &f->conv_ok : &f->conv_bad,
+			 1);
+}
+
 static void hostile(struct fake *f)
 {
 	struct dg_hdr h = answer_hdr(f, DG_PT_RESPONSE);
@@ -440,8 +459,11 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 			return;	/* an old call's */
 		dg_reasm_free(&f->in);
 		dg_reasm_init(&f->in, 64 << 20);
-		if (rpc_uuid_compare(&h.act_id, &f->act))
+		if (rpc_uuid_compare(&h.act_id, &f->act)) {
 			atomic_fetch_add(&f->acts_seen, 1);
+			if (f->mode == CONV_EACH)
+				conv_check(f, &h);
+		}
 		f->act = h.act_id;
 		f->seq = h.seqnum;
 		f->have_call = true;
