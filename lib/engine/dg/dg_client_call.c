@@ -16,9 +16,13 @@
  *
  * The call ends with the response, a fault, a reject, the binding's call
  * time-out (rpc_s_timeout), a server silent for the communications
- * time-out (rpc_s_comm_failure), or a server that is not the one that
- * answered the binding's earlier calls (nca_s_wrong_boot_time: it
- * restarted; the call is never sent to it again, so it never runs twice).
+ * time-out (its level's bind bound, com_timeout.c: rpc_s_comm_failure),
+ * a server that keeps answering nocall (rpc_s_comm_failure), or a server
+ * that is not the one that answered the binding's earlier calls
+ * (nca_s_wrong_boot_time: it restarted; the call is never sent to it
+ * again, so it never runs twice; rpc_binding_reset accepts the new one).
+ * [maybe] calls are sent once and not waited for; [broadcast] is not
+ * done (such a call goes to the binding's one server).
  */
 #include <errno.h>
 #include <poll.h>
