@@ -54,7 +54,7 @@ struct dg_srv *__rpc_dg_srv_of(struct rpc_server *srv)
 
 static bool is_datagram(const struct srv_listener *l)
 {
-	return l->ops && !strcmp(l->ops->protseq, "ncadg_ip_udp");
+	return l->ops && l->ops->datagram;
 }
 
 /* ---- answers without an activity --------------------------------------- */
