@@ -479,8 +479,6 @@ static void dg_free_one(struct dg_srv *dg)
 	pthread_cond_destroy(&dg->conv_cv);
 	if (dg->conn)
 		__rpc_conn_put(dg->conn);
-	if (dg->group)
-		__rpc_group_leave(dg->srv, dg->group);
 	pthread_mutex_destroy(&dg->lock);
 	free(dg);
 }
@@ -508,9 +506,8 @@ static struct dg_srv *dg_create(struct rpc_server *srv, struct srv_listener *l)
 	dg->timer_src.ready = timer_ready;
 	dg->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	dg->conn = __rpc_conn_new(srv, l);
-	dg->group = __rpc_group_join(srv, 0);
 	e.data.ptr = &dg->timer_src;
-	if (dg->tfd < 0 || !dg->conn || !dg->group ||
+	if (dg->tfd < 0 || !dg->conn ||
 	    timerfd_settime(dg->tfd, 0, &its, NULL) < 0 ||
 	    epoll_ctl(srv->epfd, EPOLL_CTL_ADD, dg->tfd, &e) < 0) {
 		if (dg->tfd >= 0)

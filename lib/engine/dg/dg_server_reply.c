@@ -348,7 +348,8 @@ struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 		return NULL;
 	}
 	dc = calloc(1, sizeof(*dc));
-	if (!dc) {
+	if (!dc || !__rpc_dg_act_group(dg, a)) {
+		free(dc);
 		free(body);
 		__rpc_dg_answer_status(dg, a, nca_s_server_too_busy);
 		return NULL;
@@ -362,7 +363,7 @@ struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 	call->conn = dg->conn;
 	call->ops = &dg_call_ops;
 	call->srv = dg->srv;
-	call->group = dg->group;
+	call->group = a->pg->group;
 	call->call_id = a->seq;
 	call->opnum = a->req.opnum;
 	memcpy(call->drep, a->req.drep, 3);
