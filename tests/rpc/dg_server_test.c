@@ -764,4 +764,52 @@ TEST_F(dg, unanswered_callback_rejects_the_call)
 	EXPECT_EQ(1, atomic_load(&dg->st.conv_failed));
 }
 
+/* A window nobody facks: its first fragment comes again (asking for a
+ * fack), with back-off, until the client speaks. */
+TEST_F(dg, unfacked_window_is_sent_again)
+{
+	struct dg_srv *dg = __rpc_dg_srv_of(self->srv);
+	uint32_t n = 20000;
+	int first = 0, again = 0;
+	struct dg_hdr h;
+
+	call(self->fd, &self->to, 50, 1, 4, &n, 4);
+	while (!recv_pdu(self->fd, 50, &h, 1500)) {
+		ASSERT_EQ(DG_PT_RESPONSE, h.ptype);
+		if (h.fragnum == 0 && first++)
+			again++;
+		if (again == 2)
+			break;
+	}
+	EXPECT_EQ(2, again);
+	EXPECT_EQ(1, first - again);
+	/* the ack ends it: nothing more comes */
+	simple(self->fd, &self->to, DG_PT_ACK, 50, 1, NULL, 0);
+	usleep(50000);
+	while (!recv_pdu(self->fd, 50, &h, 100))
+		;
+	EXPECT_EQ(-ETIMEDOUT, recv_pdu(self->fd, 50, &h, 1200));
+	pthread_mutex_lock(&dg->lock);
+	EXPECT_EQ(0, dg->nflight);
+	pthread_mutex_unlock(&dg->lock);
+}
+
+/* An idempotent call's answer is kept a short while only. */
+TEST_F_TIMEOUT(dg, idempotent_answer_is_forgotten_soon, 30)
+{
+	struct dg_srv *dg = __rpc_dg_srv_of(self->srv);
+	struct req r = { .act = 51, .seq = 1, .opnum = 2,
+			 .ptype = DG_PT_REQUEST, .flags1 = DG_F1_IDEMPOTENT };
+	struct dg_hdr h;
+	size_t bytes;
+
+	send_pdu(self->fd, &self->to, &r, NULL, 0);
+	ASSERT_EQ(0, expect(self->fd, 51, DG_PT_RESPONSE, &h, 2000));
+	usleep((DG_IDEM_CACHE_MS + 500) * 1000);
+	pthread_mutex_lock(&dg->lock);
+	bytes = dg->bytes;
+	pthread_mutex_unlock(&dg->lock);
+	EXPECT_EQ(0, bytes);
+}
+
 TEST_HARNESS_MAIN
