@@ -211,7 +211,8 @@ static void send_pdu(int fd, const struct sockaddr_in *to,
 	h.fragnum = r->fragnum;
 	h.serial = r->serial;
 	dg_hdr_encode(&h, pkt);
-	memcpy(pkt + DG_HDR_LEN, body, n);
+	if (n)
+		memcpy(pkt + DG_HDR_LEN, body, n);
 	sendto(fd, pkt, DG_HDR_LEN + n, 0, (const struct sockaddr *)to,
 	       sizeof(*to));
 }

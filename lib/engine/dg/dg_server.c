@@ -82,7 +82,8 @@ static void reply_to(struct dg_srv *dg, int fd,
 	h.auth_proto = 0;
 	h.serial = 0;
 	dg_hdr_encode(&h, pkt);
-	memcpy(pkt + DG_HDR_LEN, body, n);
+	if (n)
+		memcpy(pkt + DG_HDR_LEN, body, n);
 	if (sendto(fd, pkt, DG_HDR_LEN + n, MSG_DONTWAIT | MSG_NOSIGNAL,
 		   (const struct sockaddr *)peer, plen) > 0)
 		atomic_fetch_add(&dg->srv->pkts_out, 1);
