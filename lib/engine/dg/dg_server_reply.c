@@ -171,10 +171,15 @@ void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_srv_act *a,
 	if (holes && a->next > a->una)
 		a->next = a->una;
 	if (f.window_size) {
+		/* kilobytes ([C706] 12.5.3.4, DCE 1.1) */
 		w = (uint32_t)f.window_size * 1024 / DG_MAX_PDU;
 		a->window = w < 1 ? 1 : w > DG_WINDOW_MAX ? DG_WINDOW_MAX : w;
+	} else if (n) {
+		/* a full receiver: one fragment at a time (the timer's
+		 * retransmission probes it) */
+		a->window = 1;
 	} else if (a->window < DG_WINDOW_MAX) {
-		a->window *= 2;
+		a->window *= 2;	/* a bodiless fack */
 	}
 	a->retries = 0;
 	a->rto_ms = DG_RTO_MS;
