@@ -127,6 +127,7 @@ static void act_free(struct dg_act *a)
 		close(a->fd);
 	if (a->wake >= 0)
 		close(a->wake);
+	free(a->rbuf);
 	free(a);
 }
 
@@ -140,6 +141,11 @@ static int act_new(struct dg_client *c, struct dg_act **out)
 		return -ENOMEM;
 	a->wake = -1;
 	a->ahint = DG_NO_HINT;
+	a->rbuf = malloc(DG_RECV_MAX);
+	if (!a->rbuf) {
+		free(a);
+		return -ENOMEM;
+	}
 	a->fd = -1;
 	ret = c->ops->dgram_socket(c->srv.ss_family, &a->fd);
 	if (ret < 0)

@@ -54,6 +54,7 @@ struct dg_act {
 	atomic_bool busy;		/* a call runs on it */
 	atomic_uint cancels;		/* rpc_binding_cancel() while busy */
 	uint16_t ahint;			/* the server's activity hint */
+	uint8_t *rbuf;			/* DG_RECV_MAX: what its socket receives */
 };
 
 /* A binding handle's engine state. */
