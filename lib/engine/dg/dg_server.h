@@ -4,7 +4,8 @@
  * files share: dg_server.c (engine hooks, the socket, the PDUs a client
  * sends), dg_server_reply.c (the calls: running them, the response
  * cache, its fragments, facks and retransmissions), dg_activity.c (the
- * activity table: lookup, caps, ageing).
+ * activity table: lookup, caps, ageing, the groups by client address),
+ * dg_server_conv.c (the conversation-manager callback).
  *
  * One mutex, dg->lock, guards the table and every activity in it: the
  * leader takes it per datagram, a worker to answer its call, the timer
