@@ -426,9 +426,37 @@ int main(int argc, char **argv)
 #else /* the self-test: TAP, one line per case */
 
 struct run {
-	unsigned int got_server, got_client;
+	unsigned int got_server, got_client, last;
 	bool reordered;
 };
+
+/*
+ * What arrives within ms: the server (sfd) echoes each datagram from efd,
+ * the client (cfd) counts the echoes and notes one older than the one
+ * before.  False once nothing came.
+ */
+static bool pump(int sfd, int efd, int cfd, int ms, struct run *res)
+{
+	struct pollfd p[2] = { { sfd, POLLIN, 0 }, { cfd, POLLIN, 0 } };
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof(from);
+	uint32_t v;
+
+	if (poll(p, 2, ms) <= 0)
+		return false;
+	if (p[0].revents & POLLIN &&
+	    recvfrom(sfd, &v, 4, 0, (struct sockaddr *)&from, &fl) == 4) {
+		res->got_server++;
+		sendto(efd, &v, 4, 0, (struct sockaddr *)&from, fl);
+	}
+	if (p[1].revents & POLLIN && recv(cfd, &v, 4, 0) == 4) {
+		if (v < res->last)
+			res->reordered = true;
+		res->last = v;
+		res->got_client++;
+	}
+	return true;
+}
 
 /* A relay (forked) from a client socket to a server socket that echoes
  * (from another socket of its own when other_port, as a callback would
@@ -441,7 +469,7 @@ static int run_case(const char *loss, const char *dup, const char *reorder,
 	socklen_t sl = sizeof(sa);
 	char to[32], line[256];
 	int sfd, cfd, efd, pfd[2], status;
-	unsigned int i, port, last = 0;
+	unsigned int i, port;
 	pid_t pid;
 	FILE *out;
 
@@ -449,7 +477,8 @@ static int run_case(const char *loss, const char *dup, const char *reorder,
 	sfd = socket(AF_INET, SOCK_DGRAM, 0);
 	cfd = socket(AF_INET, SOCK_DGRAM, 0);
 	efd = other_port ? socket(AF_INET, SOCK_DGRAM, 0) : sfd;
-	if (sfd < 0 || cfd < 0 || efd < 0 || bind(sfd, (struct sockaddr *)&sa, sl) ||
+	if (sfd < 0 || cfd < 0 || efd < 0 ||
+	    bind(sfd, (struct sockaddr *)&sa, sl) ||
 	    getsockname(sfd, (struct sockaddr *)&sa, &sl) || pipe(pfd))
 		return -1;
 	snprintf(to, sizeof(to), "127.0.0.1:%u", ntohs(sa.sin_port));
@@ -472,58 +501,18 @@ static int run_case(const char *loss, const char *dup, const char *reorder,
 		return -1;
 	sa.sin_port = htons((uint16_t)port);
 	for (i = 0; i < n; i++) {
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { cfd, POLLIN, 0 } };
 		uint32_t v = i;
 
 		sendto(cfd, &v, sizeof(v), 0, (struct sockaddr *)&sa,
 		       sizeof(sa));
 		/* let each one through before the next: the relay's choices
 		 * then follow the seed alone */
-		while (poll(p, 2, 20) > 0) {
-			struct sockaddr_storage from;
-			socklen_t fl = sizeof(from);
-
-			if (p[0].revents & POLLIN &&
-			    recvfrom(sfd, &v, sizeof(v), 0,
-				     (struct sockaddr *)&from, &fl) == 4) {
-				res->got_server++;
-				sendto(efd, &v, 4, 0, (struct sockaddr *)&from,
-				       fl);
-			}
-			if (p[1].revents & POLLIN &&
-			    recv(cfd, &v, sizeof(v), 0) == 4) {
-				if (v < last)
-					res->reordered = true;
-				last = v;
-				res->got_client++;
-			}
-		}
+		while (pump(sfd, efd, cfd, 20, res))
+			;
 	}
 	/* the last held-back ones come after HOLD_MS */
-	for (;;) {
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { cfd, POLLIN, 0 } };
-		uint32_t v;
-
-		if (poll(p, 2, 4 * HOLD_MS) <= 0)
-			break;
-		if (p[0].revents & POLLIN) {
-			struct sockaddr_storage from;
-			socklen_t fl = sizeof(from);
-
-			if (recvfrom(sfd, &v, 4, 0, (struct sockaddr *)&from,
-				     &fl) == 4) {
-				res->got_server++;
-				sendto(efd, &v, 4, 0, (struct sockaddr *)&from,
-				       fl);
-			}
-		}
-		if (p[1].revents & POLLIN && recv(cfd, &v, 4, 0) == 4) {
-			if (v < last)
-				res->reordered = true;
-			last = v;
-			res->got_client++;
-		}
-	}
+	while (pump(sfd, efd, cfd, 4 * HOLD_MS, res))
+		;
 	kill(pid, SIGTERM);
 	while (fgets(line, sizeof(line), out))
 		printf("# %s", line);

@@ -211,7 +211,8 @@ static void send_pdu(int fd, const struct sockaddr_in *to,
 	h.fragnum = r->fragnum;
 	h.serial = r->serial;
 	dg_hdr_encode(&h, pkt);
-	memcpy(pkt + DG_HDR_LEN, body, n);
+	if (n)
+		memcpy(pkt + DG_HDR_LEN, body, n);
 	sendto(fd, pkt, DG_HDR_LEN + n, 0, (const struct sockaddr *)to,
 	       sizeof(*to));
 }
@@ -671,6 +672,145 @@ TEST_F_TIMEOUT(dg, flood_of_activities_is_capped, 120)
 	call(self->fd, &self->to, 7, 1, 0, in, sizeof(in));
 	ASSERT_EQ(0, expect(self->fd, 7, DG_PT_RESPONSE, &h, 2000));
 	EXPECT_EQ(2, body32(&h, 0));
+}
+
+/* Our own datagram client engine against the server, the conversation
+ * callback on: the first call of each activity is vouched for by the
+ * client (conv_who_are_you2), and every call runs once. */
+TEST_F_TIMEOUT(dg, client_engine_end_to_end, 60)
+{
+	struct dg_srv *dg = __rpc_dg_srv_of(self->srv);
+	struct rpc_binding *b;
+	int32_t x = 20, y = 22, sum = 0, cnt = 0;
+	uint32_t n = 200000, total = 0, want = 0, i;
+	uint8_t *big = malloc(n);
+
+	atomic_store(&dg->no_callback, false);
+	ASSERT_EQ(0, rpc_binding_from_string(self->binding, &b));
+	{
+		void *args[3] = { &x, &y, &sum };
+
+		ASSERT_EQ(0, rpc_call(b, &dgt, 0, args));
+		EXPECT_EQ(42, sum);
+	}
+	for (i = 1; i <= 3; i++) {
+		void *args[1] = { &cnt };
+
+		ASSERT_EQ(0, rpc_call(b, &dgt, 2, args));
+		EXPECT_EQ(i, cnt);
+	}
+	for (i = 0; i < n; i++) {
+		big[i] = (uint8_t)(i * 31);
+		want += big[i];
+	}
+	{
+		void *args[3] = { &n, big, &total };
+
+		ASSERT_EQ(0, rpc_call(b, &dgt, 3, args));
+		EXPECT_EQ(want, total);
+	}
+	memset(big, 0, n);
+	{
+		void *args[2] = { &n, big };
+
+		ASSERT_EQ(0, rpc_call(b, &dgt, 4, args));
+		for (i = 0; i < n; i++)
+			if (big[i] != (uint8_t)(i * 7))
+				break;
+		EXPECT_EQ(n, i);
+	}
+	EXPECT_EQ(4, atomic_load(&executions));
+	EXPECT_LE(1, atomic_load(&dg->st.conv_calls));
+	EXPECT_EQ(0, atomic_load(&dg->st.conv_failed));
+	TH_LOG("conv callbacks %lu, dups %lu, resent %lu",
+	       (unsigned long)dg->st.conv_calls,
+	       (unsigned long)dg->st.dup_requests,
+	       (unsigned long)dg->st.resent);
+	rpc_binding_free(b);
+	free(big);
+}
+
+/* A client that never answers the callback: its call does not run. */
+TEST_F(dg, unanswered_callback_rejects_the_call)
+{
+	struct dg_srv *dg = __rpc_dg_srv_of(self->srv);
+	struct dg_hdr h;
+	int got_conv = 0;
+
+	atomic_store(&dg->no_callback, false);
+	call(self->fd, &self->to, 40, 1, 2, NULL, 0);
+	/* the callback comes to this socket: a request of the conv
+	 * interface; not answered */
+	for (;;) {
+		struct pollfd pf = { self->fd, POLLIN, 0 };
+		rpc_uuid_t want;
+		ssize_t r;
+
+		ASSERT_LT(0, poll(&pf, 1, 6000));
+		r = recv(self->fd, rx, sizeof(rx), 0);
+		ASSERT_LT(0, r);
+		ASSERT_EQ(0, dg_hdr_decode(rx, (size_t)r, &h));
+		act_id(&want, 40);
+		if (h.ptype == DG_PT_REQUEST && h.if_id.time_low == 0x333a2276) {
+			got_conv++;
+			continue;
+		}
+		if (!memcmp(&h.act_id, &want, sizeof(want)) &&
+		    h.ptype == DG_PT_REJECT)
+			break;
+	}
+	EXPECT_LE(1, got_conv);
+	EXPECT_EQ(nca_s_who_are_you_failed, body32(&h, 0));
+	EXPECT_EQ(0, atomic_load(&executions));
+	EXPECT_EQ(1, atomic_load(&dg->st.conv_failed));
+}
+
+/* A window nobody facks: its first fragment comes again (asking for a
+ * fack), with back-off, until the client speaks. */
+TEST_F(dg, unfacked_window_is_sent_again)
+{
+	struct dg_srv *dg = __rpc_dg_srv_of(self->srv);
+	uint32_t n = 20000;
+	int first = 0, again = 0;
+	struct dg_hdr h;
+
+	call(self->fd, &self->to, 50, 1, 4, &n, 4);
+	while (!recv_pdu(self->fd, 50, &h, 1500)) {
+		ASSERT_EQ(DG_PT_RESPONSE, h.ptype);
+		if (h.fragnum == 0 && first++)
+			again++;
+		if (again == 2)
+			break;
+	}
+	EXPECT_EQ(2, again);
+	EXPECT_EQ(1, first - again);
+	/* the ack ends it: nothing more comes */
+	simple(self->fd, &self->to, DG_PT_ACK, 50, 1, NULL, 0);
+	usleep(50000);
+	while (!recv_pdu(self->fd, 50, &h, 100))
+		;
+	EXPECT_EQ(-ETIMEDOUT, recv_pdu(self->fd, 50, &h, 1200));
+	pthread_mutex_lock(&dg->lock);
+	EXPECT_EQ(0, dg->nflight);
+	pthread_mutex_unlock(&dg->lock);
+}
+
+/* An idempotent call's answer is kept a short while only. */
+TEST_F_TIMEOUT(dg, idempotent_answer_is_forgotten_soon, 30)
+{
+	struct dg_srv *dg = __rpc_dg_srv_of(self->srv);
+	struct req r = { .act = 51, .seq = 1, .opnum = 2,
+			 .ptype = DG_PT_REQUEST, .flags1 = DG_F1_IDEMPOTENT };
+	struct dg_hdr h;
+	size_t bytes;
+
+	send_pdu(self->fd, &self->to, &r, NULL, 0);
+	ASSERT_EQ(0, expect(self->fd, 51, DG_PT_RESPONSE, &h, 2000));
+	usleep((DG_IDEM_CACHE_MS + 500) * 1000);
+	pthread_mutex_lock(&dg->lock);
+	bytes = dg->bytes;
+	pthread_mutex_unlock(&dg->lock);
+	EXPECT_EQ(0, bytes);
 }
 
 TEST_HARNESS_MAIN

@@ -553,7 +553,7 @@ int rpc_server_use_protseq(struct rpc_server *srv, const char *protseq,
 	if (!srv || !protseq)
 		return -EINVAL;
 	ops = __rpc_transport_find(protseq);
-	if (!ops || ops->datagram)	/* no datagram server engine yet */
+	if (!ops)
 		return -rpc_s_protseq_not_supported;
 	if (srv->nlisteners == SRV_MAX_LISTENERS)
 		return -rpc_s_out_of_resources;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include "engine/dg/dg_server.h"
 
 static unsigned int act_bucket(const rpc_uuid_t *id)
@@ -96,9 +97,93 @@ void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_srv_act *a)
 		a->state = DG_A_IDLE;
 }
 
+/* The octets that tell a client address apart (family, port, address). */
+static size_t peer_key(const struct sockaddr_storage *ss, uint8_t *k)
+{
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)ss;
+
+		memcpy(k, &a->sin6_port, 2);
+		memcpy(k + 2, &a->sin6_addr, 16);
+		return 18;
+	}
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)ss;
+
+		memcpy(k, &a->sin_port, 2);
+		memcpy(k + 2, &a->sin_addr, 4);
+		return 6;
+	}
+	return 0;
+}
+
+static unsigned int peer_bucket(const uint8_t *k, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ k[i]) * 16777619u;
+	return h & (DG_PEER_HASH - 1);
+}
+
+struct assoc_group *__rpc_dg_act_group(struct dg_srv *dg, struct dg_srv_act *a)
+{
+	uint8_t k[18], k2[18];
+	size_t n = peer_key(&a->peer, k);
+	unsigned int b = peer_bucket(k, n);
+	struct dg_peer *p;
+
+	if (a->pg)
+		return a->pg->group;
+	for (p = dg->peers[b]; p; p = p->next)
+		if (peer_key(&p->addr, k2) == n && !memcmp(k, k2, n))
+			break;
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return NULL;
+		/* srv->lock under dg->lock: never the other way round */
+		p->group = __rpc_group_join(dg->srv, 0);
+		if (!p->group) {
+			free(p);
+			return NULL;
+		}
+		p->addr = a->peer;
+		p->len = a->plen;
+		p->next = dg->peers[b];
+		dg->peers[b] = p;
+	}
+	p->refs++;
+	a->pg = p;
+	return p->group;
+}
+
+/* a goes: its group too when it was the last activity of its address
+ * (the handles' rundowns run here, under dg->lock). */
+static void peer_put(struct dg_srv *dg, struct dg_srv_act *a)
+{
+	struct dg_peer *p = a->pg, **pp;
+	uint8_t k[18];
+
+	a->pg = NULL;
+	if (!p || --p->refs)
+		return;
+	for (pp = &dg->peers[peer_bucket(k, peer_key(&p->addr, k))]; *pp;
+	     pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	__rpc_group_leave(dg->srv, p->group);
+	free(p);
+}
+
 static void act_free(struct dg_srv *dg, struct dg_srv_act *a)
 {
 	struct dg_srv_act **pp;
+
+	peer_put(dg, a);
 
 	__rpc_dg_act_clear(dg, a);
 	for (pp = &dg->hash[a->hint]; *pp; pp = &(*pp)->hnext)

@@ -127,6 +127,7 @@ static void act_free(struct dg_act *a)
 		close(a->fd);
 	if (a->wake >= 0)
 		close(a->wake);
+	free(a->rbuf);
 	free(a);
 }
 
@@ -140,6 +141,11 @@ static int act_new(struct dg_client *c, struct dg_act **out)
 		return -ENOMEM;
 	a->wake = -1;
 	a->ahint = DG_NO_HINT;
+	a->rbuf = malloc(DG_RECV_MAX);
+	if (!a->rbuf) {
+		free(a);
+		return -ENOMEM;
+	}
 	a->fd = -1;
 	ret = c->ops->dgram_socket(c->srv.ss_family, &a->fd);
 	if (ret < 0)
@@ -166,6 +172,7 @@ fail:
 static int act_get(struct dg_client *c, struct dg_act **out, int64_t deadline)
 {
 	struct dg_act *a = NULL;
+	unsigned int slot;
 	int ret;
 
 	pthread_mutex_lock(&c->lock);
@@ -186,15 +193,22 @@ static int act_get(struct dg_client *c, struct dg_act **out, int64_t deadline)
 		*out = a;
 		return 0;
 	}
-	c->nacts++;	/* the slot, while the socket is made */
+	/* a slot of its own (nacts < DG_CLI_MAX_ACTS: one is free), kept
+	 * while the socket is made without the lock */
+	for (slot = 0; slot < DG_CLI_MAX_ACTS; slot++)
+		if (!c->acts[slot] && !(c->reserved & (1u << slot)))
+			break;
+	c->reserved |= 1u << slot;
+	c->nacts++;
 	pthread_mutex_unlock(&c->lock);
 	ret = act_new(c, &a);
 	pthread_mutex_lock(&c->lock);
+	c->reserved &= ~(1u << slot);
 	if (ret < 0) {
 		c->nacts--;
 		pthread_cond_signal(&c->cv);
 	} else {
-		c->acts[c->nacts - 1] = a;
+		c->acts[slot] = a;
 		atomic_store(&a->busy, true);
 		*out = a;
 	}
@@ -285,7 +299,7 @@ static int dg_cancel(struct rpc_binding *b, void *state)
 	unsigned int i, n = 0;
 
 	pthread_mutex_lock(&c->lock);
-	for (i = 0; i < c->nacts; i++) {
+	for (i = 0; i < DG_CLI_MAX_ACTS; i++) {
 		struct dg_act *a = c->acts[i];
 
 		if (!a || !atomic_load(&a->busy))
@@ -323,7 +337,7 @@ static void dg_close(struct rpc_binding *b, void *state)
 	struct dg_client *c = state;
 	unsigned int i;
 
-	for (i = 0; i < c->nacts; i++)
+	for (i = 0; i < DG_CLI_MAX_ACTS; i++)
 		if (c->acts[i])
 			act_free(c->acts[i]);
 	pthread_mutex_destroy(&c->lock);

@@ -54,6 +54,7 @@ struct dg_act {
 	atomic_bool busy;		/* a call runs on it */
 	atomic_uint cancels;		/* rpc_binding_cancel() while busy */
 	uint16_t ahint;			/* the server's activity hint */
+	uint8_t *rbuf;			/* DG_RECV_MAX: what its socket receives */
 };
 
 /* A binding handle's engine state. */
@@ -70,8 +71,9 @@ struct dg_client {
 	socklen_t srvlen;
 	uint32_t boot;			/* server boot time, 0: not known yet */
 	uint16_t ihint;			/* the server's interface hint */
-	unsigned int nacts;
-	struct dg_act *acts[DG_CLI_MAX_ACTS];
+	unsigned int nacts;		/* activities, and slots reserved */
+	struct dg_act *acts[DG_CLI_MAX_ACTS];	/* NULL: free or reserved */
+	uint32_t reserved;		/* slots whose activity is being made */
 	struct dg_act *idle;
 	atomic_uint srtt_us;		/* smoothed round trip of first answers */
 	atomic_bool rtt_known;		/* srtt_us was measured */

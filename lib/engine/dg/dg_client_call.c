@@ -16,9 +16,13 @@
  *
  * The call ends with the response, a fault, a reject, the binding's call
  * time-out (rpc_s_timeout), a server silent for the communications
- * time-out (rpc_s_comm_failure), or a server that is not the one that
- * answered the binding's earlier calls (nca_s_wrong_boot_time: it
- * restarted; the call is never sent to it again, so it never runs twice).
+ * time-out (its level's bind bound, com_timeout.c: rpc_s_comm_failure),
+ * a server that keeps answering nocall (rpc_s_comm_failure), or a server
+ * that is not the one that answered the binding's earlier calls
+ * (nca_s_wrong_boot_time: it restarted; the call is never sent to it
+ * again, so it never runs twice; rpc_binding_reset accepts the new one).
+ * [maybe] calls are sent once and not waited for; [broadcast] is not
+ * done (such a call goes to the binding's one server).
  */
 #include <errno.h>
 #include <poll.h>
@@ -27,6 +31,8 @@
 #include <unistd.h>
 #include "engine/dg/dg_client.h"
 #include "engine/co/bind_answer.h"
+
+#define CALL_INLINE_FRAGS	4
 
 struct call {
 	struct dg_client *c;
@@ -41,6 +47,9 @@ struct call {
 	uint32_t nfrags;
 	uint8_t *acked;			/* per fragment: the server has it */
 	uint16_t *sent_serial;		/* per fragment: its last serial */
+	/* a small request's (no allocation on the common path) */
+	uint8_t acked_in[CALL_INLINE_FRAGS];
+	uint16_t serial_in[CALL_INLINE_FRAGS];
 	uint32_t next_new;		/* first fragment never sent */
 	uint32_t window;		/* fragments in flight at most */
 	uint16_t serial;		/* of the next datagram we send */
@@ -62,7 +71,6 @@ struct call {
 	bool cancel_acked;
 
 	uint8_t pkt[DG_MAX_PDU];
-	uint8_t *rbuf;			/* DG_RECV_MAX */
 };
 
 static int64_t now_us(void)
@@ -134,7 +142,9 @@ static uint32_t in_flight(const struct call *k)
 }
 
 /* New fragments while the window has room; the burst's last one asks
- * for a fack (as does the request's last fragment). */
+ * for a fack (as does the request's last fragment), except a request of
+ * one fragment, whose answer is its acknowledgement (sent again, it asks
+ * for one). */
 static void send_window(struct call *k)
 {
 	uint32_t fl = in_flight(k), n, i;
@@ -145,7 +155,7 @@ static void send_window(struct call *k)
 	if (n > k->nfrags - k->next_new)
 		n = k->nfrags - k->next_new;
 	for (i = 0; i < n; i++, k->next_new++)
-		send_frag(k, k->next_new, i == n - 1);
+		send_frag(k, k->next_new, i == n - 1 && k->nfrags > 1);
 }
 
 static void send_fack(struct call *k, uint16_t prompt_serial)
@@ -254,6 +264,9 @@ static void take_fack(struct call *k, const struct dg_hdr *h,
 		      const uint8_t *body)
 {
 	struct dg_fack f;
+	/* fragnum is the highest fragment in order there (0xffff: none);
+	 * the selective acks start right after it */
+	uint32_t base = h->fragnum == 0xffff ? 0 : (uint32_t)h->fragnum + 1;
 	uint32_t i, hi, top;
 	bool have_body = h->len && !dg_fack_decode(body, h->len,
 						   dg_hdr_be(h), &f);
@@ -269,11 +282,11 @@ static void take_fack(struct call *k, const struct dg_hdr *h,
 		uint32_t w = f.selack[i], bit;
 
 		for (bit = 0; bit < 32; bit++) {
-			uint32_t n = (uint32_t)h->fragnum + 1 + 32 * i + bit;
+			uint32_t n = base + 32 * i + bit;
 
 			if (!(w & (1u << bit)) || n >= k->next_new)
 				continue;
-			k->acked[n % DG_MAX_FRAGS] = 1;
+			k->acked[n] = 1;
 			if (n > hi)
 				hi = n;
 		}
@@ -480,11 +493,15 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 			  : 1;
 	k->maybe = proc_flags & RPC_PROC_MAYBE;
 	k->idempotent = proc_flags & RPC_PROC_IDEMPOTENT;
-	k->acked = calloc(k->nfrags, 1);
-	k->sent_serial = calloc(k->nfrags, sizeof(*k->sent_serial));
-	k->rbuf = malloc(DG_RECV_MAX);
-	if (!k->acked || !k->sent_serial || !k->rbuf)
-		return -ENOMEM;
+	if (k->nfrags <= CALL_INLINE_FRAGS) {
+		k->acked = k->acked_in;
+		k->sent_serial = k->serial_in;
+	} else {
+		k->acked = calloc(k->nfrags, 1);
+		k->sent_serial = calloc(k->nfrags, sizeof(*k->sent_serial));
+		if (!k->acked || !k->sent_serial)
+			return -ENOMEM;
+	}
 	dg_reasm_init(&k->out, DG_CLI_MAX_OUT);
 	k->window = DG_CLI_WINDOW_INIT;
 
@@ -523,9 +540,10 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 
 static void call_free(struct call *k)
 {
-	free(k->acked);
-	free(k->sent_serial);
-	free(k->rbuf);
+	if (k->acked != k->acked_in) {
+		free(k->acked);
+		free(k->sent_serial);
+	}
 	dg_reasm_free(&k->out);
 }
 
@@ -564,13 +582,14 @@ static int step(struct call *k, struct rpc_reply *reply, int *result)
 	/* a bounded batch: a flood cannot keep the timers from firing */
 	for (i = 0; i < 64 && (pf[0].revents & POLLIN); i++) {
 		fromlen = sizeof(from);
-		n = recvfrom(k->a->fd, k->rbuf, DG_RECV_MAX, MSG_DONTWAIT |
+		n = recvfrom(k->a->fd, k->a->rbuf, DG_RECV_MAX, MSG_DONTWAIT |
 			     MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
 		if (n < 0)
 			break;
 		if (n > DG_RECV_MAX)
 			continue;	/* truncated: dropped */
-		if (take(k, k->rbuf, (size_t)n, &from, fromlen, reply, result))
+		if (take(k, k->a->rbuf, (size_t)n, &from, fromlen, reply,
+			 result))
 			return 1;
 	}
 	now = now_us();
@@ -588,11 +607,9 @@ int __rpc_dg_call(struct dg_client *c, struct dg_act *a,
 		  uint32_t proc_flags, const void *in, size_t inlen,
 		  struct rpc_reply *reply, int64_t deadline)
 {
-	struct call *k = calloc(1, sizeof(*k));
+	struct call call = { 0 }, *k = &call;
 	int ret, result = 0;
 
-	if (!k)
-		return -ENOMEM;
 	ret = call_init(k, c, a, iface, opnum, proc_flags, in, inlen);
 	if (ret < 0)
 		goto out;
@@ -625,6 +642,5 @@ out:
 		reply->len = 0;
 	}
 	call_free(k);
-	free(k);
 	return ret;
 }

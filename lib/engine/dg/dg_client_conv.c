@@ -64,7 +64,7 @@ static uint32_t conv_status(struct dg_client *c, const rpc_uuid_t *actuid,
 
 	*seq = 0;
 	pthread_mutex_lock(&c->lock);
-	for (i = 0; i < c->nacts && !a; i++)
+	for (i = 0; i < DG_CLI_MAX_ACTS && !a; i++)
 		if (c->acts[i] && !rpc_uuid_compare(&c->acts[i]->id, actuid))
 			a = c->acts[i];
 	if (!a) {

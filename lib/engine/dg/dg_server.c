@@ -54,7 +54,7 @@ struct dg_srv *__rpc_dg_srv_of(struct rpc_server *srv)
 
 static bool is_datagram(const struct srv_listener *l)
 {
-	return l->ops && !strcmp(l->ops->protseq, "ncadg_ip_udp");
+	return l->ops && l->ops->datagram;
 }
 
 /* ---- answers without an activity --------------------------------------- */
@@ -82,7 +82,8 @@ static void reply_to(struct dg_srv *dg, int fd,
 	h.auth_proto = 0;
 	h.serial = 0;
 	dg_hdr_encode(&h, pkt);
-	memcpy(pkt + DG_HDR_LEN, body, n);
+	if (n)
+		memcpy(pkt + DG_HDR_LEN, body, n);
 	if (sendto(fd, pkt, DG_HDR_LEN + n, MSG_DONTWAIT | MSG_NOSIGNAL,
 		   (const struct sockaddr *)peer, plen) > 0)
 		atomic_fetch_add(&dg->srv->pkts_out, 1);
@@ -479,8 +480,6 @@ static void dg_free_one(struct dg_srv *dg)
 	pthread_cond_destroy(&dg->conv_cv);
 	if (dg->conn)
 		__rpc_conn_put(dg->conn);
-	if (dg->group)
-		__rpc_group_leave(dg->srv, dg->group);
 	pthread_mutex_destroy(&dg->lock);
 	free(dg);
 }
@@ -508,9 +507,8 @@ static struct dg_srv *dg_create(struct rpc_server *srv, struct srv_listener *l)
 	dg->timer_src.ready = timer_ready;
 	dg->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	dg->conn = __rpc_conn_new(srv, l);
-	dg->group = __rpc_group_join(srv, 0);
 	e.data.ptr = &dg->timer_src;
-	if (dg->tfd < 0 || !dg->conn || !dg->group ||
+	if (dg->tfd < 0 || !dg->conn ||
 	    timerfd_settime(dg->tfd, 0, &its, NULL) < 0 ||
 	    epoll_ctl(srv->epfd, EPOLL_CTL_ADD, dg->tfd, &e) < 0) {
 		if (dg->tfd >= 0)

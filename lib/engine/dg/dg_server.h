@@ -4,7 +4,8 @@
  * files share: dg_server.c (engine hooks, the socket, the PDUs a client
  * sends), dg_server_reply.c (the calls: running them, the response
  * cache, its fragments, facks and retransmissions), dg_activity.c (the
- * activity table: lookup, caps, ageing).
+ * activity table: lookup, caps, ageing, the groups by client address),
+ * dg_server_conv.c (the conversation-manager callback).
  *
  * One mutex, dg->lock, guards the table and every activity in it: the
  * leader takes it per datagram, a worker to answer its call, the timer
@@ -38,8 +39,24 @@
 #define DG_WINDOW_INIT		8	/* response fragments before a fack */
 #define DG_WINDOW_MAX		64
 #define DG_WINDOW_KB		64	/* what our facks offer */
+#define DG_PEER_HASH		256
 #define DG_CONV_MAX		16	/* conversation callbacks at once */
 #define DG_CONV_TIMEOUT_MS	3000	/* one callback, at most */
+
+/*
+ * A client address (its socket): the association group of the context
+ * handles its calls create, as the connection-oriented engine has one
+ * per association.  It lives while an activity from that address does,
+ * so its handles run down once the client has been silent for
+ * DG_ACT_IDLE_MS (or crowded out of the table).
+ */
+struct dg_peer {
+	struct dg_peer *next;
+	struct sockaddr_storage addr;
+	socklen_t len;
+	struct assoc_group *group;
+	unsigned int refs;		/* activities */
+};
 
 enum dg_act_state {
 	DG_A_IDLE,		/* no call, or its answer forgotten */
@@ -57,6 +74,7 @@ struct dg_srv_act {
 	int fd;				/* the socket it came through */
 	struct sockaddr_storage peer;
 	socklen_t plen;
+	struct dg_peer *pg;		/* its group, from its first call */
 	enum dg_act_state state;
 	bool have_seq;
 	bool verified;			/* we know its sequence numbers: a
@@ -106,7 +124,8 @@ struct dg_srv {
 	struct rpc_event_source timer_src;
 	int tfd;
 	struct conn *conn;		/* what call->conn points at */
-	struct assoc_group *group;	/* the context handles of its calls */
+	/* the association groups (context handles) by client address */
+	struct dg_peer *peers[DG_PEER_HASH];
 	struct dg_srv_act *hash[DG_ACT_HASH];
 	struct dg_srv_act *lru_head, *lru_tail;
 	unsigned int nacts;
@@ -138,6 +157,9 @@ struct dg_srv_act *__rpc_dg_act_find(struct dg_srv *dg, const rpc_uuid_t *id);
 struct dg_srv_act *__rpc_dg_act_new(struct dg_srv *dg, const rpc_uuid_t *id);
 /* Traffic from a's client: it is the most recently used. */
 void __rpc_dg_act_touch(struct dg_srv *dg, struct dg_srv_act *a, int64_t now);
+/* The association group of a's calls (its client address's), or NULL
+ * (out of memory). */
+struct assoc_group *__rpc_dg_act_group(struct dg_srv *dg, struct dg_srv_act *a);
 /* Forget a's reassembly and its cached answer (not its sequence number). */
 void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_srv_act *a);
 /* Octets held by a changed by delta (reassembly or cache). */

@@ -171,10 +171,15 @@ void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_srv_act *a,
 	if (holes && a->next > a->una)
 		a->next = a->una;
 	if (f.window_size) {
+		/* kilobytes ([C706] 12.5.3.4, DCE 1.1) */
 		w = (uint32_t)f.window_size * 1024 / DG_MAX_PDU;
 		a->window = w < 1 ? 1 : w > DG_WINDOW_MAX ? DG_WINDOW_MAX : w;
+	} else if (n) {
+		/* a full receiver: one fragment at a time (the timer's
+		 * retransmission probes it) */
+		a->window = 1;
 	} else if (a->window < DG_WINDOW_MAX) {
-		a->window *= 2;
+		a->window *= 2;	/* a bodiless fack */
 	}
 	a->retries = 0;
 	a->rto_ms = DG_RTO_MS;
@@ -348,7 +353,8 @@ struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 		return NULL;
 	}
 	dc = calloc(1, sizeof(*dc));
-	if (!dc) {
+	if (!dc || !__rpc_dg_act_group(dg, a)) {
+		free(dc);
 		free(body);
 		__rpc_dg_answer_status(dg, a, nca_s_server_too_busy);
 		return NULL;
@@ -362,7 +368,7 @@ struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 	call->conn = dg->conn;
 	call->ops = &dg_call_ops;
 	call->srv = dg->srv;
-	call->group = dg->group;
+	call->group = a->pg->group;
 	call->call_id = a->seq;
 	call->opnum = a->req.opnum;
 	memcpy(call->drep, a->req.drep, 3);
