@@ -67,11 +67,28 @@ struct path {				/* one direction of one client */
 	long long held_since;
 };
 
+/*
+ * A server may call a client back from another of its ports (the
+ * conversation manager's callback has an activity of its own): the
+ * client's answers in that activity go back to that port, as a NAT that
+ * knows DCE/RPC would send them.
+ */
+#define MAX_SIDE_ACTS	8
+#define ACT_OFF		40		/* act_id in the datagram header */
+
+struct side_act {
+	uint8_t act[16];
+	struct sockaddr_storage from;
+	socklen_t len;
+};
+
 struct client {
 	struct sockaddr_storage addr;
 	socklen_t len;
 	int fd;				/* its socket toward the server */
 	struct path up, down;
+	struct side_act side[MAX_SIDE_ACTS];
+	unsigned int nside;
 };
 
 struct relay {
@@ -86,6 +103,43 @@ struct relay {
 	uint64_t rng;
 	struct counts c[2];
 };
+
+static bool is_dg_pdu(const uint8_t *buf, ssize_t len)
+{
+	return len >= 80 && (buf[0] & 0x0f) == 4;
+}
+
+/* a datagram from the server's port from: remember its activity */
+static void side_learn(struct client *c, const uint8_t *buf, ssize_t len,
+		       const struct sockaddr_storage *from, socklen_t fl)
+{
+	struct side_act *a;
+	unsigned int i, n = c->nside < MAX_SIDE_ACTS ? c->nside : MAX_SIDE_ACTS;
+
+	if (!is_dg_pdu(buf, len))
+		return;
+	for (i = 0; i < n; i++)
+		if (!memcmp(c->side[i].act, buf + ACT_OFF, 16))
+			break;
+	a = i < n ? &c->side[i] : &c->side[c->nside++ % MAX_SIDE_ACTS];
+	memcpy(a->act, buf + ACT_OFF, 16);
+	memcpy(&a->from, from, fl);
+	a->len = fl;
+}
+
+/* where a client's datagram goes: the port that began its activity */
+static const struct side_act *side_find(const struct client *c,
+					const uint8_t *buf, ssize_t len)
+{
+	unsigned int i, n = c->nside < MAX_SIDE_ACTS ? c->nside : MAX_SIDE_ACTS;
+
+	if (!is_dg_pdu(buf, len))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!memcmp(c->side[i].act, buf + ACT_OFF, 16))
+			return &c->side[i];
+	return NULL;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -367,7 +421,7 @@ static int relay_main(int argc, char **argv)
 	while (!stop && now_ms() < deadline) {
 		struct pollfd pf[MAX_CLIENTS + 1];
 		long long now = now_ms();
-		int timeout = 1000, n;
+		int timeout = 1000, n, polled;
 
 		if (r.queue)
 			timeout = (int)(r.queue->due > now ? r.queue->due - now : 0);
@@ -377,7 +431,8 @@ static int relay_main(int argc, char **argv)
 		pf[0] = (struct pollfd){ r.lfd, POLLIN, 0 };
 		for (i = 0; i < r.nclients; i++)
 			pf[i + 1] = (struct pollfd){ r.clients[i].fd, POLLIN, 0 };
-		n = poll(pf, (nfds_t)r.nclients + 1, timeout);
+		polled = r.nclients;	/* a client added below was not */
+		n = poll(pf, (nfds_t)polled + 1, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (n > 0 && (pf[0].revents & POLLIN)) {
@@ -385,22 +440,30 @@ static int relay_main(int argc, char **argv)
 			struct client *c;
 
 			fl = sizeof(from);
-			len = recvfrom(r.lfd, buf, sizeof(buf), 0,
+			len = recvfrom(r.lfd, buf, sizeof(buf), MSG_DONTWAIT,
 				       (struct sockaddr *)&from, &fl);
 			c = len >= 0 ? client_of(&r, &from, fl) : NULL;
-			if (c)
-				relay_one(&r, UP, &c->up, c->fd, &r.server,
-					  r.server_len, buf, (size_t)len);
+			if (c) {
+				const struct side_act *a = side_find(c, buf, len);
+
+				relay_one(&r, UP, &c->up, c->fd,
+					  a ? &a->from : &r.server,
+					  a ? a->len : r.server_len, buf,
+					  (size_t)len);
+			}
 		}
-		for (i = 0; n > 0 && i < r.nclients; i++) {
+		for (i = 0; n > 0 && i < polled; i++) {
 			struct client *c = &r.clients[i];
 			ssize_t len;
 
 			if (!(pf[i + 1].revents & POLLIN))
 				continue;
 			fl = sizeof(from);
-			len = recvfrom(c->fd, buf, sizeof(buf), 0,
+			len = recvfrom(c->fd, buf, sizeof(buf), MSG_DONTWAIT,
 				       (struct sockaddr *)&from, &fl);
+			if (len >= 0 && (fl != r.server_len ||
+					 memcmp(&from, &r.server, fl)))
+				side_learn(c, buf, len, &from, fl);
 			if (len >= 0)
 				relay_one(&r, DOWN, &c->down, r.lfd, &c->addr,
 					  c->len, buf, (size_t)len);

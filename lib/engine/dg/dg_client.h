@@ -27,7 +27,7 @@
 extern const struct rpc_client_engine __rpc_dg_client_engine;
 
 #define DG_CLI_PROTSEQ		"ncadg_ip_udp"
-#define DG_CLI_MAX_ACTS		16	/* activities (concurrent calls) per binding */
+#define DG_CLI_MAX_ACTS		128	/* activities (concurrent calls) per binding */
 #define DG_CLI_MAX_OUT		(256u << 20)	/* reassembled response */
 /* retransmission: the first time-out follows the measured round trip,
  * within these bounds; each one without an answer doubles it */
