@@ -40,7 +40,7 @@
 #define DG_WINDOW_MAX		64
 #define DG_WINDOW_KB		64	/* what our facks offer */
 #define DG_PEER_HASH		256
-#define DG_CONV_MAX		16	/* conversation callbacks at once */
+#define DG_CONV_MAX		128	/* conversation callbacks at once */
 #define DG_CONV_TIMEOUT_MS	3000	/* one callback, at most */
 
 /*
