@@ -62,6 +62,8 @@ static void failed(struct tally_state *t, unsigned long i, uint32_t st)
 		printf("tally: call %lu failed: %s\n", i,
 		       rpc_status_name((int32_t)st));
 	t->last_status = st;
+	/* the server may have restarted meanwhile: its total with it */
+	t->unsure = true;
 	rpc_binding_reset(lrpctest_binding);
 }
 
@@ -76,7 +78,6 @@ static void one_tally(struct tally_state *t, unsigned long i, uint64_t *rng)
 		failed(t, i, st);
 		/* several failures in a row: each may have run once */
 		t->failed_amount += amount;
-		t->unsure = true;
 		return;
 	}
 	t->tallies++;
