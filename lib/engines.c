@@ -9,13 +9,17 @@
 #include <lrpc/epm.h>
 #include "engine/co/co_client.h"
 #include "engine/co/co_int.h"
+#include "engine/dg/dg_client.h"
+#include "engine/dg/dg_server.h"
 #include "engine/lpc/lpc_int.h"
 #include "runtime/engine.h"
 #include "runtime/resolver.h"
 
-/* The kernel path first; the connection-oriented engine takes the rest. */
+/* The kernel path first, the datagram engine its protseq
+ * (ncadg_ip_udp); the connection-oriented engine takes the rest. */
 const struct rpc_client_engine *const __rpc_client_engines[] = {
 	&__rpc_lpc_client_engine,
+	&__rpc_dg_client_engine,
 	&__rpc_co_client_engine,
 	NULL,
 };
@@ -28,6 +32,7 @@ const struct rpc_client_engine *const __rpc_client_engines[] = {
 const struct rpc_server_engine *const __rpc_server_engines[] = {
 	&__rpc_lpc_server_engine,	/* ncalrpc through /dev/lrpc */
 	&__rpc_co_server_engine,	/* ncacn_ip_tcp, ncalrpc sockets */
+	&__rpc_dg_server_engine,	/* ncadg_ip_udp */
 	NULL,
 };
 

@@ -11,6 +11,7 @@
 #include "runtime/call_status.h"
 
 static __thread struct ndr_arena *cli_arena;
+__thread uint32_t __rpc_cli_proc_flags;
 
 void rpc_ss_release(void)
 {
@@ -85,8 +86,10 @@ __rpc_hot int rpc_call(rpc_binding_t *b, const struct rpc_interface *iface,
 		ndr_buf_release(&buf);
 		return done(__rpc_call_ret((int)n, 0), 0);
 	}
+	__rpc_cli_proc_flags = iface->proc_flags ? iface->proc_flags[opnum] : 0;
 	ret = rpc_call_raw(b, &iface->id, (uint16_t)opnum, buf.data, buf.len,
 			   &reply);
+	__rpc_cli_proc_flags = 0;
 	ndr_buf_release(&buf);
 	if (ret < 0)
 		return done(ret, reply.fault);

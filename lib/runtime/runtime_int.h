@@ -71,6 +71,14 @@ unsigned int __rpc_com_timeout_default(void);
 int64_t __rpc_com_deadline(unsigned int level, bool bind, int64_t deadline,
 			   bool *com);
 
+/*
+ * client_stub.c: the RPC_PROC_* flags of the operation the calling thread
+ * is calling through a generated stub ([idempotent], [maybe]), for the
+ * engines whose protocol carries them (the datagram engine); 0 for a
+ * call made with rpc_call_raw directly.
+ */
+extern __thread uint32_t __rpc_cli_proc_flags;
+
 /* client_stub.c: install a as the thread's client arena (NULL: a new one
  * at the next call), returning the one it replaces. */
 struct ndr_arena;

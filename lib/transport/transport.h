@@ -2,7 +2,8 @@
 /*
  * Transports: how an engine gets a connected or listening socket for a
  * protocol sequence.  Stream transports (ncacn_ip_tcp, ncalrpc's AF_UNIX
- * fallback) are found by protseq; an engine never names one directly.
+ * fallback) and the datagram one (ncadg_ip_udp) are found by protseq; an
+ * engine never names one directly.
  */
 #ifndef LRPC_TRANSPORT_H
 #define LRPC_TRANSPORT_H
@@ -11,17 +12,33 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/socket.h>
 
 /* ---- transports ----------------------------------------------------- */
 
 struct rpc_transport_ops {
 	const char *protseq;
-	/* Listening socket (non-blocking), actual endpoint into ep. */
+	/* Datagram transport: listen gives a bound socket, there is no
+	 * connect (it fails with -rpc_s_protseq_not_supported), a client
+	 * takes resolve and dgram_socket. */
+	bool datagram;
+	/* Listening socket (non-blocking), actual endpoint into ep.  A
+	 * datagram transport's is a bound socket. */
 	int (*listen)(const char *netaddr, const char *endpoint, int *fd,
 		      char *ep, size_t epsize);
 	/* Connected socket (blocking), within timeout_ms (0: none). */
 	int (*connect)(const char *netaddr, const char *endpoint,
 		       unsigned int timeout_ms, int *fd);
+	/* Datagram: the server's address (netaddr NULL or "": the local
+	 * host), endpoint required: 0, -rpc_s_no_endpoint_found,
+	 * -rpc_s_invalid_endpoint_format, -rpc_s_invalid_net_addr. */
+	int (*resolve)(const char *netaddr, const char *endpoint,
+		       struct sockaddr_storage *sa, socklen_t *salen);
+	/* Datagram: an unbound (the kernel picks the port at the first
+	 * send), unconnected, non-blocking socket of family (AF_INET,
+	 * AF_INET6), so that answers and callbacks from any address of
+	 * the server reach it: 0 or -errno. */
+	int (*dgram_socket)(int family, int *fd);
 	/* Secondary address for bind_ack ("" when none). */
 	void (*sec_addr)(const char *endpoint, char *out, size_t size);
 	/* Default netaddr for a server binding string. */
@@ -35,8 +52,12 @@ struct rpc_transport_ops {
 const struct rpc_transport_ops *__rpc_transport_find(const char *protseq);
 /* A sec_addr op: the endpoint itself ("" when none). */
 void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size);
+/* An IP port endpoint ("" or NULL: 0, dynamic): 0 or
+ * -rpc_s_invalid_endpoint_format. */
+int __rpc_port_parse(const char *ep, unsigned int *port);
 extern const struct rpc_transport_ops __rpc_transport_tcp;
 extern const struct rpc_transport_ops __rpc_transport_unix;
+extern const struct rpc_transport_ops __rpc_transport_udp;
 
 /* ncalrpc endpoints (the AF_UNIX socket "\0lrpc/E", the kernel port
  * "ncalrpc.E"): at most this many characters. */

@@ -1,8 +1,8 @@
 # lib/rpc fuzzing (issue 7): libFuzzer targets for the PDU codec, the
-# server engine and the client engine.
+# server engine and the client engine; the datagram codec (fuzz_dg_pdu).
 #
 #   make fuzz-rpc FUZZ_SECONDS=N    each target for N seconds (default 60)
-RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client
+RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client fuzz_dg_pdu
 RPC_FUZZ_SRCS := $(sort $(wildcard lib/*.c lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/auth/*/*.c lib/ndr/*.c lib/epm/*.c))
 # the security providers under lib/auth/*/ link their libraries
 RPC_FUZZ_LIBS := -lgssapi_krb5 -lkrb5 -lk5crypto -lcrypto
@@ -45,3 +45,20 @@ bench-rpc: $(RPC_BENCH)
 # The hostile-peer suite runs lrpctest-server and lrpctest-client from
 # build/bin (tools/lrpctest/lrpctest.mk is read after this file).
 $(BUILD)/tests/rpc/hostile_suite_test: | $(BUILD)/bin/lrpctest-server $(BUILD)/bin/lrpctest-client
+
+# The seeded lossy UDP relay the ncadg_ip_udp loss tests put between a
+# client and a server (tests/rpc/dg_relay.c), and its self-test: the same
+# source, whose main forks a relay between two sockets.
+DG_RELAY          := $(BUILD)/tests/rpc/dg_relay
+DG_RELAY_SELFTEST := $(BUILD)/tests/rpc/dg-relay-selftest
+
+$(DG_RELAY): tests/rpc/dg_relay.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $<
+
+$(DG_RELAY_SELFTEST): tests/rpc/dg_relay.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -DDG_RELAY_SELFTEST -o $@ $<
+
+tests: $(DG_RELAY) $(DG_RELAY_SELFTEST)
+EXTRA_CHECK += $(DG_RELAY_SELFTEST)

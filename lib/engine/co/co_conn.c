@@ -566,16 +566,17 @@ int rpc_server_use_protseq(struct rpc_server *srv, const char *protseq,
 	l->fd = fd;
 	l->ops = ops;
 	ops->sec_addr(l->endpoint, l->sec_addr, sizeof(l->sec_addr));
-	e.data.ptr = &l->src;
-	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
-		ret = -errno;
+	/* the other engines' ports beside it (ncalrpc's kernel port); an
+	 * engine may claim the socket itself (the datagram engine sets
+	 * l->src.ready): before it is in the set, so accept never sees it */
+	ret = __rpc_server_engines_listen(srv, l);
+	if (ret < 0) {
 		close(fd);
 		return ret;
 	}
-	/* the other engines' ports beside it: ncalrpc's kernel port */
-	ret = __rpc_server_engines_listen(srv, l);
-	if (ret < 0) {
-		epoll_ctl(srv->epfd, EPOLL_CTL_DEL, fd, NULL);
+	e.data.ptr = &l->src;
+	if (epoll_ctl(srv->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
+		ret = -errno;
 		close(fd);
 		return ret;
 	}

@@ -33,6 +33,7 @@ enum {
 #define DG_F1_MAYBE		0x10
 #define DG_F1_IDEMPOTENT	0x20
 #define DG_F1_BROADCAST		0x40
+#define DG_F1_BLAST_OUTS	0x80	/* client: it takes blasted outs */
 /* flags2 */
 #define DG_F2_CANCEL_PENDING	0x02
 
@@ -90,15 +91,20 @@ void dg_drep_local(uint8_t drep[3]);
 
 /* ---- fack and nocall bodies ([C706] 12.5.3.4) --------------------------- */
 
-#define DG_FACK_VERS		0
+/* The body version the reference runtime and Windows send (and the one
+ * Windows-facing peers insist on); 0 is taken too. */
+#define DG_FACK_VERS		1
 #define DG_SELACK_MAX		8	/* 32-bit words of selective ack we send
 					   or take: 256 fragments beyond the
 					   one acknowledged */
 
 struct dg_fack {
 	uint8_t vers;
-	uint16_t window_size;		/* in kilobytes ([MS-RPCE] 2.2.3.3?) or
-					   fragments; see dg_pdu.c */
+	uint16_t window_size;		/* receive window in kilobytes (1024
+					   octets), as the reference runtime
+					   sends it (older runtimes counted
+					   fragments).  Advisory; 0 asks the
+					   sender to pause */
 	uint32_t max_tsdu;
 	uint32_t max_frag_size;
 	uint16_t serial_num;		/* serial of the fragment that
@@ -108,9 +114,11 @@ struct dg_fack {
 };
 
 /* 0, or -EPROTO when body[0..n) is not a fack body (a short one, as old
- * peers send, decodes with the fields it has and the rest zero). */
+ * peers send, decodes with the fields it has and the rest zero; an empty
+ * one is all zero; selack words past DG_SELACK_MAX are dropped). */
 int dg_fack_decode(const uint8_t *body, size_t n, bool be, struct dg_fack *f);
-/* Octets written to body (room: at least 20 + 4 * DG_SELACK_MAX). */
+/* Octets written to body (room: at least 16 + 4 * DG_SELACK_MAX): 20
+ * when selack_len is 0 (one zero word, as the reference runtime sends). */
 size_t dg_fack_encode(const struct dg_fack *f, bool be, uint8_t *body);
 
 /* ---- fault, reject: one 32-bit status ----------------------------------- */
@@ -151,17 +159,25 @@ struct dg_reasm {
 
 void dg_reasm_init(struct dg_reasm *r, size_t max_bytes);
 /*
- * Add fragment fragnum (body[0..n), last: it has LASTFRAG): 1 when it
- * completes the body, 0 when kept (or a duplicate, ignored), -EMSGSIZE
- * past max_bytes, -EPROTO for a contradiction (a second last fragment
- * with another number, a fragment after the last), -ENOMEM.
+ * Add fragment fragnum (body[0..n), last: it has LASTFRAG, or the PDU is
+ * not fragmented): 1 when it completes the body, 0 when kept (or a
+ * duplicate, ignored; or more than 32 * DG_SELACK_MAX fragments past
+ * r->inorder, dropped: the sender sends it again), -EMSGSIZE past
+ * max_bytes or a non-last fragment 65535, -EPROTO for a contradiction (a
+ * second last fragment with another number, a fragment after the last, a
+ * last one before a fragment held, a copy whose length or LASTFRAG
+ * differs), -ENOMEM.
  */
 int dg_reasm_add(struct dg_reasm *r, uint16_t fragnum, const uint8_t *body,
 		 size_t n, bool last);
-/* The complete body, once dg_reasm_add returned 1: malloc'ed into *out,
- * *len octets; the fragments are released.  0 or -ENOMEM. */
+/* The complete body, once dg_reasm_add returned 1: malloc'ed into *out
+ * (never NULL), *len octets; the fragments are released and r is empty
+ * again (as after dg_reasm_init).  0, -EINVAL (not complete), -ENOMEM. */
 int dg_reasm_take(struct dg_reasm *r, uint8_t **out, size_t *len);
-/* Fill a fack's selack words beyond r->inorder (selack_len set). */
+/* Fill a fack's selack words beyond r->inorder (selack_len set; 0 when
+ * nothing past it arrived): bit k of word w is fragment
+ * r->inorder + 1 + 32w + k, as the reference runtime builds it (the fack
+ * header's fragnum is r->inorder). */
 void dg_reasm_selack(const struct dg_reasm *r, struct dg_fack *f);
 void dg_reasm_free(struct dg_reasm *r);
 
