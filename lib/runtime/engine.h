@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The seam between the runtime and its protocol engines (connection-
- * oriented, local; datagram next).  The runtime knows no engine by name:
+ * oriented, local, datagram).  The runtime knows no engine by name:
  * it walks the tables of lib/engines.c, the one place that names them.
  *
  * Client side: a binding handle takes its calls to one engine, chosen at
