@@ -16,23 +16,6 @@
 #include "transport/transport.h"
 #include "runtime/runtime_int.h"
 
-static int parse_port(const char *ep, unsigned int *port)
-{
-	char *end;
-	unsigned long v;
-
-	if (!ep || !*ep) {
-		*port = 0;
-		return 0;
-	}
-	errno = 0;
-	v = strtoul(ep, &end, 10);
-	if (errno || *end || v > 65535 || ep[0] == '-' || ep[0] == '+')
-		return -rpc_s_invalid_endpoint_format;
-	*port = (unsigned int)v;
-	return 0;
-}
-
 static int tcp_listen(const char *netaddr, const char *endpoint, int *fdp,
 		      char *ep, size_t epsize)
 {
@@ -46,7 +29,7 @@ static int tcp_listen(const char *netaddr, const char *endpoint, int *fdp,
 	char pstr[8];
 	int ret, fd = -1, one = 1;
 
-	ret = parse_port(endpoint, &port);
+	ret = __rpc_port_parse(endpoint, &port);
 	if (ret < 0)
 		return ret;
 	snprintf(pstr, sizeof(pstr), "%u", port);
@@ -91,7 +74,7 @@ static int tcp_connect(const char *netaddr, const char *endpoint,
 	unsigned int port;
 	int ret, fd = -1, one = 1;
 
-	ret = parse_port(endpoint, &port);
+	ret = __rpc_port_parse(endpoint, &port);
 	if (ret < 0)
 		return ret;
 	if (!endpoint || !*endpoint)
