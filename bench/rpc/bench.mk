@@ -61,6 +61,9 @@ bench-report:
 
 bench-count: bench-progs $(KUCOUNT_SO)
 	$(Q)bench/rpc/run-count --out $(RPC_BENCH_OUT) --plugin $(KUCOUNT_SO) $(COUNT_N)
+	$(Q)RUN_COUNT_ONLY="ncacn_ip_tcp ncadg_ip_udp" RUN_COUNT_CALL="in,-s 1M" \
+		RUN_COUNT_CSV=kucount-in1m.csv \
+		bench/rpc/run-count --out $(RPC_BENCH_OUT) --plugin $(KUCOUNT_SO) 20 120
 	$(Q)[ ! -f $(RPC_BENCH_OUT)/results.csv ] || tools/bench-report $(RPC_BENCH_OUT)
 
 -include $(BUILD)/bench/rpc/rpc_bench.d

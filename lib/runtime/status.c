@@ -98,6 +98,8 @@ static const struct status_desc statuses[] = {
 	  "interface: start the server, or name the endpoint in the binding"),
 	S(rpc_s_auth_mut_fail, "the server is not owned by the expected user; nothing "
 	  "was sent (see rpc_binding_set_server_uid)"),
+	S(rpc_s_in_args_too_big, "a [broadcast] call's [in] arguments must fit one "
+	  "datagram; send less, or call one server"),
 	S(nca_s_fault_int_div_by_zero, "the server divided an integer by zero"),
 	S(nca_s_fault_addr_error, "the server hit an address error"),
 	S(nca_s_fault_fp_div_zero, "the server divided a floating point number by zero"),

@@ -21,8 +21,12 @@
  * that is not the one that answered the binding's earlier calls
  * (nca_s_wrong_boot_time: it restarted; the call is never sent to it
  * again, so it never runs twice; rpc_binding_reset accepts the new one).
- * [maybe] calls are sent once and not waited for; [broadcast] is not
- * done (such a call goes to the binding's one server).
+ * [maybe] calls are sent once and not waited for.  A [broadcast] call
+ * ([C706] 10.1.2: idempotent, its [in] octets in one datagram) goes to
+ * the binding's address with SO_BROADCAST, so a broadcast address
+ * (ncadg_ip_udp:192.168.1.255[port]) reaches every server there; the
+ * first server to answer, from whatever address, carries the rest of
+ * the call, and its boot time does not bind the binding's.
  */
 #include <errno.h>
 #include <poll.h>
@@ -40,7 +44,8 @@ struct call {
 	struct dg_hdr h;		/* the request header, as sent */
 	struct sockaddr_storage srv;
 	socklen_t srvlen;
-	bool idempotent, maybe;
+	bool idempotent, maybe, broadcast;
+	bool srv_chosen;		/* broadcast: the server that answered */
 
 	const uint8_t *in;
 	size_t inlen;
@@ -395,10 +400,19 @@ static int take(struct call *k, const uint8_t *p, size_t n,
 				     fromlen);
 		return 0;
 	}
-	if (rpc_uuid_compare(&h.act_id, &k->a->id) || h.seqnum != k->h.seqnum ||
-	    !__rpc_dg_from_server(&k->srv, from, false))
-		return 0;	/* not ours: an old call's, or a stranger's */
-	ret = __rpc_dg_check_boot(k->c, h.server_boot);
+	if (rpc_uuid_compare(&h.act_id, &k->a->id) || h.seqnum != k->h.seqnum)
+		return 0;	/* not ours: an old call's */
+	if (k->broadcast && !k->srv_chosen && fromlen <= sizeof(k->srv) &&
+	    (h.ptype == DG_PT_RESPONSE || h.ptype == DG_PT_FAULT ||
+	     h.ptype == DG_PT_WORKING || h.ptype == DG_PT_FACK)) {
+		/* the first server that takes the call carries it */
+		memcpy(&k->srv, from, fromlen);
+		k->srvlen = fromlen;
+		k->srv_chosen = true;
+	}
+	if (!__rpc_dg_from_server(&k->srv, from, false))
+		return 0;	/* a stranger's */
+	ret = k->broadcast ? 0 : __rpc_dg_check_boot(k->c, h.server_boot);
 	if (ret < 0) {
 		*result = ret;
 		return 1;
@@ -492,7 +506,18 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	k->nfrags = inlen ? (uint32_t)((inlen + DG_MAX_BODY - 1) / DG_MAX_BODY)
 			  : 1;
 	k->maybe = proc_flags & RPC_PROC_MAYBE;
-	k->idempotent = proc_flags & RPC_PROC_IDEMPOTENT;
+	k->broadcast = proc_flags & RPC_PROC_BROADCAST;
+	/* one server of many cannot promise at-most-once */
+	k->idempotent = (proc_flags & RPC_PROC_IDEMPOTENT) || k->broadcast;
+	if (k->broadcast) {
+		static const int on = 1;
+
+		if (k->nfrags > 1)
+			return -rpc_s_in_args_too_big;
+		if (setsockopt(a->fd, SOL_SOCKET, SO_BROADCAST, &on,
+			       sizeof(on)) < 0)
+			return -errno;
+	}
 	if (k->nfrags <= CALL_INLINE_FRAGS) {
 		k->acked = k->acked_in;
 		k->sent_serial = k->serial_in;
@@ -510,7 +535,8 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 	/* we take response fragments blasted without facks */
 	k->h.flags1 = DG_F1_BLAST_OUTS |
 		      (k->idempotent ? DG_F1_IDEMPOTENT : 0) |
-		      (k->maybe ? DG_F1_MAYBE : 0);
+		      (k->maybe ? DG_F1_MAYBE : 0) |
+		      (k->broadcast ? DG_F1_BROADCAST : 0);
 	dg_drep_local(k->h.drep);
 	if (o.has_object)
 		k->h.object = o.object;

@@ -349,6 +349,13 @@ struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 	/* srv->lock under dg->lock: srv->lock is never held taking dg's */
 	if (!find_if(dg->srv, &a->req, &iface)) {
 		free(body);
+		if (a->req.flags1 & DG_F1_BROADCAST) {
+			/* [C706] 10.1.2: only the servers that offer the
+			 * interface answer a broadcast */
+			__rpc_dg_act_clear(dg, a);
+			a->state = DG_A_DONE;
+			return NULL;
+		}
 		__rpc_dg_answer_status(dg, a, nca_s_unk_if);
 		return NULL;
 	}

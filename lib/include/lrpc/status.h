@@ -129,6 +129,10 @@ extern "C" {
  */
 #define rpc_s_auth_mut_fail			0x16c9a0f4	/* DCE */
 
+/* A [broadcast] operation's [in] arguments do not fit one datagram
+ * ([C706] 10.1.2); Windows has no such call semantics. */
+#define rpc_s_in_args_too_big			0x16c9a00d	/* DCE */
+
 /* NCA fault / reject statuses ([C706] Appendix E, [MS-RPCE] 2.2.2.11) */
 #define nca_s_fault_int_div_by_zero		0x1c000001
 #define nca_s_fault_addr_error			0x1c000002
