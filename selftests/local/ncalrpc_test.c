@@ -266,6 +266,7 @@ FIXTURE(probe) {
 	struct rpc_server *srv;
 	char binding[128];
 	char tcp[128];
+	char udp[128];
 };
 
 FIXTURE_VARIANT(probe) {
@@ -303,6 +304,10 @@ FIXTURE_SETUP(probe)
 	ASSERT_EQ(0, rpc_server_use_protseq(self->srv, "ncacn_ip_tcp",
 					    "127.0.0.1", NULL, &s));
 	snprintf(self->tcp, sizeof(self->tcp), "%s", s);
+	free(s);
+	ASSERT_EQ(0, rpc_server_use_protseq(self->srv, "ncadg_ip_udp",
+					    "127.0.0.1", NULL, &s));
+	snprintf(self->udp, sizeof(self->udp), "%s", s);
 	free(s);
 	ASSERT_EQ(0, rpc_server_listen(self->srv, 0));
 }
@@ -602,25 +607,26 @@ TEST_F(probe, cancel)
 	rpc_binding_free(b);
 }
 
-/* A local ncacn_ip_tcp binding goes through ncalrpc (kernel) once the
- * endpoint mapper knows the ncalrpc endpoint; nolocal keeps it on TCP. */
-TEST_F(probe, routing)
+/* A local ncacn_ip_tcp or ncadg_ip_udp binding goes through ncalrpc
+ * (kernel) once the endpoint mapper knows the ncalrpc endpoint; nolocal
+ * keeps it on the network. */
+static void check_routing(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(probe) *self, const char *net)
 {
-	PROBE_SKIP();
 	char port[16], epm[64], ready[128], s[160];
 	char *argv[] = { (char *)bin("lrpc-epmd"), "-f", "--tcp-port", port,
 			 NULL };
-	const char *bs[2] = { self->tcp, self->binding };
+	const char *bs[2] = { net, self->binding };
+	size_t plen = strchr(net, ':') - net + 1;
 	struct rpc_binding *b;
 	struct who w;
 	pid_t epmd;
 
-	if (!variant->kernel)
-		SKIP(return, "routing goes through the kernel only");
 	if (system("ip link set lo up 2>/dev/null")) {
 		/* already up, or no ip(8): try anyway */
 	}
-	snprintf(port, sizeof(port), "%d", 20000 + getpid() % 20000);
+	/* below the ephemeral range (32768-60999) */
+	snprintf(port, sizeof(port), "%d", 20000 + getpid() % 10000);
 	snprintf(epm, sizeof(epm), "ncacn_ip_tcp:127.0.0.1[%s]", port);
 	setenv("LRPC_EPMAPPER", epm, 1);
 	epmd = start(argv, "ncacn_ip_tcp", ready, sizeof(ready));
@@ -628,19 +634,36 @@ TEST_F(probe, routing)
 	ASSERT_NE(0, ready[0]);
 	ASSERT_EQ(0, rpc_ep_register(&probe_if.id, bs, 2, NULL, 0, "probe"));
 
-	ASSERT_EQ(0, rpc_binding_from_string(self->tcp, &b));
+	ASSERT_EQ(0, rpc_binding_from_string(net, &b));
 	ASSERT_EQ(0, who(b, &w));
 	EXPECT_EQ(0, strncmp(w.binding, "ncalrpc:[", 9)) TH_LOG("%s", w.binding);
 	EXPECT_EQ((uint32_t)getpid(), w.pid);
 	rpc_binding_free(b);
 
-	snprintf(s, sizeof(s), "%.*s,nolocal]", (int)strlen(self->tcp) - 1,
-		 self->tcp);
+	snprintf(s, sizeof(s), "%.*s,nolocal]", (int)strlen(net) - 1, net);
 	ASSERT_EQ(0, rpc_binding_from_string(s, &b));
 	EXPECT_EQ(-EOPNOTSUPP, who(b, &w));
+	EXPECT_EQ(0, strncmp(w.binding, net, plen)) TH_LOG("%s", w.binding);
 	rpc_binding_free(b);
+	rpc_ep_unregister(&probe_if.id, bs, 2, NULL, 0);
 	stop(epmd);
 	unsetenv("LRPC_EPMAPPER");
+}
+
+TEST_F(probe, routing)
+{
+	PROBE_SKIP();
+	if (!variant->kernel)
+		SKIP(return, "routing goes through the kernel only");
+	check_routing(_metadata, self, self->tcp);
+}
+
+TEST_F(probe, routing_udp)
+{
+	PROBE_SKIP();
+	if (!variant->kernel)
+		SKIP(return, "routing goes through the kernel only");
+	check_routing(_metadata, self, self->udp);
 }
 
 TEST_HARNESS_MAIN

@@ -183,7 +183,7 @@ static double idle_conn_kb(int port, int n)
 
 int main(int argc, char **argv)
 {
-	struct rpc_server *srv;
+	struct rpc_server *srv = NULL;
 	double l1, l2, t1, t2, secs = argc > 1 ? atof(argv[1]) : 2.0;
 	int n = argc > 2 ? atoi(argv[2]) : 20000;
 
