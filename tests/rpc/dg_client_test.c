@@ -115,7 +115,7 @@ TEST(idempotent_and_maybe)
 	struct fake *f = fake_start(NORMAL);
 	struct rpc_binding *b = bind_to(f, NULL);
 	struct rpc_reply r;
-	uint8_t in[8] = { 1 };
+	uint8_t in[8] = { 1 }, *big;
 	int i;
 
 	only("idempotent_and_maybe");
@@ -133,6 +133,22 @@ TEST(idempotent_and_maybe)
 		usleep(10000);
 	ASSERT_EQ(2, atomic_load(&f->executions));
 	ASSERT_TRUE(atomic_load(&f->last_flags1) & DG_F1_MAYBE);
+	/* [maybe] is idempotent too (what the reference runtime sends) */
+	ASSERT_TRUE(atomic_load(&f->last_flags1) & DG_F1_IDEMPOTENT);
+	/* an idempotent call whose [in] takes several fragments goes as a
+	 * non-idempotent one: the client keeps none of the facked
+	 * fragments, so it could not run it again; the server keeps its
+	 * answer until the ack */
+	big = pattern(3 * DG_MAX_BODY);
+	ASSERT_NE(NULL, big);
+	__rpc_cli_proc_flags = RPC_PROC_IDEMPOTENT;
+	ASSERT_EQ(0, sum_call(b, big, 3 * DG_MAX_BODY));
+	__rpc_cli_proc_flags = 0;
+	free(big);
+	ASSERT_EQ(0, atomic_load(&f->last_flags1) & DG_F1_IDEMPOTENT);
+	for (i = 0; i < 100 && atomic_load(&f->acks) < 1; i++)
+		usleep(10000);
+	ASSERT_EQ(1, atomic_load(&f->acks));
 	rpc_binding_free(b);
 	fake_stop(f);
 }

@@ -507,8 +507,15 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 			  : 1;
 	k->maybe = proc_flags & RPC_PROC_MAYBE;
 	k->broadcast = proc_flags & RPC_PROC_BROADCAST;
-	/* one server of many cannot promise at-most-once */
-	k->idempotent = (proc_flags & RPC_PROC_IDEMPOTENT) || k->broadcast;
+	/* one server of many cannot promise at-most-once; nor does a call
+	 * nobody answers need it */
+	k->idempotent = (proc_flags & RPC_PROC_IDEMPOTENT) || k->broadcast ||
+			k->maybe;
+	/* but a request of several fragments goes as non-idempotent (as the
+	 * reference runtime sends it): the server runs it at most once and
+	 * keeps its answer until our ack */
+	if (k->nfrags > 1 && !k->maybe)
+		k->idempotent = false;
 	if (k->broadcast) {
 		static const int on = 1;
 
