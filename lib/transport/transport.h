@@ -55,6 +55,19 @@ void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size);
 /* An IP port endpoint ("" or NULL: 0, dynamic): 0 or
  * -rpc_s_invalid_endpoint_format. */
 int __rpc_port_parse(const char *ep, unsigned int *port);
+/* An IP peer (AF_INET, AF_INET6) as "protseq:host[port]" in out (at
+ * least RPC_SOCKADDR_STRLEN octets), or as a binding handle: 0,
+ * -rpc_s_invalid_net_addr (another family), or the binding's error.
+ * sockaddr_binding.c. */
+#define RPC_SOCKADDR_STRLEN	96
+struct rpc_binding;
+int __rpc_sockaddr_string(const char *protseq,
+			  const struct sockaddr_storage *ss, char *out,
+			  size_t size);
+int __rpc_sockaddr_binding(const char *protseq,
+			   const struct sockaddr_storage *ss,
+			   struct rpc_binding **b);
+
 extern const struct rpc_transport_ops __rpc_transport_tcp;
 extern const struct rpc_transport_ops __rpc_transport_unix;
 extern const struct rpc_transport_ops __rpc_transport_udp;

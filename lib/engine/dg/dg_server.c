@@ -387,6 +387,17 @@ static struct rpc_call_ctx *on_datagram(struct dg_srv *dg, int fd,
 	case DG_PT_CL_CANCEL:
 		on_client_pdu(dg, fd, peer, plen, &h, p + DG_HDR_LEN, now);
 		break;
+	case DG_PT_RESPONSE:
+	case DG_PT_FAULT:
+	case DG_PT_REJECT:
+	case DG_PT_WORKING:
+	case DG_PT_NOCALL:
+		/* a client answering a conv callback of ours */
+		pthread_mutex_lock(&dg->lock);
+		if (!__rpc_dg_conv_in(dg, peer, &h, p + DG_HDR_LEN))
+			atomic_fetch_add(&dg->st.malformed, 1);
+		pthread_mutex_unlock(&dg->lock);
+		break;
 	default:	/* a server's PDU: not ours to answer */
 		atomic_fetch_add(&dg->st.malformed, 1);
 		break;
