@@ -19,14 +19,15 @@
 struct rpc_transport_ops {
 	const char *protseq;
 	/* Datagram transport: listen gives a bound socket, there is no
-	 * connect (it fails with -rpc_s_protseq_not_supported), a client
+	 * connect (NULL: the stream engine never selects it), a client
 	 * takes resolve and dgram_socket. */
 	bool datagram;
 	/* Listening socket (non-blocking), actual endpoint into ep.  A
 	 * datagram transport's is a bound socket. */
 	int (*listen)(const char *netaddr, const char *endpoint, int *fd,
 		      char *ep, size_t epsize);
-	/* Connected socket (blocking), within timeout_ms (0: none). */
+	/* Stream: connected socket (blocking), within timeout_ms (0:
+	 * none).  NULL for a datagram transport. */
 	int (*connect)(const char *netaddr, const char *endpoint,
 		       unsigned int timeout_ms, int *fd);
 	/* Datagram: the server's address (netaddr NULL or "": the local
