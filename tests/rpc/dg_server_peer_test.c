@@ -227,6 +227,32 @@ TEST_F(dg, unanswered_callback_rejects_the_call)
 	EXPECT_EQ(1, atomic_load(&dg->st.conv_failed));
 }
 
+/* A full table evicts an activity whose answer was acknowledged before
+ * one whose answer its client may still ask for: the older activity's
+ * retransmitted request then gets its cached answer, it does not run a
+ * second time. */
+TEST_F_TIMEOUT(dg, eviction_spares_an_unacked_answer, 60)
+{
+	struct dg_srv *dg = __rpc_dg_srv_of(self->srv);
+	int32_t in[2] = { 1, 1 };
+	struct dg_hdr h;
+	int i;
+
+	/* the least recently used activity: answered, never acked */
+	ASSERT_EQ(1, count_once(self->fd, &self->to, 70, 1));
+	for (i = 0; i < DG_ACT_MAX; i++) {
+		call(self->fd, &self->to, 200000 + i, 1, 0, in, sizeof(in));
+		ASSERT_EQ(0, expect(self->fd, 200000 + i, DG_PT_RESPONSE, &h,
+				    2000));
+		simple(self->fd, &self->to, DG_PT_ACK, 200000 + i, 1, NULL, 0);
+	}
+	EXPECT_LE(1, atomic_load(&dg->st.evicted));
+	call(self->fd, &self->to, 70, 1, 2, NULL, 0);
+	ASSERT_EQ(0, expect(self->fd, 70, DG_PT_RESPONSE, &h, 2000));
+	EXPECT_EQ(1, body32(&h, 0));
+	EXPECT_EQ(1, atomic_load(&executions));
+}
+
 /* The callback leaves from the server's endpoint (a client behind a
  * firewall takes nothing else), and the client's answer, sent back to
  * that endpoint, reaches the waiting callback by its activity id: the
