@@ -14,35 +14,15 @@
 #   +--------------------------------+<--------------------  epm-helper resolve,
 #                                                            lrpctest-client ncadg_ip_udp:127.0.0.1
 #
-# Environment: BUILD (default build).  Every step is bounded by timeout.
+# Environment: LRPC_BUILD (default build).  Every step is bounded.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
-bin=$build/bin
+. "$(dirname "$0")/../interop/lib.sh"
 helper=$build/tests/epm/epm-helper
-tmp=$(mktemp -d /tmp/epm-udp.XXXXXX)
-pids=()
-n=0
-failed=0
+tmp=$work
 
 LRPCTEST=4c4b2e1a-8f5d-4d3b-9a6e-2b7c1d0e5f91
 
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+check() { local d=$1; shift; "$@"; ok $? "- $d"; }
 diag() { sed 's/^/# /' "$@"; }
 
 # Below the ephemeral range, and unused by TCP and UDP.
@@ -63,14 +43,8 @@ wait_ready() {	# FILE: wait for a "ready" line
 	return 1
 }
 
-for p in "$bin/lrpc-epmd" "$bin/lrpc-rpcdump" "$bin/lrpctest-server" \
-	 "$bin/lrpctest-client" "$helper"; do
-	if [ ! -x "$p" ]; then
-		echo "1..0 # SKIP $p not built"
-		exit 4
-	fi
-done
-echo "1..6"
+need "$bin/lrpc-epmd" "$bin/lrpc-rpcdump" "$bin/lrpctest-server" \
+     "$bin/lrpctest-client" "$helper"
 
 epmd=
 for try in 1 2 3 4 5; do
@@ -131,4 +105,4 @@ check "its entries go with the process" \
 check "the mapper itself stays listed" \
 	grep -q "ncadg_ip_udp:127.0.0.1\[$EPU\]" "$tmp/dump2"
 
-[ "$failed" = 0 ]
+finish
