@@ -209,6 +209,7 @@ struct req {
 	uint32_t act, seq, boot;
 	uint16_t opnum, fragnum, serial;
 	uint8_t ptype, flags1;
+	bool be;			/* big endian header and stub data */
 	const rpc_uuid_t *if_id;
 };
 
@@ -222,6 +223,8 @@ static void send_pdu(int fd, const struct sockaddr_in *to,
 	h.ptype = r->ptype;
 	h.flags1 = r->flags1;
 	dg_drep_local(h.drep);
+	if (r->be)
+		h.drep[0] &= (uint8_t)~0x10;
 	h.if_id = r->if_id ? *r->if_id : dgt.id.uuid;
 	act_id(&h.act_id, r->act);
 	h.server_boot = r->boot;

@@ -310,4 +310,19 @@ TEST_F_TIMEOUT(dg, idempotent_answer_is_forgotten_soon, 30)
 	EXPECT_EQ(0, bytes);
 }
 
+/* A big-endian client: its stub data is read so, and the answer comes
+ * in its data representation (the stub data was marshalled in it). */
+TEST_F(dg, big_endian_request_answered_in_kind)
+{
+	struct req r = { .act = 52, .seq = 1, .opnum = 0,
+			 .ptype = DG_PT_REQUEST, .be = true };
+	uint32_t in[2] = { htonl(40), htonl(2) };
+	struct dg_hdr h;
+
+	send_pdu(self->fd, &self->to, &r, in, sizeof(in));
+	ASSERT_EQ(0, expect(self->fd, 52, DG_PT_RESPONSE, &h, 2000));
+	EXPECT_TRUE(dg_hdr_be(&h));
+	EXPECT_EQ(42, body32(&h, 0));
+}
+
 TEST_HARNESS_MAIN

@@ -117,7 +117,7 @@ static void send_fack(struct dg_srv *dg, struct dg_srv_act *a, uint8_t ptype,
 	f.serial_num = serial;
 	if (a->rs_live)
 		dg_reasm_selack(&a->rs, &f);
-	n = dg_fack_encode(&f, false, body);
+	n = dg_fack_encode(&f, dg_hdr_be(&a->req), body);
 	__rpc_dg_send(dg, a, ptype, 0,
 		      a->rs_live && a->rs.inorder >= 0 ?
 		      (uint16_t)a->rs.inorder : 0xffff, body, n);

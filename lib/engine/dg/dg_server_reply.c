@@ -32,7 +32,8 @@ void __rpc_dg_send(struct dg_srv *dg, struct dg_srv_act *a, uint8_t ptype,
 	memset(&h, 0, sizeof(h));
 	h.ptype = ptype;
 	h.flags1 = flags1;
-	dg_drep_local(h.drep);
+	/* the request's: the answer's stub data is marshalled in it */
+	memcpy(h.drep, a->req.drep, 3);
 	h.object = a->req.object;
 	h.if_id = a->req.if_id;
 	h.act_id = a->id;
@@ -243,7 +244,7 @@ void __rpc_dg_answer_status(struct dg_srv *dg, struct dg_srv_act *a,
 		a->state = DG_A_DONE;
 		return;
 	}
-	dg_status_encode(status, false, b);
+	dg_status_encode(status, dg_hdr_be(&a->req), b);
 	answer(dg, a, is_reject(status) ? DG_PT_REJECT : DG_PT_FAULT, b, 4);
 }
 
