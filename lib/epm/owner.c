@@ -188,6 +188,31 @@ static pid_t pid_of_inode(unsigned long inode)
 	return found;
 }
 
+/*
+ * A datagram client's socket is seldom bound to an address: the kernel
+ * gives it a port at its first send and /proc/net/udp[6] shows it
+ * bound to the wildcard address on that port (one socket per port).
+ */
+static unsigned long find_unbound_udp(const struct sockaddr *sa, uid_t *uid)
+{
+	static const uint8_t any[16];
+	char want[48];
+	unsigned long inode = 0;
+	uint16_t port;
+
+	if (sa->sa_family == AF_INET)
+		port = ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+	else
+		port = ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+	hex4(want, sizeof(want), any, port);
+	inode = find_inode("/proc/net/udp", want, uid);
+	if (!inode) {
+		hex6(want, sizeof(want), any, port);
+		inode = find_inode("/proc/net/udp6", want, uid);
+	}
+	return inode;
+}
+
 int __epm_owner_of_peer(const struct sockaddr *sa, struct rpc_epm_owner *o)
 {
 	static const char *const v4files[] = { "/proc/net/tcp", "/proc/net/udp" };
@@ -229,6 +254,8 @@ int __epm_owner_of_peer(const struct sockaddr *sa, struct rpc_epm_owner *o)
 		if (!inode && want6[0])
 			inode = find_inode(v6files[i], want6, &o->uid);
 	}
+	if (!inode)
+		inode = find_unbound_udp(sa, &o->uid);
 	if (!inode)
 		return -ESRCH;
 	o->pid = pid_of_inode(inode);

@@ -109,6 +109,10 @@ struct rpc_call_ops {
 	void (*reply)(struct rpc_call_ctx *call, uint32_t fault, bool dne,
 		      const struct ndr_buf *out);
 	void (*done)(struct rpc_call_ctx *call);
+	/* The caller as a binding (rpc_call_ctx_binding), set in
+	 * call->binding, for an engine without a connected socket to ask
+	 * (datagrams); NULL: the connection's peer. */
+	struct rpc_binding *(*binding)(struct rpc_call_ctx *call);
 };
 
 struct conn;

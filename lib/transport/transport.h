@@ -19,14 +19,15 @@
 struct rpc_transport_ops {
 	const char *protseq;
 	/* Datagram transport: listen gives a bound socket, there is no
-	 * connect (it fails with -rpc_s_protseq_not_supported), a client
+	 * connect (NULL: the stream engine never selects it), a client
 	 * takes resolve and dgram_socket. */
 	bool datagram;
 	/* Listening socket (non-blocking), actual endpoint into ep.  A
 	 * datagram transport's is a bound socket. */
 	int (*listen)(const char *netaddr, const char *endpoint, int *fd,
 		      char *ep, size_t epsize);
-	/* Connected socket (blocking), within timeout_ms (0: none). */
+	/* Stream: connected socket (blocking), within timeout_ms (0:
+	 * none).  NULL for a datagram transport. */
 	int (*connect)(const char *netaddr, const char *endpoint,
 		       unsigned int timeout_ms, int *fd);
 	/* Datagram: the server's address (netaddr NULL or "": the local
@@ -55,6 +56,19 @@ void __rpc_sec_addr_endpoint(const char *endpoint, char *out, size_t size);
 /* An IP port endpoint ("" or NULL: 0, dynamic): 0 or
  * -rpc_s_invalid_endpoint_format. */
 int __rpc_port_parse(const char *ep, unsigned int *port);
+/* An IP peer (AF_INET, AF_INET6) as "protseq:host[port]" in out (at
+ * least RPC_SOCKADDR_STRLEN octets), or as a binding handle: 0,
+ * -rpc_s_invalid_net_addr (another family), or the binding's error.
+ * sockaddr_binding.c. */
+#define RPC_SOCKADDR_STRLEN	96
+struct rpc_binding;
+int __rpc_sockaddr_string(const char *protseq,
+			  const struct sockaddr_storage *ss, char *out,
+			  size_t size);
+int __rpc_sockaddr_binding(const char *protseq,
+			   const struct sockaddr_storage *ss,
+			   struct rpc_binding **b);
+
 extern const struct rpc_transport_ops __rpc_transport_tcp;
 extern const struct rpc_transport_ops __rpc_transport_unix;
 extern const struct rpc_transport_ops __rpc_transport_udp;

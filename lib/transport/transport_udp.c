@@ -171,18 +171,10 @@ static int udp_dgram_socket(int family, int *fdp)
 	return 0;
 }
 
-/* The stream engine must not take a datagram binding for its own. */
-static int udp_connect(const char *netaddr, const char *endpoint,
-		       unsigned int timeout_ms, int *fdp)
-{
-	return -rpc_s_protseq_not_supported;
-}
-
 const struct rpc_transport_ops __rpc_transport_udp = {
 	.protseq = "ncadg_ip_udp",
 	.datagram = true,
 	.listen = udp_listen,
-	.connect = udp_connect,
 	.resolve = udp_resolve,
 	.dgram_socket = udp_dgram_socket,
 	.sec_addr = __rpc_sec_addr_endpoint,

@@ -10,11 +10,11 @@ $(EPM_HELPER): $(BUILD)/tests/epm/epm_helper.o $(LIB_A)
 	$(Q)$(CC) -o $@ $< $(LIB_A) $(LDLIBS)
 
 tests: $(EPM_HELPER)
-EXTRA_CHECK += tests/epm/epm_interop.sh
+EXTRA_CHECK += tests/epm/epm_interop.sh tests/epm/epm_udp.sh
 
 .PHONY: check-epm
 check-epm: lib tools $(filter $(BUILD)/tests/epm/%,$(UNIT_TESTS)) $(EPM_HELPER)
-	$(Q)tools/run-checks --unit "$(filter $(BUILD)/tests/epm/%,$(UNIT_TESTS)) tests/epm/epm_interop.sh"
+	$(Q)tools/run-checks --unit "$(filter $(BUILD)/tests/epm/%,$(UNIT_TESTS)) tests/epm/epm_interop.sh tests/epm/epm_udp.sh"
 
 -include $(BUILD)/tests/epm/epm_helper.d
 

@@ -4,6 +4,8 @@
 # (1432, MustRecvFragSize) and the default.
 #
 #   lrpctest-client --ncacn_ip_tcp--> lrpctest-server [127.0.0.1:dynamic]
+#   lrpctest-client --ncadg_ip_udp--> lrpctest-server [127.0.0.1:dynamic]
+#     (NDR20 in both byte orders: the datagram protocol has no NDR64)
 #
 # and, when lrpc-epmd is built, a partial binding (no endpoint) resolved
 # through the endpoint mapper the server registered with (--register):
@@ -22,6 +24,21 @@ for opt in "" ",ndr20" ",ndr64" ",ndr20,bigendian" ",ndr64,bigendian" \
 	rc=$?
 	sum=$(tail -1 "$out")
 	ok "$rc" "lrpctest-client [${opt#,}]: $sum"
+	[ "$rc" = 0 ] || grep -v '^pass' "$out" | sed 's/^/# /'
+done
+
+"$bin/lrpctest-server" -e 'ncadg_ip_udp:127.0.0.1' >"$work/udp.out" 2>"$work/udp.err" &
+pids+=($!)
+for i in $(seq 100); do
+	uport=$(sed -n 's/^ready ncadg_ip_udp:127\.0\.0\.1\[\([0-9]*\)\]$/\1/p' "$work/udp.out")
+	[ -n "$uport" ] && break
+	sleep 0.05
+done
+for opt in "" ",bigendian"; do
+	out="$work/client-udp.out"
+	timeout 120 "$bin/lrpctest-client" "ncadg_ip_udp:127.0.0.1[$uport$opt]" >"$out" 2>&1
+	rc=$?
+	ok "$rc" "lrpctest-client ncadg_ip_udp [${opt#,}]: $(tail -1 "$out")"
 	[ "$rc" = 0 ] || grep -v '^pass' "$out" | sed 's/^/# /'
 done
 

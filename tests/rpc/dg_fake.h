@@ -335,20 +335,25 @@ static void do_conv(struct fake *f)
 }
 
 /* CONV_EACH: the activity of request h says its sequence number is h's
- * and it has seen our boot time (or none). */
-static void conv_check(struct fake *f, const struct dg_hdr *h)
+ * and it has seen our boot time (or none).  false: h is an old
+ * retransmission of that activity (it has gone on to a later call while
+ * this fake served another activity), to be dropped as a server would. */
+static bool conv_check(struct fake *f, const struct dg_hdr *h)
 {
 	uint8_t o[64];
 	uint32_t seq, st;
 
 	if (conv_call(f, 0, &h->act_id, f->boot, o, sizeof(o)) != 8) {
 		atomic_fetch_add(&f->conv_bad, 1);
-		return;
+		return true;
 	}
 	memcpy(&seq, o, 4);
 	memcpy(&st, o + 4, 4);
+	if (!st && (int32_t)(seq - h->seqnum) > 0)
+		return false;
 	atomic_fetch_add(seq == h->seqnum && !st ? &f->conv_ok : &f->conv_bad,
 			 1);
+	return true;
 }
 
 static void hostile(struct fake *f)
@@ -457,13 +462,13 @@ static void on_dgram(struct fake *f, const uint8_t *p, size_t n)
 		if (f->have_call && !rpc_uuid_compare(&h.act_id, &f->act) &&
 		    h.seqnum < f->seq)
 			return;	/* an old call's */
+		if (rpc_uuid_compare(&h.act_id, &f->act)) {
+			if (f->mode == CONV_EACH && !conv_check(f, &h))
+				return;	/* an old call's */
+			atomic_fetch_add(&f->acts_seen, 1);
+		}
 		dg_reasm_free(&f->in);
 		dg_reasm_init(&f->in, 64 << 20);
-		if (rpc_uuid_compare(&h.act_id, &f->act)) {
-			atomic_fetch_add(&f->acts_seen, 1);
-			if (f->mode == CONV_EACH)
-				conv_check(f, &h);
-		}
 		f->act = h.act_id;
 		f->seq = h.seqnum;
 		f->have_call = true;

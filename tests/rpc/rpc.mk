@@ -1,8 +1,9 @@
 # lib/rpc fuzzing (issue 7): libFuzzer targets for the PDU codec, the
-# server engine and the client engine; the datagram codec (fuzz_dg_pdu).
+# server engine and the client engine; the datagram codec (fuzz_dg_pdu)
+# and the datagram client engine against a hostile server (fuzz_dg_client).
 #
 #   make fuzz-rpc FUZZ_SECONDS=N    each target for N seconds (default 60)
-RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client fuzz_dg_pdu
+RPC_FUZZERS   := fuzz_co_pdu fuzz_co_server fuzz_co_client fuzz_dg_pdu fuzz_dg_client
 RPC_FUZZ_SRCS := $(sort $(wildcard lib/*.c lib/runtime/*.c lib/engine/*/*.c lib/transport/*.c lib/auth/*.c lib/auth/*/*.c lib/ndr/*.c lib/epm/*.c))
 # the security providers under lib/auth/*/ link their libraries
 RPC_FUZZ_LIBS := -lgssapi_krb5 -lkrb5 -lk5crypto -lcrypto

@@ -15,6 +15,8 @@
 #include <lrpc/rpc.h>
 #include <lrpc/status.h>
 #include "transport/transport.h"
+#include "runtime/engine.h"
+#include "engine/co/co_client.h"
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #include "kselftest_harness.h"
 
@@ -73,11 +75,30 @@ TEST(registry)
 	EXPECT_NE(NULL, t->dgram_socket);
 	EXPECT_FALSE(__rpc_transport_find("ncacn_ip_tcp")->datagram);
 	EXPECT_FALSE(__rpc_transport_find("ncalrpc")->datagram);
-	/* the stream engine cannot use it */
-	EXPECT_EQ(-rpc_s_protseq_not_supported,
-		  t->connect("127.0.0.1", "135", 100, &fd));
-	EXPECT_EQ(-1, fd);
+	/* nothing to connect: the stream engine never selects it */
+	EXPECT_EQ(NULL, t->connect);
+	EXPECT_NE(NULL, __rpc_transport_find("ncacn_ip_tcp")->connect);
 	EXPECT_EQ(-EAFNOSUPPORT, t->dgram_socket(AF_UNIX, &fd));
+}
+
+/* The connection-oriented engine declines a datagram binding (it would
+ * take anything the engines before it leave), a stream one it takes. */
+TEST(stream_engine_declines_datagram)
+{
+	static const struct rpc_syntax_id ifid = {
+		{ 0x12345678, 1, 2, 3, 4, { 5, 6, 7, 8, 9, 10 } }, 1, 0 };
+	struct rpc_binding *b;
+	void *state = NULL;
+
+	ASSERT_EQ(0, rpc_binding_from_string("ncadg_ip_udp:127.0.0.1[9]", &b));
+	EXPECT_EQ(0, __rpc_co_client_engine.select(b, &ifid, &state));
+	EXPECT_EQ(NULL, state);
+	rpc_binding_free(b);
+	ASSERT_EQ(0, rpc_binding_from_string("ncacn_ip_tcp:127.0.0.1[9]", &b));
+	EXPECT_EQ(1, __rpc_co_client_engine.select(b, &ifid, &state));
+	ASSERT_NE(NULL, state);
+	__rpc_co_client_engine.close(b, state);
+	rpc_binding_free(b);
 }
 
 TEST(ipv4_any)

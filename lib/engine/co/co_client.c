@@ -592,17 +592,22 @@ static int co_init(struct rpc_binding *b)
 	return max_frag_of(b->sb, &f);
 }
 
-/* The fallback: takes every binding. */
+/* The fallback: takes every binding of a stream transport; a datagram
+ * one (ncadg_ip_udp) is never its, whatever engine comes before. */
 static int co_select(struct rpc_binding *b, const struct rpc_syntax_id *iface,
 		     void **state)
 {
-	struct co_client *c = calloc(1, sizeof(*c));
+	const struct rpc_transport_ops *ops = __rpc_transport_find(b->sb->protseq);
+	struct co_client *c;
 
+	if (!ops || ops->datagram || !ops->connect)
+		return 0;
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->bh = b;
 	c->sb = b->sb;
-	c->ops = __rpc_transport_find(b->sb->protseq);
+	c->ops = ops;
 	c->be = b->be;
 	c->offer = b->offer;
 	c->btfn = b->btfn;

@@ -63,35 +63,23 @@ handle_t rpc_call_ctx_binding(struct rpc_call_ctx *call)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	char host[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN + 40];
-	unsigned int port;
+	char s[RPC_SOCKADDR_STRLEN];
 
 	if (call->binding)
 		return call->binding;
+	if (call->ops && call->ops->binding)	/* no connection to ask */
+		return call->ops->binding(call);
+	if (!call->conn)
+		return NULL;
 	if (call->conn->lst->ops == &__rpc_transport_unix) {
 		snprintf(s, sizeof(s), "ncalrpc:[%s]", call->conn->lst->endpoint);
 		if (rpc_binding_from_string(s, &call->binding) < 0)
 			call->binding = NULL;
 		return call->binding;
 	}
-	if (getpeername(call->conn->fd, (struct sockaddr *)&ss, &sl))
-		return NULL;
-	if (ss.ss_family == AF_INET6) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-
-		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
-		port = ntohs(a->sin6_port);
-	} else if (ss.ss_family == AF_INET) {
-		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-
-		inet_ntop(AF_INET, &a->sin_addr, host, sizeof(host));
-		port = ntohs(a->sin_port);
-	} else {
-		return NULL;
-	}
-	snprintf(s, sizeof(s), "%s:%s[%u]", call->conn->lst->ops->protseq,
-		 host, port);
-	if (rpc_binding_from_string(s, &call->binding) < 0)
+	if (getpeername(call->conn->fd, (struct sockaddr *)&ss, &sl) ||
+	    __rpc_sockaddr_binding(call->conn->lst->ops->protseq, &ss,
+				   &call->binding) < 0)
 		call->binding = NULL;
 	return call->binding;
 }

@@ -4,8 +4,9 @@
  * activity ([C706] 10.1: an activity runs one call at a time, its
  * sequence number tells the calls apart), keyed by activity id in a
  * hash, and on a list from least to most recently used.  It is bounded:
- * DG_ACT_MAX entries (a new activity beyond it evicts the least recently
- * used one that runs no call, or is refused) and DG_TOTAL_MAX octets of
+ * DG_ACT_MAX entries (a new activity beyond it evicts one of the least
+ * recently used that runs no call -- one without an unacknowledged
+ * answer first -- or is refused) and DG_TOTAL_MAX octets of
  * reassembly and cached answers altogether; what nobody asks for ages
  * out (dg_server.h).  Every function here runs under dg->lock.
  */
@@ -196,17 +197,37 @@ static void act_free(struct dg_srv *dg, struct dg_srv_act *a)
 	free(a);
 }
 
-/* The least recently used activity that may go (none of its call runs),
- * among the first few: a table full of running calls refuses. */
+/* What evicting a costs: nothing (no call, or its answer acknowledged
+ * or never cached), a reassembly the client sends again, or an answer
+ * nobody acknowledged yet (a retransmitted request would then find no
+ * record: no duplicate, the callback decides), or impossible (running). */
+static int evict_cost(const struct dg_srv_act *a)
+{
+	if (a->state == DG_A_RUNNING || a->call)
+		return 3;
+	if (a->state == DG_A_DONE && a->rtype)
+		return 2;
+	return a->state == DG_A_RECV ? 1 : 0;
+}
+
+/* The cheapest of the first few least recently used activities, the
+ * older on a tie; NULL when all of them run calls (the new one is
+ * refused). */
 static struct dg_srv_act *victim(struct dg_srv *dg)
 {
-	struct dg_srv_act *a;
-	int n = 0;
+	struct dg_srv_act *a, *best = NULL;
+	int n = 0, cost, best_cost = 3;
 
-	for (a = dg->lru_head; a && n < 64; a = a->lnext, n++)
-		if (a->state != DG_A_RUNNING && !a->call)
-			return a;
-	return NULL;
+	for (a = dg->lru_head; a && n < 64; a = a->lnext, n++) {
+		cost = evict_cost(a);
+		if (cost < best_cost) {
+			best = a;
+			best_cost = cost;
+			if (!cost)
+				break;
+		}
+	}
+	return best;
 }
 
 struct dg_srv_act *__rpc_dg_act_new(struct dg_srv *dg, const rpc_uuid_t *id)

@@ -176,7 +176,7 @@ static void send_fack(struct call *k, uint16_t prompt_serial)
 	size_t n;
 
 	dg_reasm_selack(&k->out, &f);
-	n = dg_fack_encode(&f, false, body);
+	n = dg_fack_encode(&f, dg_hdr_be(&k->h), body);
 	send_ctl(k, DG_PT_FACK, 0, (uint16_t)k->out.inorder, body, n);
 }
 
@@ -184,7 +184,7 @@ static void send_cancel(struct call *k)
 {
 	struct dg_cancel cc = { .vers = 0, .cancel_id = k->cancel_id };
 	uint8_t body[16];
-	size_t n = dg_cancel_encode(&cc, false, false, body);
+	size_t n = dg_cancel_encode(&cc, dg_hdr_be(&k->h), false, body);
 
 	send_ctl(k, DG_PT_CL_CANCEL, 0, 0, body, n);
 }
@@ -545,6 +545,8 @@ static int call_init(struct call *k, struct dg_client *c, struct dg_act *a,
 		      (k->maybe ? DG_F1_MAYBE : 0) |
 		      (k->broadcast ? DG_F1_BROADCAST : 0);
 	dg_drep_local(k->h.drep);
+	if (c->be)	/* the stub data's byte order (binding option) */
+		k->h.drep[0] &= (uint8_t)~0x10;
 	if (o.has_object)
 		k->h.object = o.object;
 	k->h.if_id = iface->uuid;

@@ -117,7 +117,7 @@ static void send_fack(struct dg_srv *dg, struct dg_srv_act *a, uint8_t ptype,
 	f.serial_num = serial;
 	if (a->rs_live)
 		dg_reasm_selack(&a->rs, &f);
-	n = dg_fack_encode(&f, false, body);
+	n = dg_fack_encode(&f, dg_hdr_be(&a->req), body);
 	__rpc_dg_send(dg, a, ptype, 0,
 		      a->rs_live && a->rs.inorder >= 0 ?
 		      (uint16_t)a->rs.inorder : 0xffff, body, n);
@@ -386,6 +386,17 @@ static struct rpc_call_ctx *on_datagram(struct dg_srv *dg, int fd,
 	case DG_PT_FACK:
 	case DG_PT_CL_CANCEL:
 		on_client_pdu(dg, fd, peer, plen, &h, p + DG_HDR_LEN, now);
+		break;
+	case DG_PT_RESPONSE:
+	case DG_PT_FAULT:
+	case DG_PT_REJECT:
+	case DG_PT_WORKING:
+	case DG_PT_NOCALL:
+		/* a client answering a conv callback of ours */
+		pthread_mutex_lock(&dg->lock);
+		if (!__rpc_dg_conv_in(dg, peer, &h, p + DG_HDR_LEN))
+			atomic_fetch_add(&dg->st.malformed, 1);
+		pthread_mutex_unlock(&dg->lock);
 		break;
 	default:	/* a server's PDU: not ours to answer */
 		atomic_fetch_add(&dg->st.malformed, 1);

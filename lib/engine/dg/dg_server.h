@@ -133,11 +133,26 @@ struct dg_srv {
 	size_t bytes;			/* reassemblies, cached answers */
 	size_t call_bytes;		/* request bodies of running calls */
 	unsigned int nconv;		/* callback threads */
+	struct dg_conv_wait *conv_waits;	/* their callbacks */
 	pthread_cond_t conv_cv;		/* one ended */
 	/* Tests only: no conv callback, a client's word is taken (the raw
 	 * datagram tests of dg_server_test.c do not answer callbacks) */
 	atomic_bool no_callback;
 	struct dg_stats st;
+};
+
+/* A conversation-manager callback waiting for its answer (on its own
+ * thread's stack; dg->conv_waits, under dg->lock). */
+struct dg_conv_wait {
+	struct dg_conv_wait *next;
+	rpc_uuid_t act;			/* the callback's own activity */
+	uint32_t seq;			/* ... and sequence number */
+	struct sockaddr_storage to;	/* the client called back */
+	pthread_cond_t cv;		/* an answer came */
+	uint8_t ptype;			/* of the answer; 0: none yet */
+	bool be;
+	uint16_t len;
+	uint8_t body[32];		/* the longest conv answer: 24 */
 };
 
 /* A call of this engine: the runtime's call and where to answer it. */
@@ -147,6 +162,7 @@ struct dg_call {
 	struct dg_srv_act *act;
 	uint8_t *in;			/* the request body (c.in borrows it) */
 	size_t inlen;			/* counted in dg->call_bytes */
+	struct sockaddr_storage peer;	/* the client: rpc_call_ctx_binding */
 };
 
 /* ---- dg_activity.c ------------------------------------------------------ */
@@ -196,12 +212,19 @@ void __rpc_dg_call_free(struct rpc_call_ctx *call);
 struct dg_srv *__rpc_dg_srv_of(struct rpc_server *srv);
 
 /* ---- dg_server_conv.c -------------------------------------------------- */
-/* Ask the client at peer for activity act's current sequence number
- * (conv_who_are_you2, else conv_who_are_you): 0 with *seq, or < 0 (no
- * answer in DG_CONV_TIMEOUT_MS, or its status: nca_s_bad_actid,
- * nca_s_wrong_boot_time ...).  Blocks. */
-int __rpc_dg_conv_ask(const struct sockaddr_storage *peer,
-		      const rpc_uuid_t *act, uint32_t boot, uint32_t *seq);
+/* Ask the client at peer, from the server's socket fd, for activity
+ * act's current sequence number (conv_who_are_you2, else
+ * conv_who_are_you): 0 with *seq, or < 0 (-ETIMEDOUT: no answer in
+ * DG_CONV_TIMEOUT_MS; or its status: nca_s_bad_actid,
+ * nca_s_wrong_boot_time ...).  Blocks; the leader routes the answer. */
+int __rpc_dg_conv_ask(struct dg_srv *dg, int fd,
+		      const struct sockaddr_storage *peer, socklen_t plen,
+		      const rpc_uuid_t *act, uint32_t *seq);
+/* dg->lock held: a server's PDU (h, body) came from `from` to a server
+ * socket: true when it answers a waiting callback (taken), false when
+ * it is nobody's. */
+bool __rpc_dg_conv_in(struct dg_srv *dg, const struct sockaddr_storage *from,
+		      const struct dg_hdr *h, const uint8_t *body);
 /* Run call (a's, unverified) once its client vouched for it, on a thread
  * of its own; false when too many callbacks wait already. */
 bool __rpc_dg_conv_start(struct dg_srv *dg, struct rpc_call_ctx *call,

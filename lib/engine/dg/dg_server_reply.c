@@ -16,6 +16,7 @@
 #include <string.h>
 #include "engine/co/co_int.h"
 #include "engine/dg/dg_server.h"
+#include "transport/transport.h"
 
 #define container_of(p, type, m) ((type *)((char *)(p) - offsetof(type, m)))
 
@@ -31,7 +32,8 @@ void __rpc_dg_send(struct dg_srv *dg, struct dg_srv_act *a, uint8_t ptype,
 	memset(&h, 0, sizeof(h));
 	h.ptype = ptype;
 	h.flags1 = flags1;
-	dg_drep_local(h.drep);
+	/* the request's: the answer's stub data is marshalled in it */
+	memcpy(h.drep, a->req.drep, 3);
 	h.object = a->req.object;
 	h.if_id = a->req.if_id;
 	h.act_id = a->id;
@@ -242,7 +244,7 @@ void __rpc_dg_answer_status(struct dg_srv *dg, struct dg_srv_act *a,
 		a->state = DG_A_DONE;
 		return;
 	}
-	dg_status_encode(status, false, b);
+	dg_status_encode(status, dg_hdr_be(&a->req), b);
 	answer(dg, a, is_reject(status) ? DG_PT_REJECT : DG_PT_FAULT, b, 4);
 }
 
@@ -296,9 +298,23 @@ static void call_done(struct rpc_call_ctx *call)
 	__rpc_dg_call_free(call);
 }
 
+/* The client, for rpc_call_ctx_binding: the address the request came
+ * from (a manager such as the endpoint mapper's tells local callers by
+ * it). */
+static struct rpc_binding *call_binding(struct rpc_call_ctx *call)
+{
+	struct dg_call *dc = container_of(call, struct dg_call, c);
+
+	if (__rpc_sockaddr_binding(__rpc_transport_udp.protseq, &dc->peer,
+				   &call->binding) < 0)
+		call->binding = NULL;
+	return call->binding;
+}
+
 static const struct rpc_call_ops dg_call_ops = {
 	.reply = call_reply,
 	.done = call_done,
+	.binding = call_binding,
 };
 
 void __rpc_dg_call_free(struct rpc_call_ctx *call)
@@ -371,6 +387,7 @@ struct rpc_call_ctx *__rpc_dg_call_new(struct dg_srv *dg, struct dg_srv_act *a,
 	dc->act = a;
 	dc->in = body;
 	dc->inlen = len;
+	memcpy(&dc->peer, &a->peer, a->plen);
 	dg->call_bytes += len;
 	call->conn = dg->conn;
 	call->ops = &dg_call_ops;
