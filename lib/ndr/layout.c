@@ -314,6 +314,11 @@ int __ndr_eval(struct ndr_cx *c, const struct ndr_expr *e, const struct sctx *s,
 			return -EINVAL;
 		x /= e->k;
 		break;
+	case NDR_OP_CEILDIV:
+		if (e->k <= 0 || __builtin_add_overflow(x, e->k - 1, &x))
+			return e->k <= 0 ? -EINVAL : BAD_BOUND;
+		x /= e->k;
+		break;
 	default:
 		return -EINVAL;
 	}

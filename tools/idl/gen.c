@@ -239,6 +239,13 @@ static void emit_body(struct gen *g, FILE *out, struct type *t, int ind)
 				continue;
 			nonempty++;
 			indent(out, ind + 8);
+			if (f->anonymous) {
+				/* C11 unnamed member; its tagged twin was hoisted */
+				fputs(f->type->kind == TY_UNION ? "union" : "struct", out);
+				emit_body(g, out, f->type, ind + 8);
+				fputs(";\n", out);
+				continue;
+			}
 			emit_cdecl(g, out, f->type, f->name, ind + 8, true);
 			fputs(";\n", out);
 		}
@@ -255,6 +262,32 @@ static void emit_body(struct gen *g, FILE *out, struct type *t, int ind)
 	}
 	indent(out, ind);
 	fputc('}', out);
+}
+
+/*
+ * An unnamed member has no C name for the tables' sizeof and _Alignof:
+ * its definition is also emitted as a tagged type of the same layout
+ * before the structure that holds it.
+ */
+static void hoist_anon(struct gen *g, FILE *out, struct type *t, int depth)
+{
+	t = tag_def(t);
+	while (t && (t->kind == TY_POINTER || t->kind == TY_ARRAY))
+		t = tag_def(t->ref);
+	if (!t || depth > 32 || (t->kind != TY_STRUCT && t->kind != TY_UNION) || !t->defined ||
+	    t->emitted)
+		return;
+	for (int i = 0; i < t->nfields; i++) {
+		struct field *f = &t->fields[i];
+
+		if (!f->type)
+			continue;
+		hoist_anon(g, out, f->type, depth + 1);
+		if (f->anonymous && !f->type->emitted) {
+			emit_cdecl(g, out, f->type, NULL, 0, true);
+			fputs(";\n", out);
+		}
+	}
 }
 
 static char *declarator(struct gen *g, struct type *t, const char *inner, struct type **base)
@@ -403,7 +436,19 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 		return "{ 0 }";
 	if (eval_const(g->ctx, e, &k, false))
 		return fmt(g, "{ .src = NDR_EXPR_CONST, .k = %" PRId64 " }", k);
-	if (e->kind == E_BINARY && (e->op == '+' || e->op == '-' || e->op == '*' ||
+	if (e->kind == E_BINARY && e->op == '/' && e->a->kind == E_BINARY && e->a->op == '+' &&
+	    eval_const(g->ctx, e->b, &k, false) && k > 1) {
+		/* (x + (k-1)) / k: a count of k-unit blocks, rounded up */
+		int64_t c;
+
+		if (eval_const(g->ctx, e->a->b, &c, false) && c == k - 1)
+			operand = e->a->a;
+		else if (eval_const(g->ctx, e->a->a, &c, false) && c == k - 1)
+			operand = e->a->b;
+		else
+			goto bad;
+		op = "NDR_OP_CEILDIV";
+	} else if (e->kind == E_BINARY && (e->op == '+' || e->op == '-' || e->op == '*' ||
 				    e->op == '/')) {
 		int64_t c;
 
@@ -456,8 +501,9 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 	return fmt(g, "{ .src = %s, .op = %s, .deref = %d, .index = %d, .k = %" PRId64 " }",
 		   src, op, deref, index, k);
 bad:
-	gerr(g, e->loc, "[%s]: expression is beyond what the NDR engine evaluates"
-	     " (name, *name, or either with + - * / a constant)", attr);
+	gerr(g, e->loc, "unsupported: [%s] expression beyond what the NDR engine evaluates"
+	     " (a constant, name or *name, either with + - * / a constant, or (x + k-1) / k)",
+	     attr);
 	return "{ 0 }";
 }
 
@@ -767,8 +813,16 @@ static const char *struct_ref(struct gen *g, struct type *def, const char *expor
 	for (int i = 0; i < def->nfields; i++) {
 		struct field *f = &def->fields[i];
 
+		const char *fname = f->name;
+
+		for (int j = 0; f->anonymous && j < f->type->nfields && !fname; j++)
+			fname = f->type->fields[j].type ? f->type->fields[j].name : NULL;
+		if (!fname) {
+			gerr(g, f->loc, "unsupported: an unnamed member without named members");
+			fname = "?";
+		}
 		fprintf(mb, "\t{ %s, offsetof(%s, %s) },\n",
-			type_ref(g, f->type, f->attrs, 0), ctype, f->name);
+			type_ref(g, f->type, f->attrs, 0), ctype, fname);
 	}
 	fputs("}", mb);
 	fclose(mb);
@@ -911,7 +965,8 @@ static void typedef_obj(struct gen *g, struct typedef_decl *td)
 	const char *r;
 	struct tobj *o;
 
-	if (td->context_handle || is_ctx_typedef(t))
+	if (td->context_handle || is_ctx_typedef(t) || td->same_as ||
+	    why_not_wire(t, td->attrs, 0))
 		return;
 	if ((t->kind == TY_STRUCT) && t->defined && !memo_get(g, t)) {
 		struct_ref(g, t, name);
@@ -1104,9 +1159,92 @@ static void emit_prototype(struct gen *g, FILE *out, struct operation *op, const
 	fprintf(out, ")%s", end);
 }
 
+static void header_item(struct gen *g, FILE *out, struct item *it);
+
+static bool cpp_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text++ != '#')
+		return false;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	return !strncmp(text, word, n) && (text[n] == 0 || text[n] == ' ' ||
+					   text[n] == '\t' || text[n] == '(');
+}
+
+static bool cpp_if0(const char *text)
+{
+	const char *p;
+
+	if (!cpp_word(text, "if"))
+		return false;
+	p = strstr(text, "if") + 2;
+	while (*p == ' ' || *p == '\t' || *p == '(')
+		p++;
+	if (*p != '0')
+		return false;
+	for (p++; *p == ' ' || *p == '\t' || *p == ')'; p++)
+		;
+	return *p == 0 || (p[0] == '/' && (p[1] == '*' || p[1] == '/'));
+}
+
+/*
+ * Windows IDL hides types from C with cpp_quote("#if 0") ... ("#endif")
+ * because windows.h defines them; the generated tables still need them.
+ * The cpp_quote lines are kept, and the IDL definitions between them are
+ * emitted after the closing #endif, where the C compiler sees them.
+ */
 static void header_items(struct gen *g, FILE *out, struct item *items)
 {
+	struct item **deferred = NULL;
+	int ndeferred = 0, level = 0;
+	bool in_else = false;
+
 	for (struct item *it = items; it; it = it->next) {
+		if (it->kind == IT_CPP_QUOTE) {
+			if (!level && cpp_if0(it->text)) {
+				level = 1;
+				in_else = false;
+			} else if (level && cpp_word(it->text, "if")) {
+				level++;
+			} else if (level && (cpp_word(it->text, "ifdef") ||
+					     cpp_word(it->text, "ifndef"))) {
+				level++;
+			} else if (level == 1 && (cpp_word(it->text, "else") ||
+						  cpp_word(it->text, "elif"))) {
+				in_else = true;
+			} else if (level && cpp_word(it->text, "endif")) {
+				if (--level == 0) {
+					header_item(g, out, it);
+					for (int i = 0; i < ndeferred; i++)
+						header_item(g, out, deferred[i]);
+					ndeferred = 0;
+					continue;
+				}
+			}
+			header_item(g, out, it);
+			continue;
+		}
+		if (level && !in_else && it->kind != IT_OP && it->kind != IT_IMPORT) {
+			deferred = realloc(deferred, sizeof(*deferred) * (size_t)(ndeferred + 1));
+			if (!deferred)
+				abort();
+			deferred[ndeferred++] = it;
+			continue;
+		}
+		header_item(g, out, it);
+	}
+	for (int i = 0; i < ndeferred; i++)
+		header_item(g, out, deferred[i]);
+	free(deferred);
+}
+
+static void header_item(struct gen *g, FILE *out, struct item *it)
+{
+	{
 		switch (it->kind) {
 		case IT_IMPORT: {
 			const char *b = strrchr(it->text, '/'), *dot;
@@ -1125,6 +1263,9 @@ static void header_items(struct gen *g, FILE *out, struct item *items)
 		case IT_TYPEDEF: {
 			struct type *t = it->td->type;
 
+			if (it->td->same_as)
+				break;	/* repeated word for word */
+
 			/* an anonymous definition is named after its first typedef */
 			if ((t->kind == TY_STRUCT || t->kind == TY_UNION || t->kind == TY_ENUM) &&
 			    t->defined && !t->name && !memo_get(g, (char *)t + 1)) {
@@ -1135,6 +1276,7 @@ static void header_items(struct gen *g, FILE *out, struct item *items)
 						 t->kind == TY_STRUCT ? "struct" :
 						 t->kind == TY_UNION ? "union" : "enum", it->td->name));
 			}
+			hoist_anon(g, out, t, 0);
 			fputs("typedef ", out);
 			if (is_ctx_typedef(t) || it->td->context_handle)
 				fprintf(out, "void *%s", it->td->name);
@@ -1144,12 +1286,17 @@ static void header_items(struct gen *g, FILE *out, struct item *items)
 			if (it->td->context_handle && g->o->server)
 				fprintf(out, "void %s_rundown(%s context);\n", it->td->name,
 					it->td->name);
-			else
+			else if (!it->td->context_handle && !why_not_wire(t, it->td->attrs, 0))
 				fprintf(out, "extern const struct ndr_type %s_ndr_type;\n",
 					it->td->name);
+			if (it->td->bind_handle && g->o->client)
+				fprintf(out, "handle_t %s_bind(%s name);\n"
+					"void %s_unbind(%s name, handle_t binding);\n",
+					it->td->name, it->td->name, it->td->name, it->td->name);
 			break;
 		}
 		case IT_TAGDECL:
+			hoist_anon(g, out, it->tag, 0);
 			emit_cdecl(g, out, it->tag, NULL, 0, true);
 			fputs(";\n", out);
 			break;
@@ -1192,7 +1339,11 @@ int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			fprintf(out, "extern const struct rpc_interface %s_s_ifspec;\n", pfx);
 		fputc('\n', out);
 		for (struct item *it = in->items; it; it = it->next) {
-			if (it->kind != IT_OP)
+			if (it->kind == IT_OP && it->op->local) {
+				fputs("/* [local]: no stub */\n", out);
+				emit_prototype(g, out, it->op, "", ";\n");
+			}
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			fprintf(out, "/* opnum %d */\n", it->op->opnum);
 			if (o->client)
@@ -1293,7 +1444,7 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			struct operation *op = it->op;
 			int n = 0;
 
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			g->op = op;
 			for (int j = 0; j < op->nparams; j++)
@@ -1336,11 +1487,14 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			g->op = NULL;
 		}
 		fprintf(procs, "const struct ndr_proc %s_procs[%d] = {\n", pfx, in->nops);
+		for (int j = 0; j < in->base_nops; j++)
+			fprintf(procs, "\t[%d] = { .name = \"(%s, inherited)\", .opnum = %d },\n",
+				j, in->base, j);
 		for (struct item *it = in->items; it; it = it->next) {
 			struct operation *op = it->op;
 			int n = 0;
 
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			for (int j = 0; j < op->nparams; j++)
 				n += is_marshalled(&op->params[j]);
@@ -1356,7 +1510,7 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			struct operation *op = it->op;
 			bool id, mb, bc;
 
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			id = attr_find(op->attrs, "idempotent") != NULL;
 			mb = attr_find(op->attrs, "maybe") != NULL;
@@ -1419,6 +1573,19 @@ static void emit_ifspec(struct gen *g, FILE *out, struct interface *in, bool ser
 	fputs("};\n", out);
 }
 
+/* The [handle] typedef a parameter's type names, if any. */
+static const char *custom_handle(struct type *t)
+{
+	for (int i = 0; t && t->kind == TY_NAMED && t->td && i < 32; i++) {
+		if (t->td->bind_handle)
+			return t->td->same_as ? t->td->same_as->name : t->td->name;
+		if (t->td->same_as && t->td->same_as->bind_handle)
+			return t->td->same_as->name;
+		t = t->td->type;
+	}
+	return NULL;
+}
+
 static void client_op(struct gen *g, FILE *out, struct interface *in, struct operation *op)
 {
 	struct type *rr = res(op->ret);
@@ -1428,6 +1595,7 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 	int nslots = 0, slot = 0;
 	const char *pfx = g->o->client_prefix ? g->o->client_prefix : "";
 	bool need_out = false, status_param = false, ret_status;
+	const char *custom = NULL;
 
 	for (int i = 0; i < op->nparams; i++) {
 		nslots += is_marshalled(&op->params[i]);
@@ -1439,6 +1607,8 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		     (!status_param && has_ret && !ret_ctx && rr->kind == TY_ERROR_STATUS);
 	if (op->nparams && res(op->params[0].type) && res(op->params[0].type)->kind == TY_HANDLE)
 		bind = op->params[0].name;
+	if (op->nparams && (custom = custom_handle(op->params[0].type)))
+		bind = fmt(g, "%s_bind(%s)", custom, op->params[0].name);
 	emit_prototype(g, out, op, pfx, "\n{\n");
 	if (has_ret) {
 		fputc('\t', out);
@@ -1522,6 +1692,9 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		      out);
 	if (need_out)
 		fputs("out:\n", out);
+	if (custom)	/* the MIDL contract: unbind what bind gave, whatever happened */
+		fprintf(out, "\tif (_binding)\n\t\t%s_unbind(%s, _binding);\n", custom,
+			op->params[0].name);
 	fprintf(out, "\t_st = rpc_call_end(_rc, &%s_c_ifspec, %d, %s);\n", iface_prefix(g, in),
 		op->opnum, status_param || ret_status || g->o->no_report ? "0" :
 		"RPC_CALL_END_REPORT");
@@ -1569,7 +1742,7 @@ int gen_client(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 		emit_ifspec(g, out, in, false);
 		fputc('\n', out);
 		for (struct item *it = in->items; it; it = it->next) {
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			if (it->op->comm_status || it->op->fault_status) {
 				struct type *rr = res(it->op->ret);
@@ -1724,11 +1897,11 @@ int gen_server(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 		struct interface *in = f->ifaces[i];
 
 		for (struct item *it = in->items; it; it = it->next)
-			if (it->kind == IT_OP)
+			if (it->kind == IT_OP && !it->op->local)
 				server_op(g, out, in, it->op);
 		fprintf(out, "static const rpc_thunk_fn %s_thunks[%d] = {\n", in->name, in->nops);
 		for (struct item *it = in->items; it; it = it->next)
-			if (it->kind == IT_OP)
+			if (it->kind == IT_OP && !it->op->local)
 				fprintf(out, "\t[%d] = %s_%s_thunk,\n", it->op->opnum, in->name,
 					it->op->name);
 		fputs("};\n\n", out);

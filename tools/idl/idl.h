@@ -81,6 +81,7 @@ enum expr_kind {
 	E_BINARY,
 	E_COND,		/* a ? b : c */
 	E_EMPTY,	/* omitted size_is() slot, as in size_is(, n) */
+	E_SIZEOF,	/* sizeof(type): ty */
 };
 
 struct expr {
@@ -90,6 +91,7 @@ struct expr {
 	const char *str;	/* E_STRING, E_IDENT */
 	bool wide;
 	struct expr *a, *b, *c;
+	struct type *ty;	/* E_SIZEOF */
 	struct loc loc;
 };
 
@@ -195,6 +197,7 @@ struct field {
 	struct expr **cases;
 	int ncases;
 	bool is_default;
+	bool anonymous;		/* unnamed struct/union member (name NULL) */
 };
 
 struct typedef_decl {
@@ -204,6 +207,8 @@ struct typedef_decl {
 	struct loc loc;
 	bool context_handle;
 	bool from_import;
+	bool bind_handle;	/* [handle]: NAME_bind / NAME_unbind */
+	struct typedef_decl *same_as;	/* an identical earlier declaration */
 };
 
 struct const_decl {
@@ -236,6 +241,8 @@ struct operation {
 	int opnum;
 	/* from the ACF */
 	bool comm_status, fault_status;
+	bool acf_explicit;	/* [explicit_handle]: handle_t added in sema */
+	bool local;		/* [local]: no stub, no opnum */
 	const char *ret_ref;	/* generator scratch */
 };
 
@@ -269,6 +276,9 @@ struct interface {
 	bool from_import;
 	bool forward;		/* `interface X;' */
 	bool local;		/* [local] or [object]: notes only */
+	const char *base;	/* interface NAME : base */
+	struct loc base_loc;
+	int base_nops;		/* after sema: the first own opnum */
 	/* after sema */
 	uint8_t uuid[16];
 	bool has_uuid;
@@ -279,6 +289,7 @@ struct interface {
 	int nops;
 	/* ACF */
 	struct attr *acf_implicit;
+	bool acf_explicit;
 	const char *implicit_handle;		/* variable name */
 	const char *implicit_handle_type;	/* handle_t or a typedef */
 };
@@ -343,6 +354,8 @@ bool eval_const(struct idl_ctx *ctx, struct expr *e, int64_t *out,
 		bool report);
 struct const_decl *const_lookup(struct idl_ctx *ctx, const char *name);
 struct typedef_decl *typedef_lookup(struct idl_ctx *ctx, const char *name);
+bool c_layout(struct type *t, int64_t *size, int64_t *align, int depth);
+const char *why_not_wire(struct type *t, struct attr *attrs, int depth);
 
 /* dump.c: canonical AST dump for golden tests */
 void idl_dump(FILE *out, struct idl_file *f);

@@ -204,6 +204,7 @@ enum ndr_expr_op {
 	NDR_OP_SUB,		/* operand - k */
 	NDR_OP_MUL,		/* operand * k */
 	NDR_OP_DIV,		/* operand / k (k != 0) */
+	NDR_OP_CEILDIV,		/* (operand + k - 1) / k (k > 0): blocks of k */
 };
 
 struct ndr_expr {
