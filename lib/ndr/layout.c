@@ -298,6 +298,10 @@ int __ndr_eval(struct ndr_cx *c, const struct ndr_expr *e, const struct sctx *s,
 	if (e->deref && t->kind == NDR_K_POINTER) {
 		mem = *(void *const *)mem;
 		t = t->p.referent;
+		if (!mem && e->deref == NDR_DEREF_OR_ZERO) {
+			*v = 0;
+			return 0;
+		}
 		if (!mem)
 			return -(int)rpc_x_null_ref_pointer;
 	}

@@ -26,6 +26,13 @@
 #include "constructs.h"
 #include "epmapper.h"
 #include "mgmt.h"
+#include "ms-dtyp.h"
+#include "realsyntax.h"
+#include "realunions.h"
+#include "realhidden.h"
+#include "realhandles.h"
+#include "srvsvc.h"
+#include "winreg.h"
 
 /* the runtime's rpc_call_status() (lib/runtime/call_status.c) behind the
  * loopback rpc_call below */
@@ -63,6 +70,10 @@ static struct {
 static const struct rpc_interface *const servers[] = {
 	&lrpctest_v1_0_s_ifspec, &rpcecho_v1_0_s_ifspec, &constructs_v2_1_s_ifspec,
 	&epmapper_v3_0_s_ifspec, &mgmt_v1_0_s_ifspec,
+	/* issue 21's corpus (real_rt.h) */
+	&realsyntax_v1_0_s_ifspec, &realunions_v1_0_s_ifspec, &realhidden_v1_0_s_ifspec,
+	&realbase_v1_0_s_ifspec, &realhandles_v1_0_s_ifspec, &srvsvc_v3_0_s_ifspec,
+	&winreg_v1_0_s_ifspec,
 };
 
 static int as_status(long rc)
@@ -1539,5 +1550,7 @@ TEST_F(rt, epmapper_and_mgmt)
 	EXPECT_STREQ("?", name);
 	free(tw);
 }
+
+#include "real_rt.h"
 
 TEST_HARNESS_MAIN

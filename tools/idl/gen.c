@@ -159,9 +159,7 @@ static const char *c_base_kind(struct gen *g, struct type *t)
 	case TY_SHORT: return t->is_unsigned ? "uint16_t" : "int16_t";
 	case TY_LONG: return t->is_unsigned ? "uint32_t" : "int32_t";
 	case TY_HYPER: return t->is_unsigned ? "uint64_t" : "int64_t";
-	case TY_INT3264:
-		gerr(g, t->loc, "__int3264 is not supported by the NDR engine");
-		return "int32_t";
+	case TY_INT3264: return t->is_unsigned ? "uintptr_t" : "intptr_t";
 	case TY_FLOAT: return "float";
 	case TY_DOUBLE: return "double";
 	case TY_ERROR_STATUS: return "error_status_t";
@@ -428,7 +426,7 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 	struct expr *operand = NULL;
 	const char *op = "NDR_OP_NONE";
 	int64_t k = 0;
-	bool deref = false;
+	int deref = 0;
 	int index = -1;
 	const char *src;
 
@@ -466,8 +464,14 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 	} else {
 		operand = e;
 	}
-	if (operand && operand->kind == E_UNARY && operand->op == '*') {
-		deref = true;
+	if (operand && operand->kind == E_COND && operand->a->kind == E_IDENT &&
+	    operand->b->kind == E_UNARY && operand->b->op == '*' &&
+	    operand->b->a->kind == E_IDENT && !strcmp(operand->a->str, operand->b->a->str) &&
+	    eval_const(g->ctx, operand->c, &k, false) && k == 0) {
+		deref = 2;	/* NDR_DEREF_OR_ZERO */
+		operand = operand->b->a;
+	} else if (operand && operand->kind == E_UNARY && operand->op == '*') {
+		deref = 1;
 		operand = operand->a;
 	}
 	if (!operand || operand->kind != E_IDENT)
@@ -957,6 +961,33 @@ static const char *union_ref(struct gen *g, struct type *def, struct expr *switc
 	return intern_type(g, body, fmt(g, "%s, switch_is", ctype));
 }
 
+/*
+ * typedef OTHER NAME; with no attribute of its own: NAME_ndr_type is
+ * OTHER_ndr_type (a #define in the header), which works when OTHER comes
+ * from an import, whose table is in another object file.
+ */
+static const char *alias_of(struct typedef_decl *td)
+{
+	struct type *t = td->type;
+
+	if (t->kind != TY_NAMED || !t->td || td->attrs || td->context_handle ||
+	    is_ctx_typedef(t))
+		return NULL;
+	return t->td->same_as ? t->td->same_as->name : t->td->name;
+}
+
+/* A pointer or array typedef of a non-encapsulated union: only a use
+ * with [switch_is] has a table. */
+static bool no_own_table(struct typedef_decl *td)
+{
+	struct type *t = res(td->type);
+	int n = 0;
+
+	while (t && (t->kind == TY_POINTER || t->kind == TY_ARRAY) && n++ < 64)
+		t = res(t->ref);
+	return n && t && t->kind == TY_UNION && !t->encapsulated;
+}
+
 /* The exported table of a typedef: NAME_ndr_type. */
 static void typedef_obj(struct gen *g, struct typedef_decl *td)
 {
@@ -966,7 +997,7 @@ static void typedef_obj(struct gen *g, struct typedef_decl *td)
 	struct tobj *o;
 
 	if (td->context_handle || is_ctx_typedef(t) || td->same_as ||
-	    why_not_wire(t, td->attrs, 0))
+	    why_not_wire(t, td->attrs, 0) || alias_of(td) || no_own_table(td))
 		return;
 	if ((t->kind == TY_STRUCT) && t->defined && !memo_get(g, t)) {
 		struct_ref(g, t, name);
@@ -1069,6 +1100,8 @@ static bool is_ctx_param(struct param *p, int *level)
 	return false;
 }
 
+static const char *custom_handle(struct type *t);
+
 static bool param_is_ref(struct param *p)
 {
 	struct type *r = res(p->type);
@@ -1076,6 +1109,12 @@ static bool param_is_ref(struct param *p)
 
 	if (is_ctx_param(p, &lvl) && lvl == 0)
 		return false;
+	/* a pointer typedef without a pointer attribute is [ref] as a
+	 * parameter (MIDL): [out] LPSERVER_INFO InfoStruct */
+	if (r && r->kind == TY_POINTER && p->type->kind == TY_NAMED && !r->ptr_explicit &&
+	    !attr_find(p->attrs, "unique") && !attr_find(p->attrs, "ptr") &&
+	    !custom_handle(p->type))
+		return true;
 	return r && ((r->kind == TY_POINTER && r->ptr == PTR_REF) || r->kind == TY_ARRAY);
 }
 
@@ -1286,7 +1325,11 @@ static void header_item(struct gen *g, FILE *out, struct item *it)
 			if (it->td->context_handle && g->o->server)
 				fprintf(out, "void %s_rundown(%s context);\n", it->td->name,
 					it->td->name);
-			else if (!it->td->context_handle && !why_not_wire(t, it->td->attrs, 0))
+			else if (alias_of(it->td))	/* the same table */
+				fprintf(out, "#define %s_ndr_type %s_ndr_type\n", it->td->name,
+					alias_of(it->td));
+			else if (!it->td->context_handle && !why_not_wire(t, it->td->attrs, 0) &&
+				 !no_own_table(it->td))
 				fprintf(out, "extern const struct ndr_type %s_ndr_type;\n",
 					it->td->name);
 			if (it->td->bind_handle && g->o->client)
@@ -1404,8 +1447,11 @@ static void emit_objs(struct gen *g, FILE *out)
 		}
 		if (o->comment && o->body)
 			fprintf(out, "/* %s */\n", o->comment);
-		fprintf(out, "%sconst %s %s = %s;\n\n", o->is_static ? "static " : "", o->ctype,
-			o->name, body);
+		/* exported tables are weak: interfaces that #include the same
+		 * base types (ms-dtyp.idl) each carry a copy, and one program
+		 * links several of them */
+		fprintf(out, "%sconst %s %s%s = %s;\n\n", o->is_static ? "static " : "", o->ctype,
+			o->name, o->is_static ? "" : " __attribute__((weak))", body);
 	}
 }
 
@@ -1573,6 +1619,79 @@ static void emit_ifspec(struct gen *g, FILE *out, struct interface *in, bool ser
 	fputs("};\n", out);
 }
 
+/*
+ * A top-level [in, out, unique] (or [ptr]) pointer: the runtime gives
+ * the client a new referent; MIDL's contract is that the caller's one
+ * is updated.  Copied back for fixed-size referents.
+ */
+static bool copy_back(struct gen *g, struct param *p)
+{
+	struct type *r = res(p->type);
+	int lvl;
+
+	if (!p->in || !p->out || param_is_ref(p) || is_ctx_param(p, &lvl) ||
+	    !r || r->kind != TY_POINTER || !r->ref)
+		return false;
+	if (attr_find(p->attrs, "string") || attr_find(p->attrs, "size_is") ||
+	    attr_find(p->attrs, "length_is") || attr_find(p->attrs, "max_is") ||
+	    attr_find(p->attrs, "first_is") || attr_find(p->attrs, "last_is"))
+		return false;
+	r = res(r->ref);
+	if (!r || r->kind == TY_VOID || r->kind == TY_ARRAY || r->kind == TY_UNION)
+		return false;
+	return !is_conformant_ref(g, r, NULL);
+}
+
+/* A correlation expression as C over the stub's parameters. */
+static const char *expr_c(struct gen *g, struct expr *e)
+{
+	static const char *const ops[] = { "<<", ">>", "==", "!=", "<=", ">=", "&&", "||" };
+
+	switch (e->kind) {
+	case E_INT:
+	case E_CHAR:
+		return fmt(g, "%" PRIu64, e->ival);
+	case E_IDENT: {
+		int64_t v;
+
+		if (eval_const(g->ctx, e, &v, false))
+			return fmt(g, "(%" PRId64 ")", v);
+		return e->str;
+	}
+	case E_SIZEOF:
+		return fmt(g, "sizeof(%s)", c_type_str(g, e->ty, NULL));
+	case E_UNARY:
+		return fmt(g, "(%c%s)", e->op, expr_c(g, e->a));
+	case E_BINARY:
+		return fmt(g, "(%s %s %s)", expr_c(g, e->a),
+			   e->op >= OP_SHL ? ops[e->op - OP_SHL] : fmt(g, "%c", e->op),
+			   expr_c(g, e->b));
+	case E_COND:
+		return fmt(g, "(%s ? %s : %s)", expr_c(g, e->a), expr_c(g, e->b), expr_c(g, e->c));
+	default:
+		return "0";
+	}
+}
+
+/*
+ * [in, out, unique, size_is(..)] T *p at the top level: the elements
+ * come back in a new buffer; copied into the caller's, up to the
+ * capacity size_is gave before the call.
+ */
+static bool copy_back_array(struct gen *g, struct param *p)
+{
+	struct type *r = res(p->type);
+	int lvl;
+
+	if (!p->in || !p->out || param_is_ref(p) || is_ctx_param(p, &lvl) ||
+	    !r || r->kind != TY_POINTER || !attr_arg(p->attrs, "size_is", 0) ||
+	    attr_find(p->attrs, "string") || attr_arg(p->attrs, "first_is", 0) ||
+	    levels_below(p->type) != 1)
+		return false;
+	r = res(r->ref);
+	return r && r->kind != TY_VOID && r->kind != TY_UNION && !is_conformant_ref(g, r, NULL);
+}
+
 /* The [handle] typedef a parameter's type names, if any. */
 static const char *custom_handle(struct type *t)
 {
@@ -1626,6 +1745,12 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 
 		if (is_ctx_param(&op->params[i], &lvl))
 			fprintf(out, "\tstruct ndr_context_handle _w_%s;\n", op->params[i].name);
+		if (copy_back(g, &op->params[i]) || copy_back_array(g, &op->params[i]))
+			fprintf(out, "\t%s = %s;\n", c_type_str(g, op->params[i].type,
+				fmt(g, "_in_%s", op->params[i].name)), op->params[i].name);
+		if (copy_back_array(g, &op->params[i]))
+			fprintf(out, "\tint64_t _cap_%s = (int64_t)%s;\n", op->params[i].name,
+				expr_c(g, attr_arg(op->params[i].attrs, "size_is", 0)));
 	}
 	fputc('\n', out);
 	/* an [out] context handle must have somewhere to go (rpc_call
@@ -1686,6 +1811,27 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 			continue;
 		fprintf(out, "\tif (_rc == 0)\n\t\t_rc = rpc_cctx_from_wire(_binding, &_w_%s,"
 			" (void **)%s);\n", p->name, p->name);
+	}
+	for (int i = 0; i < op->nparams; i++) {
+		const char *n = op->params[i].name;
+
+		if (copy_back(g, &op->params[i]))
+			fprintf(out, "\tif (_rc == 0 && _in_%s && %s && %s != _in_%s)\n"
+				"\t\t*_in_%s = *%s;\n", n, n, n, n, n, n);
+	}
+	for (int i = 0; i < op->nparams; i++) {
+		struct param *p = &op->params[i];
+		struct expr *len = attr_arg(p->attrs, "length_is", 0);
+
+		if (!copy_back_array(g, p))
+			continue;
+		fprintf(out, "\tif (_rc == 0 && _in_%s && %s && %s != _in_%s) {\n"
+			"\t\tint64_t _n = (int64_t)%s;\n\n"
+			"\t\tif (_n > _cap_%s)\n\t\t\t_n = _cap_%s;\n"
+			"\t\tif (_n > 0)\n\t\t\tmemcpy(_in_%s, %s, (size_t)_n * sizeof(*%s));\n"
+			"\t}\n", p->name, p->name, p->name, p->name,
+			expr_c(g, len ? len : attr_arg(p->attrs, "size_is", 0)),
+			p->name, p->name, p->name, p->name, p->name);
 	}
 	if (ret_ctx)
 		fputs("\tif (_rc == 0)\n\t\t_rc = rpc_cctx_from_wire(_binding, &_ret_wire, &_ret);\n",

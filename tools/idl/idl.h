@@ -163,6 +163,7 @@ struct type {
 
 	/* TY_POINTER: kind from attributes; PTR_DEFAULT resolved in sema */
 	enum ptr_kind ptr;
+	bool ptr_explicit;	/* from [ref]/[unique]/[ptr], not a default */
 
 	/* TY_STRUCT / TY_UNION body; defined == false for a forward reference */
 	bool defined;
@@ -290,6 +291,7 @@ struct interface {
 	/* ACF */
 	struct attr *acf_implicit;
 	bool acf_explicit;
+	struct attr *ms_union;		/* [ms_union]: checked, see sema.c */
 	const char *implicit_handle;		/* variable name */
 	const char *implicit_handle_type;	/* handle_t or a typedef */
 };

@@ -621,7 +621,7 @@ static bool is_unsupported_attr(const char *n)
 {
 	static const char *const u[] = {
 		"async", "call_as", "callback", "transmit_as", "wire_marshal",
-		"user_marshal", "represent_as", "ms_union",
+		"user_marshal", "represent_as",
 	};
 
 	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
@@ -634,8 +634,6 @@ static const char *unsupported_why(const char *n)
 {
 	if (!strcmp(n, "callback"))
 		return " (server-to-client callbacks)";
-	if (!strcmp(n, "ms_union"))
-		return " (the NDR engine aligns non-encapsulated unions the DCE way)";
 	if (!strcmp(n, "async"))
 		return " (asynchronous RPC)";
 	if (!strcmp(n, "call_as"))
@@ -739,9 +737,17 @@ static int check_corr(struct sema *s, struct expr *e, const char *attr, int dept
 	case E_BINARY:
 		n = check_corr(s, e->a, attr, depth + 1) + check_corr(s, e->b, attr, depth + 1);
 		return n;
-	case E_COND:
+	case E_COND: {
+		int64_t z;
+
+		/* p ? *p : 0, MIDL's idiom for an optional count */
+		if (e->a->kind == E_IDENT && e->b->kind == E_UNARY && e->b->op == '*' &&
+		    e->b->a->kind == E_IDENT && !strcmp(e->a->str, e->b->a->str) &&
+		    eval(s, e->c, &z, false, 0) && z == 0)
+			return check_corr(s, e->b, attr, depth + 1);
 		return check_corr(s, e->a, attr, depth + 1) + check_corr(s, e->b, attr, depth + 1) +
 		       check_corr(s, e->c, attr, depth + 1);
+	}
 	case E_STRING:
 		ERR(e->loc, "%s: a string is not an integer expression", attr);
 		return 0;
@@ -1054,8 +1060,10 @@ static void set_ptr_kinds(struct sema *s, struct type *t, struct attr *attrs,
 		k = PTR_FULL;
 	for (; t && depth < 64; t = t->ref, depth++) {
 		if (t->kind == TY_POINTER && t->ptr == PTR_DEFAULT) {
-			if (k != PTR_DEFAULT)
+			if (k != PTR_DEFAULT) {
 				t->ptr = k;
+				t->ptr_explicit = true;
+			}
 			else if (top_is_param && depth == 0)
 				t->ptr = PTR_REF;
 			else
@@ -1379,8 +1387,7 @@ badver:
 				}
 			}
 		} else if (!strcmp(a->name, "ms_union")) {
-			ERR(a->loc, "unsupported: [ms_union] (the NDR engine aligns"
-			    " non-encapsulated unions the DCE way)");
+			in->ms_union = a;
 		} else if (!strcmp(a->name, "strict_context_handle") ||
 			   !strcmp(a->name, "context_handle_noserialize")) {
 			idl_warning(s->ctx, a->loc, "attribute '%s' ignored: the runtime checks"
@@ -1405,6 +1412,83 @@ badver:
 	}
 	if (!in->has_uuid && !in->local && !in->forward)
 		ERR(in->loc, "interface '%s' has no [uuid]", in->name);
+}
+
+/* NDR20 alignment of a type (C706 14.2.2, pointers 4). */
+static int ndr20_align(struct type *t, int depth)
+{
+	int al = 1;
+
+	t = type_resolve(t);
+	if (!t || depth > 32)
+		return 1;
+	switch (t->kind) {
+	case TY_SHORT: case TY_WCHAR: case TY_ENUM:
+		return t->kind == TY_ENUM && t->v1_enum ? 4 : 2;
+	case TY_LONG: case TY_FLOAT: case TY_ERROR_STATUS: case TY_POINTER:
+		return 4;
+	case TY_HYPER: case TY_DOUBLE:
+		return 8;
+	case TY_ARRAY:
+		al = ndr20_align(t->ref, depth + 1);
+		return !t->size && al < 4 ? 4 : al;
+	case TY_STRUCT: case TY_UNION:
+		if (t->encapsulated)
+			al = ndr20_align(t->discrim->type, depth + 1);
+		for (int i = 0; i < t->nfields; i++) {
+			int fa = t->fields[i].type ? ndr20_align(t->fields[i].type, depth + 1) : 1;
+
+			if (fa > al)
+				al = fa;
+		}
+		return al;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * [ms_union] aligns a non-encapsulated union's arm to its largest arm
+ * in NDR20; the engine aligns each arm to its own alignment.  The two
+ * agree when every arm has the same alignment (the unions of pointers
+ * in the Windows interfaces); anything else is refused.
+ */
+static void ms_union_check(struct sema *s, struct type *u, struct attr *a)
+{
+	int al = 0;
+
+	if (!u || u->kind != TY_UNION || u->encapsulated || !u->defined)
+		return;
+	for (int i = 0; i < u->nfields; i++) {
+		int fa;
+
+		if (!u->fields[i].type)
+			continue;
+		fa = ndr20_align(u->fields[i].type, 0);
+		if (al && fa != al) {
+			ERR(a->loc, "unsupported: [ms_union] on union '%s', whose arms differ"
+			    " in alignment (%d and %d octets)", u->name ? u->name : "(anonymous)",
+			    al, fa);
+			return;
+		}
+		al = fa;
+	}
+}
+
+static void ms_union_walk(struct sema *s, struct type *t, struct attr *a, int depth)
+{
+	if (!t || depth > 32)
+		return;
+	if (t->kind == TY_POINTER || t->kind == TY_ARRAY) {
+		ms_union_walk(s, t->ref, a, depth + 1);
+		return;
+	}
+	if ((t->kind != TY_STRUCT && t->kind != TY_UNION) || !t->defined)
+		return;
+	if (t->kind == TY_UNION)
+		ms_union_check(s, t, a);
+	for (int i = 0; i < t->nfields; i++)
+		ms_union_walk(s, t->fields[i].type, a, depth + 1);
 }
 
 static bool expr_equal(struct sema *s, struct expr *a, struct expr *b, int depth);
@@ -1547,6 +1631,14 @@ static void check_typedef(struct sema *s, struct typedef_decl *td)
 			ERR(a->loc, "[v1_enum] on '%s', which is not an enum", td->name);
 		else
 			u->v1_enum = true;
+	}
+	if ((a = attr_find(td->attrs, "ms_union"))) {
+		struct type *u = td->type;
+
+		while (u && (u->kind == TY_POINTER || u->kind == TY_ARRAY))
+			u = u->ref;
+		check_type(s, u, td->loc);
+		ms_union_check(s, type_resolve(u), a);
 	}
 	if (td->bind_handle) {
 		struct type *r = type_resolve(td->type);
@@ -1785,6 +1877,11 @@ static void check_file(struct sema *s, struct idl_file *f)
 				in->nops = in->base_nops = b->nops;
 		}
 		check_items(s, in->items, in);
+		if (in->ms_union)
+			for (struct item *it = in->items; it; it = it->next)
+				ms_union_walk(s, it->kind == IT_TYPEDEF ? it->td->type :
+					      it->kind == IT_TAGDECL ? it->tag : NULL,
+					      in->ms_union, 0);
 		pointer_kinds_for_types(s, in->items);
 		clear_all_marks(in->items);
 		s->iface = NULL;
