@@ -32,7 +32,7 @@ not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
 goldens=(tests/idl/golden/*.ast)
 bads=(tests/idl/bad/*.idl)
 echo "TAP version 13"
-echo "1..$(( ${#goldens[@]} + ${#bads[@]} + 6 ))"
+echo "1..$(( ${#goldens[@]} + ${#bads[@]} + 11 ))"
 
 for g in "${goldens[@]}"; do
 	name=$(basename "$g" .ast)
@@ -119,6 +119,60 @@ if [ $rc1 = 2 ] && [ $rc2 = 2 ] && "$idl" --version | grep -q '^lrpc-idl '; then
 	ok "command line"
 else
 	not_ok "command line"
+fi
+
+# issue 21: a failed generation leaves nothing behind, -o DIR is created
+mkdir -p "$tmp/fail"
+printf '[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface f {\n    long Op([in] handle_t h, [in] long n, [in, size_is(n %% 3)] long *a);\n}\n' \
+	>"$tmp/fail/f.idl"
+if ! "$idl" -q --no-cpp -o "$tmp/fail/out" "$tmp/fail/f.idl" 2>/dev/null &&
+   [ -z "$(ls -A "$tmp/fail/out" 2>/dev/null)" ] &&
+   ! "$idl" -q --no-cpp --check "$tmp/fail/f.idl" 2>/dev/null; then
+	ok "failed generation leaves no files, --check agrees"
+else
+	ls -la "$tmp/fail/out" 2>&1 | sed 's/^/# /'
+	not_ok "failed generation leaves no files, --check agrees"
+fi
+if "$idl" -q -o "$tmp/new/deeper" tests/idl/real/realhidden.idl &&
+   [ -f "$tmp/new/deeper/realhidden.h" ]; then
+	ok "-o creates the directory"
+else
+	not_ok "-o creates the directory"
+fi
+
+# ms-dtyp.idl without -I: import "..." and #include <...> (MIDL's /I default)
+mkdir -p "$tmp/dtyp"
+printf 'import "ms-dtyp.idl";\n[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface d {\n    DWORD Op([in] handle_t h, [in] RPC_UNICODE_STRING *s, [out] FILETIME *t);\n}\n' \
+	>"$tmp/dtyp/imp.idl"
+printf '#include <ms-dtyp.idl>\n[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface e {\n    DWORD Op([in] handle_t h, [in] RPC_SID *sid, [out] LARGE_INTEGER *t);\n}\n' \
+	>"$tmp/dtyp/inc.idl"
+if (cd "$tmp/dtyp" && "$idl" -q --check imp.idl && "$idl" -q --check inc.idl); then
+	ok "ms-dtyp.idl found without -I"
+else
+	not_ok "ms-dtyp.idl found without -I"
+fi
+
+# ACF constructs that are not honoured are errors or warnings, never silence
+mkdir -p "$tmp/acf"
+printf '[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface a {\n    typedef long l_t;\n    long Op([in] handle_t h, [in] l_t v);\n}\n' >"$tmp/acf/a.idl"
+printf 'typedef [represent_as(long)] l_t;\ninterface a {\n}\n' >"$tmp/acf/a.acf"
+printf '[strict_context_handle]\ninterface a {\n}\n' >"$tmp/acf/b.acf"
+m1=$(cd "$tmp/acf" && "$idl" --check a.idl 2>&1 | head -1)
+m2=$(cd "$tmp/acf" && "$idl" --check --acf b.acf a.idl 2>&1 | head -1)
+case "$m1|$m2" in
+"a.acf:1:10: error: unsupported: ACF attribute [represent_as]|b.acf:1:2: warning: ACF attribute 'strict_context_handle' ignored"*)
+	ok "ACF: unsupported is an error, ignored is a warning" ;;
+*)	echo "# got: $m1 / $m2"; not_ok "ACF: unsupported is an error, ignored is a warning" ;;
+esac
+
+# the Windows-shaped corpus: wkssvc (#include <ms-dtyp.idl>) builds -Werror
+if "$idl" -q -o "$tmp/wks" tests/idl/real/wkssvc.idl &&
+   for f in wkssvc_ndr.c wkssvc_c.c wkssvc_s.c; do
+	${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Ilib/include -I"$tmp/wks" -c -o "$tmp/$f.o" "$tmp/wks/$f" || exit 1
+   done; then
+	ok "wkssvc builds -Werror"
+else
+	not_ok "wkssvc builds -Werror"
 fi
 
 # the man page is well-formed roff, if a formatter is around

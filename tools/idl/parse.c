@@ -376,7 +376,9 @@ static struct attr *parse_attr(struct parser *p)
 		expect(p, ")");
 		return a;
 	}
-	if (!strcmp(a->name, "switch_type")) {
+	if (!strcmp(a->name, "switch_type") || !strcmp(a->name, "transmit_as") ||
+	    !strcmp(a->name, "wire_marshal") || !strcmp(a->name, "user_marshal") ||
+	    !strcmp(a->name, "represent_as")) {
 		a->type_arg = parse_type_spec(p);
 		while (accept(p, "*"))
 			;	/* pointer switch types are rejected in sema */

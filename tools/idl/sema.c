@@ -815,7 +815,7 @@ static void check_decl_attrs(struct sema *s, struct attr *attrs, struct type *t,
 				continue;
 			if (check_corr(s, a->args[j], corr[i], 0) > 1)
 				ERR(a->args[j]->loc,
-				    "[%s]: a correlation expression may name one variable", corr[i]);
+				    "unsupported: [%s] expression naming more than one variable", corr[i]);
 			check_corr_deref(s, a->args[j], corr[i]);
 		}
 	}
