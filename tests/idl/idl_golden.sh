@@ -146,10 +146,15 @@ printf 'import "ms-dtyp.idl";\n[uuid(01234567-89ab-cdef-0123-456789abcdef)] inte
 	>"$tmp/dtyp/imp.idl"
 printf '#include <ms-dtyp.idl>\n[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface e {\n    DWORD Op([in] handle_t h, [in] RPC_SID *sid, [out] LARGE_INTEGER *t);\n}\n' \
 	>"$tmp/dtyp/inc.idl"
-if (cd "$tmp/dtyp" && "$idl" -q --check imp.idl && "$idl" -q --check inc.idl); then
-	ok "ms-dtyp.idl found without -I"
+if (cd "$tmp/dtyp" && "$idl" -q --check imp.idl && "$idl" -q --check inc.idl &&
+    "$idl" -q -o out imp.idl && [ -f out/ms-dtyp.h ] && [ -f out/ms-dtyp_ndr.c ] &&
+    for f in imp_ndr.c imp_c.c imp_s.c ms-dtyp_ndr.c; do
+	${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top/lib/include" -Iout -c -o "out/$f.o" \
+		"out/$f" || exit 1
+    done); then
+	ok "ms-dtyp.idl found without -I, its header and tables written beside"
 else
-	not_ok "ms-dtyp.idl found without -I"
+	not_ok "ms-dtyp.idl found without -I, its header and tables written beside"
 fi
 
 # ACF constructs that are not honoured are errors or warnings, never silence

@@ -1408,7 +1408,7 @@ int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 static void table_items(struct gen *g, struct item *items)
 {
 	for (struct item *it = items; it; it = it->next)
-		if (it->kind == IT_TYPEDEF && !it->from_import)
+		if (it->kind == IT_TYPEDEF && (!it->from_import || g->o->imported))
 			typedef_obj(g, it->td);
 }
 

@@ -372,6 +372,7 @@ struct gen_opts {
 	const char *client_prefix;	/* --client-prefix */
 	const char *server_prefix;	/* --server-prefix */
 	bool no_report;			/* --client-no-report */
+	bool imported;			/* generating an imported file's own */
 };
 int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out,
 	       const struct gen_opts *o);

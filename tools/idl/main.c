@@ -62,6 +62,8 @@ struct output {
 	const char *path;
 	char *tmp;
 	gen_fn fn;
+	struct idl_file *file;		/* NULL: the input */
+	const struct gen_opts *opts;	/* NULL: the input's */
 };
 
 /* mkdir -p */
@@ -112,7 +114,8 @@ static int write_outputs(struct idl_ctx *ctx, struct idl_file *f, struct output 
 			ret = -1;
 			break;
 		}
-		if (outs[i].fn(ctx, f, out, o) < 0)
+		if (outs[i].fn(ctx, outs[i].file ? outs[i].file : f, out,
+			       outs[i].opts ? outs[i].opts : o) < 0)
 			ret = -1;
 		if (fclose(out) != 0)
 			ret = -1;
@@ -127,6 +130,20 @@ static int write_outputs(struct idl_ctx *ctx, struct idl_file *f, struct output 
 			unlink(outs[j].tmp);
 	}
 	return ret;
+}
+
+/* Was this import found in one of the shipped directories? */
+static bool shipped(const char *path)
+{
+	const char *dirs[] = { LRPC_IDL_DATADIR, LRPC_IDL_SRCDIR };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t n = strlen(dirs[i]);
+
+		if (!strncmp(path, dirs[i], n) && path[n] == '/' && !strchr(path + n + 1, '/'))
+			return true;
+	}
+	return false;
 }
 
 static void add_incdir(struct idl_ctx *ctx, const char *dir)
@@ -254,22 +271,42 @@ int main(int argc, char **argv)
 	o.basename = name;
 	o.header_name = header ? header : arena_printf(&ctx.arena, "%s.h", name);
 	{
-		struct output outs[4];
+		struct output outs[4 + 2 * 8];
 		int n = 0;
 
+		/* a shipped import (ms-dtyp.idl) gets its header and tables
+		 * next to the outputs: `import "ms-dtyp.idl"' works as is */
+		for (int i = 0; i < ctx.nall && n < 2 * 8; i++) {
+			struct idl_file *imp = ctx.all[i];
+			struct gen_opts *io;
+
+			if (imp == f || !imp->is_import || !shipped(imp->path))
+				continue;
+			io = arena_alloc(&ctx.arena, sizeof(*io));
+			*io = o;
+			io->basename = base_name(&ctx, imp->path);
+			io->header_name = arena_printf(&ctx.arena, "%s.h", io->basename);
+			io->client = io->server = false;
+			io->imported = true;
+			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
+					io->header_name), NULL, gen_header, imp, io };
+			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s_ndr.c", outdir,
+					io->basename), NULL, gen_tables, imp, io };
+		}
+
 		outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
-							  o.header_name), NULL, gen_header };
+							  o.header_name), NULL, gen_header, NULL, NULL };
 		outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
 				tables ? tables : arena_printf(&ctx.arena, "%s_ndr.c", name)),
-				NULL, gen_tables };
+				NULL, gen_tables, NULL, NULL };
 		if (o.client)
 			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
 					cstub ? cstub : arena_printf(&ctx.arena, "%s_c.c", name)),
-					NULL, gen_client };
+					NULL, gen_client, NULL, NULL };
 		if (o.server)
 			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
 					sstub ? sstub : arena_printf(&ctx.arena, "%s_s.c", name)),
-					NULL, gen_server };
+					NULL, gen_server, NULL, NULL };
 		if (!check_only && make_dirs(outdir) < 0) {
 			fprintf(stderr, "lrpc-idl: cannot create %s: %s\n", outdir,
 				strerror(errno));

@@ -1157,10 +1157,18 @@ const char *why_not_wire(struct type *t, struct attr *attrs, int depth)
 		for (int i = 0; i < d->nfields && !w; i++)
 			if (d->fields[i].type)
 				w = why_not_wire(d->fields[i].type, d->fields[i].attrs, depth + 1);
+		if (w && !strstr(w, " of "))
+			for (int i = 0; i < d->nfields; i++)
+				if (d->fields[i].type &&
+				    why_not_wire(d->fields[i].type, d->fields[i].attrs, depth + 1)) {
+					w = arena_printf(&S->ctx->arena, "%s (member '%s' of %s %s)", w,
+							 d->fields[i].name ? d->fields[i].name
+							 : "(unnamed)", d->kind == TY_STRUCT ?
+							 "struct" : "union",
+							 d->name ? d->name : "(anonymous)");
+					break;
+				}
 		d->visiting = false;
-		if (w && depth == 0 && d->name)
-			return arena_printf(&S->ctx->arena, "%s, in %s %s", w,
-					    d->kind == TY_STRUCT ? "struct" : "union", d->name);
 		return w;
 	}
 	default:
@@ -1497,6 +1505,17 @@ static bool type_equal(struct sema *s, struct type *a, struct type *b, int depth
 {
 	if (a == b)
 		return true;
+	if (a && b && depth < 64 && (a->kind == TY_NAMED || b->kind == TY_NAMED) &&
+	    !(a->kind == TY_NAMED && b->kind == TY_NAMED && !strcmp(a->name, b->name))) {
+		/* typedef DWORD X; and typedef unsigned long X; are the same */
+		struct typedef_decl *ta = a->kind == TY_NAMED ? typedef_lookup(s->ctx, a->name) : NULL;
+		struct typedef_decl *tb = b->kind == TY_NAMED ? typedef_lookup(s->ctx, b->name) : NULL;
+
+		if ((a->kind == TY_NAMED && (!ta || ta->attrs)) ||
+		    (b->kind == TY_NAMED && (!tb || tb->attrs)))
+			return false;
+		return type_equal(s, ta ? ta->type : a, tb ? tb->type : b, depth + 1);
+	}
 	if (!a || !b || depth > 64 || a->kind != b->kind || a->is_unsigned != b->is_unsigned ||
 	    a->is_const != b->is_const)
 		return false;
