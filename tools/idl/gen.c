@@ -970,9 +970,22 @@ static const char *alias_of(struct typedef_decl *td)
 {
 	struct type *t = td->type;
 
-	if (t->kind != TY_NAMED || !t->td || td->attrs || td->context_handle ||
-	    is_ctx_typedef(t))
+	static const char *const inert[] = {
+		"handle", "public", "helpstring", "disable_consistency_check", "annotation",
+		"custom", "hidden", "version", "uuid", "helpcontext", "helpstringcontext",
+	};
+
+	if (t->kind != TY_NAMED || !t->td || td->context_handle || is_ctx_typedef(t))
 		return NULL;
+	for (struct attr *a = td->attrs; a; a = a->next) {
+		size_t i;
+
+		for (i = 0; i < sizeof(inert) / sizeof(inert[0]); i++)
+			if (!strcmp(a->name, inert[i]))
+				break;
+		if (i == sizeof(inert) / sizeof(inert[0]))
+			return NULL;
+	}
 	return t->td->same_as ? t->td->same_as->name : t->td->name;
 }
 
@@ -1714,7 +1727,7 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 	int nslots = 0, slot = 0;
 	const char *pfx = g->o->client_prefix ? g->o->client_prefix : "";
 	bool need_out = false, status_param = false, ret_status;
-	const char *custom = NULL;
+	const char *custom = NULL, *custom_param = NULL;
 
 	for (int i = 0; i < op->nparams; i++) {
 		nslots += is_marshalled(&op->params[i]);
@@ -1726,8 +1739,19 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		     (!status_param && has_ret && !ret_ctx && rr->kind == TY_ERROR_STATUS);
 	if (op->nparams && res(op->params[0].type) && res(op->params[0].type)->kind == TY_HANDLE)
 		bind = op->params[0].name;
-	if (op->nparams && (custom = custom_handle(op->params[0].type)))
-		bind = fmt(g, "%s_bind(%s)", custom, op->params[0].name);
+	/* without a handle_t first, the leftmost [in] context handle or
+	 * [handle] parameter binds (MIDL) */
+	for (int i = 0; !bind && i < op->nparams; i++) {
+		struct param *p = &op->params[i];
+		int lvl;
+
+		if (p->in && is_ctx_param(p, &lvl))
+			break;
+		if (p->in && (custom = custom_handle(p->type))) {
+			bind = fmt(g, "%s_bind(%s)", custom, p->name);
+			custom_param = p->name;
+		}
+	}
 	emit_prototype(g, out, op, pfx, "\n{\n");
 	if (has_ret) {
 		fputc('\t', out);
@@ -1840,7 +1864,7 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		fputs("out:\n", out);
 	if (custom)	/* the MIDL contract: unbind what bind gave, whatever happened */
 		fprintf(out, "\tif (_binding)\n\t\t%s_unbind(%s, _binding);\n", custom,
-			op->params[0].name);
+			custom_param);
 	fprintf(out, "\t_st = rpc_call_end(_rc, &%s_c_ifspec, %d, %s);\n", iface_prefix(g, in),
 		op->opnum, status_param || ret_status || g->o->no_report ? "0" :
 		"RPC_CALL_END_REPORT");
