@@ -753,7 +753,9 @@ static const char *type_ref(struct gen *g, struct type *t, struct attr *attrs, i
 			r = "&ndr_type_byte";
 			break;
 		}
-		if (ra && ra->nargs == 2 && levels_below(t) == 0 &&
+		if (ra && ra->nargs == 2 && levels_below(t) == 0 && !attr_find(attrs, "size_is") &&
+		    !attr_find(attrs, "max_is") && !attr_find(attrs, "length_is") &&
+		    !attr_find(attrs, "string") &&
 		    eval_const(g->ctx, ra->args[0], &lo, false) &&
 		    eval_const(g->ctx, ra->args[1], &hi, false)) {
 			const char *ct = t->kind == TY_ENUM ? "int" : c_base_kind(g, t);

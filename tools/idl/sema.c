@@ -856,7 +856,15 @@ static void check_decl_attrs(struct sema *s, struct attr *attrs, struct type *t,
 				ERR(a->loc, "[range(%lld, %lld)]: low bound above high bound",
 				    (long long)lo, (long long)hi);
 		}
-		if (!type_is_integer(t) && !(r && r->kind == TY_POINTER && type_is_integer(r->ref)))
+		if (r && (r->kind == TY_POINTER || r->kind == TY_ARRAY) &&
+		    (attr_find(attrs, "size_is") || attr_find(attrs, "max_is") ||
+		     attr_find(attrs, "length_is") || attr_find(attrs, "string") ||
+		     r->kind == TY_ARRAY))
+			/* MIDL bounds the array's size with it ([MS-RRP]) */
+			idl_warning(s->ctx, a->loc, "[range] on array '%s' ignored: its size is"
+				    " bounded by the message, not by the range", name ? name : "?");
+		else if (!type_is_integer(t) &&
+			 !(r && r->kind == TY_POINTER && type_is_integer(r->ref)))
 			ERR(a->loc, "[range] on '%s', which is not an integer", name ? name : "?");
 	}
 	if ((a = attr_find(attrs, "switch_is"))) {
