@@ -78,6 +78,17 @@ DWORD RealLocalOnly(DWORD x)
 	return x + 1;
 }
 
+DWORD s_RealName(handle_t h, LPWSTR name, LPDWORD len)
+{
+	DWORD n = 0;
+
+	(void)h;
+	while (name[n])
+		n++;
+	*len = n;
+	return name[0];
+}
+
 DWORD s_RealBytes(handle_t h, DWORD n, BYTE *buf, DWORD *sum)
 {
 	(void)h;
@@ -357,6 +368,8 @@ TEST_F(rt, real_syntax)
 	BYTE bits[3] = { 0xff, 0x01, 0x03 }, eight[8] = { 0, 0, 0, 0, 0, 0, 0, 9 };
 	REAL_BITS b = { .UnitCount = 17, .Bits = bits, .Eight = eight };
 	BYTE buf[6] = { 1, 2, 3, 4, 5, 6 };
+	uint16_t name[] = { 'a', 'b', 'c', 'd', 'e', 0 };
+	DWORD len = 0;
 
 	EXPECT_EQ(0u, RealAdd((handle_t)1, 40, 2, &sum));
 	EXPECT_EQ(42u, sum);
@@ -372,11 +385,13 @@ TEST_F(rt, real_syntax)
 	EXPECT_EQ(9u, RealBits((handle_t)1, &b, &pop));
 	EXPECT_EQ(11u, pop);
 	EXPECT_EQ(3u, RealBytes((handle_t)1, 3, buf, &sum));
+	EXPECT_EQ((DWORD)'a', RealName((handle_t)1, name, &len));
+	EXPECT_EQ(5u, len);
 	EXPECT_EQ(21u, sum);
 	EXPECT_EQ(8u, REAL_TWO_PAIRS / 2);
 	EXPECT_EQ(16u, REAL_PICK);
 	EXPECT_EQ(0x5259, REAL_SYNTAX_MAGIC);
-	EXPECT_EQ(4u, realsyntax_v1_0_c_ifspec.nprocs);	/* [local] has no opnum */
+	EXPECT_EQ(5u, realsyntax_v1_0_c_ifspec.nprocs);	/* [local] has no opnum */
 	EXPECT_EQ(0u, rpc_call_status());
 }
 

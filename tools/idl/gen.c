@@ -1418,6 +1418,8 @@ int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 	return ctx->errors ? -1 : 0;
 }
 
+static struct attr *ref_param_attrs(struct gen *g, struct param *p);
+
 /* ---- tables ---- */
 
 static void table_items(struct gen *g, struct item *items)
@@ -1524,7 +1526,7 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 					if (is_ctx_param(p, &lvl) && lvl == 0)
 						tr = "&ndr_type_context_handle";
 					else if (param_is_ref(p) && r->kind == TY_POINTER)
-						tr = referent_ref(g, r, p->attrs, 0);
+						tr = referent_ref(g, r, ref_param_attrs(g, p), 0);
 					else
 						tr = type_ref(g, p->type, p->attrs, 0);
 					g->op = op;
@@ -1592,6 +1594,35 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 	fputs(buf, out);
 	free(buf);
 	return ctx->errors ? -1 : 0;
+}
+
+/*
+ * A [ref] parameter's table starts at its referent, below the typedef
+ * that may carry [string] or [size_is]: its attributes join the
+ * parameter's (typedef [string] wchar_t *LPWSTR; ... [in] LPWSTR name).
+ */
+static struct attr *ref_param_attrs(struct gen *g, struct param *p)
+{
+	struct attr *head = NULL, **tail = &head;
+	struct type *t = p->type;
+
+	for (struct attr *a = p->attrs; a; a = a->next) {
+		*tail = arena_alloc(&g->ctx->arena, sizeof(**tail));
+		**tail = *a;
+		(*tail)->next = NULL;
+		tail = &(*tail)->next;
+	}
+	for (int i = 0; t && t->kind == TY_NAMED && t->td && i < 32; i++, t = t->td->type) {
+		for (struct attr *a = t->td->attrs; a; a = a->next) {
+			if (attr_find(head, a->name))
+				continue;
+			*tail = arena_alloc(&g->ctx->arena, sizeof(**tail));
+			**tail = *a;
+			(*tail)->next = NULL;
+			tail = &(*tail)->next;
+		}
+	}
+	return head;
 }
 
 /* ---- client stubs ---- */

@@ -1717,24 +1717,33 @@ static void check_const(struct sema *s, struct const_decl *cd)
 }
 
 /* Does the operation name its binding (handle_t, [handle] or context handle)? */
+/* Does a typedef on t's chain carry [handle] (bind) or [context_handle]? */
+static bool td_chain(struct type *t, bool bind)
+{
+	for (int i = 0; t && t->kind == TY_NAMED && t->td && i < 32; i++) {
+		if (bind ? t->td->bind_handle : t->td->context_handle)
+			return true;
+		t = t->td->type;
+	}
+	return false;
+}
+
+/* Does the operation name its binding: handle_t first, or an [in]
+ * [handle] or context handle parameter (MIDL)? */
 static bool has_binding_param(struct operation *op)
 {
 	for (int i = 0; i < op->nparams; i++) {
-		struct type *t = op->params[i].type;
-		struct type *r = type_resolve(t);
+		struct param *pa = &op->params[i];
+		struct type *r = type_resolve(pa->type);
 
-		if (r && r->kind == TY_POINTER && i > 0)
-			continue;
 		if (i == 0 && r && r->kind == TY_HANDLE)
 			return true;
-		if (i == 0 && t->kind == TY_NAMED && t->td && t->td->bind_handle)
+		if (!attr_find(pa->attrs, "in"))
+			continue;
+		if (td_chain(pa->type, true) || td_chain(pa->type, false) ||
+		    attr_find(pa->attrs, "context_handle"))
 			return true;
-		if (attr_find(op->params[i].attrs, "context_handle") ||
-		    (t->kind == TY_NAMED && t->td && t->td->context_handle))
-			return true;
-		if (r && r->kind == TY_POINTER && r->ref->kind == TY_NAMED && r->ref->td &&
-		    r->ref->td->context_handle && op->params[i].attrs &&
-		    attr_find(op->params[i].attrs, "in"))
+		if (r && r->kind == TY_POINTER && td_chain(r->ref, false))
 			return true;
 	}
 	return false;
