@@ -988,12 +988,22 @@ static void parse_body_item(struct parser *p)
 		return;
 	}
 	if (accept_kw(p, "midl_pragma")) {
-		/* midl_pragma warning(...): ignored */
-		while (!accept(p, ";")) {
+		/* midl_pragma warning(disable: N): MIDL's own diagnostics;
+		 * the ';' is optional */
+		int depth = 0;
+
+		ident(p, "a midl_pragma name");
+		expect(p, "(");
+		while (depth > 0 || !accept(p, ")")) {
 			if (p->tok.kind == T_EOF)
-				expected(p, "';'");
+				expected(p, "')'");
+			if (is_punct(p, "("))
+				depth++;
+			else if (is_punct(p, ")"))
+				depth--;
 			next(p);
 		}
+		accept(p, ";");
 		return;
 	}
 	attrs = parse_attrs(p);
@@ -1383,6 +1393,17 @@ int idl_parse_acf(struct idl_ctx *ctx, struct idl_file *f, const char *path)
 			acf_typedef(p);
 			continue;
 		}
+		if (!attrs && is_kw(p, "include")) {
+			/* include "x.h"; asks MIDL to #include it in the stubs */
+			idl_warning(ctx, p->tok.loc, "ACF include ignored: the generated"
+				    " header includes what the IDL imports");
+			while (!accept(p, ";")) {
+				if (p->tok.kind == T_EOF)
+					expected(p, "';'");
+				next(p);
+			}
+			continue;
+		}
 		if (!accept_kw(p, "interface"))
 			expected(p, "'interface'");
 		name = ident(p, "an interface name");
@@ -1415,8 +1436,15 @@ int idl_parse_acf(struct idl_ctx *ctx, struct idl_file *f, const char *path)
 		}
 		expect(p, "{");
 		while (!accept(p, "}")) {
-			struct attr *oa = parse_attrs(p);
-			const char *opname = ident(p, "an operation name");
+			struct attr *oa;
+			const char *opname;
+
+			if (accept_kw(p, "typedef")) {
+				acf_typedef(p);
+				continue;
+			}
+			oa = parse_attrs(p);
+			opname = ident(p, "an operation name");
 			struct operation *op = NULL;
 
 			for (struct item *it = in->items; it; it = it->next)
