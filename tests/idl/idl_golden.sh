@@ -174,7 +174,7 @@ esac
 # wkssvc (#include <ms-dtyp.idl>), realbinding, reallsa (import, with the
 # shipped ms-dtyp.h written beside)
 built=1
-for src in wkssvc realbinding reallsa; do
+for src in wkssvc realbinding reallsa realmembers; do
 	if ! "$idl" -q -o "$tmp/$src" tests/idl/real/$src.idl; then
 		built=0
 		continue

@@ -621,7 +621,7 @@ static bool is_unsupported_attr(const char *n)
 {
 	static const char *const u[] = {
 		"async", "call_as", "callback", "transmit_as", "wire_marshal",
-		"user_marshal", "represent_as",
+		"user_marshal", "represent_as", "ignore",
 	};
 
 	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
@@ -638,6 +638,8 @@ static const char *unsupported_why(const char *n)
 		return " (asynchronous RPC)";
 	if (!strcmp(n, "call_as"))
 		return " (mapping a [local] operation to a remote one)";
+	if (!strcmp(n, "ignore"))
+		return " (a pointer sent as NULL whatever it holds)";
 	return " (the NDR engine transmits types as declared)";
 }
 
@@ -1163,7 +1165,7 @@ const char *why_not_wire(struct type *t, struct attr *attrs, int depth)
 		d->visiting = true;
 		w = NULL;
 		for (int i = 0; i < d->nfields && !w; i++)
-			if (d->fields[i].type)
+			if (d->fields[i].type && !attr_find(d->fields[i].attrs, "ignore"))
 				w = why_not_wire(d->fields[i].type, d->fields[i].attrs, depth + 1);
 		if (w && !strstr(w, " of "))
 			for (int i = 0; i < d->nfields; i++)
