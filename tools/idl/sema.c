@@ -621,7 +621,7 @@ static bool is_unsupported_attr(const char *n)
 {
 	static const char *const u[] = {
 		"async", "call_as", "callback", "transmit_as", "wire_marshal",
-		"user_marshal", "represent_as", "ignore",
+		"user_marshal", "represent_as", "ignore", "partial_ignore", "message",
 	};
 
 	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
