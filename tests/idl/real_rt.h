@@ -275,35 +275,19 @@ static error_status_t open_root(const char *which, PRPC_HKEY phKey)
 	return 0;
 }
 
-error_status_t s_OpenClassesRoot(PREGISTRY_SERVER_NAME n, REGSAM s, PRPC_HKEY k)
-{
-	(void)n; (void)s;
-	return open_root("HKCR", k);
-}
-
-error_status_t s_OpenCurrentUser(PREGISTRY_SERVER_NAME n, REGSAM s, PRPC_HKEY k)
-{
-	(void)n; (void)s;
-	return open_root("HKCU", k);
-}
-
-error_status_t s_OpenLocalMachine(PREGISTRY_SERVER_NAME n, REGSAM s, PRPC_HKEY k)
-{
-	(void)n; (void)s;
-	return open_root("HKLM", k);
-}
-
-error_status_t s_OpenPerformanceData(PREGISTRY_SERVER_NAME n, REGSAM s, PRPC_HKEY k)
-{
-	(void)n; (void)s;
-	return open_root("HKPD", k);
-}
-
-error_status_t s_OpenUsers(PREGISTRY_SERVER_NAME n, REGSAM s, PRPC_HKEY k)
-{
-	(void)n; (void)s;
-	return open_root("HKU", k);
-}
+/* the five root keys: one manager each, the same body */
+#define OPEN_ROOT(op, which)							\
+	error_status_t s_##op(PREGISTRY_SERVER_NAME n, REGSAM s, PRPC_HKEY k)	\
+	{									\
+		(void)n;							\
+		(void)s;							\
+		return open_root(which, k);					\
+	}
+OPEN_ROOT(OpenClassesRoot, "HKCR")
+OPEN_ROOT(OpenCurrentUser, "HKCU")
+OPEN_ROOT(OpenLocalMachine, "HKLM")
+OPEN_ROOT(OpenPerformanceData, "HKPD")
+OPEN_ROOT(OpenUsers, "HKU")
 
 error_status_t s_BaseRegCloseKey(PRPC_HKEY hKey)
 {
