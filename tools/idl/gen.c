@@ -29,6 +29,7 @@ struct tobj {
 	bool is_array;
 	const char *comment;
 	const char *body;
+	struct loc loc;		/* the typedef, for messages */
 };
 
 struct gen {
@@ -1070,6 +1071,7 @@ static void typedef_obj(struct gen *g, struct typedef_decl *td)
 	/* a typedef of another typedef */
 	o->body = NULL;
 	o->comment = r + 1;	/* alias: emitted as a copy below */
+	o->loc = td->loc;
 }
 
 /* ---- per-interface information ---- */
@@ -1458,8 +1460,9 @@ static void emit_objs(struct gen *g, FILE *out)
 				fprintf(out, "/* %s: same as %s */\n", o->name, o->comment);
 				fprintf(out, "#define %s_body_ %s\n", o->name, o->comment);
 				body = "{ 0 }";
-				gerr(g, (struct loc){ 0 }, "typedef alias %s of an imported type is"
-				     " not supported", o->name);
+				gerr(g, o->loc, "unsupported: typedef '%.*s' of the imported type"
+				     " '%.*s' with attributes of its own", (int)strlen(o->name) - 9,
+				     o->name, (int)strlen(o->comment) - 9, o->comment);
 			}
 		}
 		if (o->comment && o->body)
