@@ -38,6 +38,7 @@ $(IDLT_GEN)/%.h $(IDLT_GEN)/%_ndr.c $(IDLT_GEN)/%_c.c $(IDLT_GEN)/%_s.c: tests/i
 
 $(IDLT_GEN)/constructs.h: tests/idl/constructs.acf idl/dcetypes.idl
 $(IDLT_GEN)/realhandles.h: tests/idl/real/realhandles.acf
+$(IDLT_GEN)/winreg.h: tests/idl/real/winreg.acf
 
 # #include <ms-dtyp.idl> copies the base types into the file, as MIDL's
 # cpp does: wkssvc is compiled on its own, not linked with the others

@@ -161,11 +161,11 @@ fi
 mkdir -p "$tmp/acf"
 printf '[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface a {\n    typedef long l_t;\n    long Op([in] handle_t h, [in] l_t v);\n}\n' >"$tmp/acf/a.idl"
 printf 'typedef [represent_as(long)] l_t;\ninterface a {\n}\n' >"$tmp/acf/a.acf"
-printf '[strict_context_handle]\ninterface a {\n}\n' >"$tmp/acf/b.acf"
+printf '[code]\ninterface a {\n}\n' >"$tmp/acf/b.acf"
 m1=$(cd "$tmp/acf" && "$idl" --check a.idl 2>&1 | head -1)
 m2=$(cd "$tmp/acf" && "$idl" --check --acf b.acf a.idl 2>&1 | head -1)
 case "$m1|$m2" in
-"a.acf:1:10: error: unsupported: ACF attribute [represent_as]|b.acf:1:2: warning: ACF attribute 'strict_context_handle' ignored"*)
+"a.acf:1:10: error: unsupported: ACF attribute [represent_as]|b.acf:1:2: warning: ACF attribute 'code' ignored"*)
 	ok "ACF: unsupported is an error, ignored is a warning" ;;
 *)	echo "# got: $m1 / $m2"; not_ok "ACF: unsupported is an error, ignored is a warning" ;;
 esac

@@ -494,6 +494,8 @@ TEST_F(rt, real_winreg)
 	ASSERT_NE(NULL, hklm);
 	EXPECT_EQ(0u, BaseRegOpenKey(hklm, &key, 0, 0x20019, &sub));
 	ASSERT_NE(NULL, sub);
+	/* winreg.acf: [context_handle_noserialize] RPC_HKEY */
+	EXPECT_EQ(RPC_SCTX_NOSERIALIZE, rt.last_sctx_flags);
 	/* lpcbData NULL: size_is(lpcbData ? *lpcbData : 0) is 0 */
 	EXPECT_EQ(0u, BaseRegQueryValue(sub, &value, &type, NULL, NULL, NULL));
 	EXPECT_EQ(1u, type);

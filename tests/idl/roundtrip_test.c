@@ -65,6 +65,7 @@ static struct {
 		int used;
 	} sctx[16];
 	uint32_t next_uuid;
+	int last_sctx_flags;		/* rpc_sctx_lookup()'s last flags */
 } rt;
 
 static const struct rpc_interface *const servers[] = {
@@ -220,11 +221,12 @@ rpc_binding_t *rpc_cctx_binding(void *cctx)
 }
 
 int rpc_sctx_lookup(struct rpc_call_ctx *ctx, const struct ndr_context_handle *wire,
-		    int allow_null, void **user)
+		    int flags, void **user)
 {
+	rt.last_sctx_flags = flags;
 	if (wire_is_zero(wire)) {
 		*user = NULL;
-		return allow_null ? 0 : -(int)nca_s_fault_context_mismatch;
+		return flags & RPC_SCTX_ALLOW_NULL ? 0 : -(int)nca_s_fault_context_mismatch;
 	}
 	for (int i = 0; i < 16; i++) {
 		if (rt.sctx[i].used && !memcmp(rt.sctx[i].uuid, wire->uuid, 16)) {

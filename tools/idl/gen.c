@@ -1965,6 +1965,29 @@ int gen_client(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 
 /* ---- server thunks ---- */
 
+/* [context_handle_noserialize] on the parameter, its typedefs (IDL or
+ * ACF), the operation or the interface (ACF). */
+static bool noserialize(struct interface *in, struct operation *op, struct param *p)
+{
+	static const char n[] = "context_handle_noserialize";
+	struct type *t = p->type;
+
+	if (in->ctx_noserialize || attr_find(op->attrs, n) || attr_find(p->attrs, n))
+		return true;
+	for (int i = 0; t && i < 32; i++) {
+		if (t->kind == TY_POINTER) {
+			t = t->ref;
+			continue;
+		}
+		if (t->kind != TY_NAMED || !t->td)
+			break;
+		if (attr_find(t->td->attrs, n) || attr_find(t->td->acf_attrs, n))
+			return true;
+		t = t->td->type;
+	}
+	return false;
+}
+
 static void server_op(struct gen *g, FILE *out, struct interface *in, struct operation *op)
 {
 	struct type *rr = res(op->ret);
@@ -2013,8 +2036,12 @@ static void server_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		if (!is_marshalled(p))
 			continue;
 		if (is_ctx_param(p, &lvl) && p->in) {
-			fprintf(out, "\t_rc = rpc_sctx_lookup(_ctx, _args[%d], %d, &_u_%s);\n", slot,
-				p->out ? 1 : 0, p->name);
+			bool ns = noserialize(in, op, p);
+
+			fprintf(out, "\t_rc = rpc_sctx_lookup(_ctx, _args[%d], %s, &_u_%s);\n", slot,
+				p->out ? (ns ? "RPC_SCTX_ALLOW_NULL | RPC_SCTX_NOSERIALIZE"
+					  : "RPC_SCTX_ALLOW_NULL")
+				       : (ns ? "RPC_SCTX_NOSERIALIZE" : "0"), p->name);
 			fputs("\tif (_rc < 0)\n\t\treturn _rc;\n", out);
 		}
 		slot++;

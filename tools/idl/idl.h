@@ -209,6 +209,7 @@ struct typedef_decl {
 	bool context_handle;
 	bool from_import;
 	bool bind_handle;	/* [handle]: NAME_bind / NAME_unbind */
+	struct attr *acf_attrs;	/* from the ACF's typedef */
 	struct typedef_decl *same_as;	/* an identical earlier declaration */
 };
 
@@ -291,6 +292,7 @@ struct interface {
 	/* ACF */
 	struct attr *acf_implicit;
 	bool acf_explicit;
+	bool ctx_noserialize;		/* [context_handle_noserialize] */
 	struct attr *ms_union;		/* [ms_union]: checked, see sema.c */
 	const char *implicit_handle;		/* variable name */
 	const char *implicit_handle_type;	/* handle_t or a typedef */

@@ -1187,6 +1187,7 @@ static char *run_cpp(struct idl_ctx *ctx, const char *path, size_t *len)
 	argv[argc++] = "-nostdinc";
 	argv[argc++] = "-D__midl=501";
 	argv[argc++] = "-D__LRPC_IDL__=1";
+	argv[argc++] = "-DMIDL_PASS";	/* what MIDL defines for its cpp pass */
 	for (int i = 0; i < ctx->nincdirs && argc < 40; i++) {
 		argv[argc++] = "-I";
 		argv[argc++] = ctx->incdirs[i];
@@ -1306,7 +1307,20 @@ static struct idl_file *do_import(struct parser *p, const char *name, struct loc
 	return f;
 }
 
-/* ACF `typedef [attrs] name, ...;': nothing here is honoured. */
+static struct typedef_decl *acf_typedef_find(struct idl_file *f, const char *name)
+{
+	for (struct item *it = f->items; it; it = it->next)
+		if (it->kind == IT_TYPEDEF && !strcmp(it->td->name, name))
+			return it->td;
+	for (int i = 0; i < f->nifaces; i++)
+		for (struct item *it = f->ifaces[i]->items; it; it = it->next)
+			if (it->kind == IT_TYPEDEF && !strcmp(it->td->name, name))
+				return it->td;
+	return NULL;
+}
+
+/* ACF `typedef [attrs] name, ...;': [context_handle_noserialize] is
+ * honoured, the serialize/strict ones are the default, the rest warned. */
 static void acf_typedef(struct parser *p)
 {
 	struct attr *attrs = parse_attrs(p);
@@ -1315,11 +1329,26 @@ static void acf_typedef(struct parser *p)
 		if (!strcmp(a->name, "represent_as") || !strcmp(a->name, "user_marshal") ||
 		    !strcmp(a->name, "wire_marshal") || !strcmp(a->name, "cs_char"))
 			idl_error(p->ctx, a->loc, "unsupported: ACF attribute [%s]", a->name);
-		else
+		else if (strcmp(a->name, "context_handle_noserialize") &&
+			 strcmp(a->name, "context_handle_serialize") &&
+			 strcmp(a->name, "strict_context_handle"))
 			idl_warning(p->ctx, a->loc, "ACF attribute '%s' ignored", a->name);
 	}
 	for (;;) {
-		ident(p, "a type name");
+		struct loc l = p->tok.loc;
+		const char *name = ident(p, "a type name");
+		struct attr *ns = attr_find(attrs, "context_handle_noserialize");
+
+		if (ns) {
+			struct typedef_decl *td = acf_typedef_find(p->file, name);
+
+			if (!td)
+				idl_fatal(p->ctx, l, "'%s' is not a typedef of the IDL file", name);
+			ns = arena_alloc(&p->ctx->arena, sizeof(*ns));
+			*ns = *attr_find(attrs, "context_handle_noserialize");
+			ns->next = td->acf_attrs;
+			td->acf_attrs = ns;
+		}
 		if (accept(p, ";"))
 			return;
 		if (!accept(p, ","))
@@ -1343,7 +1372,8 @@ static void acf_params(struct parser *p, struct operation *op)
 			idl_fatal(p->ctx, l, "'%s' is not a parameter of '%s'", name, op->name);
 		for (struct attr *a = attrs, *n; a; a = n) {
 			n = a->next;
-			if (!strcmp(a->name, "comm_status") || !strcmp(a->name, "fault_status")) {
+			if (!strcmp(a->name, "comm_status") || !strcmp(a->name, "fault_status") ||
+			    !strcmp(a->name, "context_handle_noserialize")) {
 				a->next = pa->attrs;
 				pa->attrs = a;
 			} else {
@@ -1421,11 +1451,10 @@ int idl_parse_acf(struct idl_ctx *ctx, struct idl_file *f, const char *path)
 					    " without a binding handle use the interface's global"
 					    " binding handle");
 			} else if (!strcmp(a->name, "strict_context_handle") ||
-				   !strcmp(a->name, "context_handle_noserialize") ||
 				   !strcmp(a->name, "context_handle_serialize")) {
-				idl_warning(ctx, a->loc, "ACF attribute '%s' ignored: the runtime"
-					    " checks every context handle against its interface"
-					    " and does not serialize calls on one", a->name);
+				/* what the runtime always does (<lrpc/stub.h>) */
+			} else if (!strcmp(a->name, "context_handle_noserialize")) {
+				in->ctx_noserialize = true;
 			} else if (!strcmp(a->name, "represent_as") ||
 				   !strcmp(a->name, "cs_char") || !strcmp(a->name, "encode") ||
 				   !strcmp(a->name, "decode")) {

@@ -591,7 +591,7 @@ static const struct {
 	/* no effect on the wire or on the generated C */
 	{ "disable_consistency_check", F | P | T | O | A }, { "helpcontext", F | P | T | O | A },
 	{ "helpstringcontext", F | P | T | O | A }, { "hidden", F | P | T | O | A },
-	{ "version", T | O }, { "uuid", T }, { "local", O }, { "handle", T },
+	{ "version", F | P | T | O | A }, { "uuid", T }, { "local", O }, { "handle", T },
 	{ "switch_type", F | P | A }, { "partial_ignore", P }, { "force_allocate", P },
 	/* parsed and refused below (unsupported: X) or warned about */
 	{ "async", O }, { "call_as", O }, { "callback", O }, { "transmit_as", T },
@@ -660,11 +660,7 @@ static void check_attr_names(struct sema *s, struct attr *list, enum ctx_kind c)
 			ERR(a->loc, "attribute '%s' is not allowed on %s", a->name, ctx_name(c));
 		else if (is_unsupported_attr(a->name))
 			ERR(a->loc, "unsupported: [%s]%s", a->name, unsupported_why(a->name));
-		else if (!strncmp(a->name, "context_handle_", 15) ||
-			 !strcmp(a->name, "strict_context_handle"))
-			idl_warning(s->ctx, a->loc, "attribute '%s' ignored: the runtime checks"
-				    " every context handle against its interface and does not"
-				    " serialize calls on one", a->name);
+
 		for (struct attr *b = a->next; b; b = b->next)
 			if (!strcmp(a->name, b->name))
 				ERR(b->loc, "duplicate attribute '%s'", b->name);
@@ -1407,10 +1403,10 @@ badver:
 		} else if (!strcmp(a->name, "ms_union")) {
 			in->ms_union = a;
 		} else if (!strcmp(a->name, "strict_context_handle") ||
-			   !strcmp(a->name, "context_handle_noserialize")) {
-			idl_warning(s->ctx, a->loc, "attribute '%s' ignored: the runtime checks"
-				    " every context handle against its interface and does not"
-				    " serialize calls on one", a->name);
+			   !strcmp(a->name, "context_handle_serialize")) {
+			/* what the runtime always does (<lrpc/stub.h>) */
+		} else if (!strcmp(a->name, "context_handle_noserialize")) {
+			in->ctx_noserialize = true;
 		} else if (!strcmp(a->name, "async_uuid")) {
 			idl_warning(s->ctx, a->loc, "attribute 'async_uuid' ignored: no COM"
 				    " asynchronous interface is generated");
