@@ -298,6 +298,10 @@ int __ndr_eval(struct ndr_cx *c, const struct ndr_expr *e, const struct sctx *s,
 	if (e->deref && t->kind == NDR_K_POINTER) {
 		mem = *(void *const *)mem;
 		t = t->p.referent;
+		if (!mem && e->deref == NDR_DEREF_OR_ZERO) {
+			*v = 0;
+			return 0;
+		}
 		if (!mem)
 			return -(int)rpc_x_null_ref_pointer;
 	}
@@ -312,6 +316,11 @@ int __ndr_eval(struct ndr_cx *c, const struct ndr_expr *e, const struct sctx *s,
 	case NDR_OP_DIV:
 		if (e->k == 0 || (x == INT64_MIN && e->k == -1))
 			return -EINVAL;
+		x /= e->k;
+		break;
+	case NDR_OP_CEILDIV:
+		if (e->k <= 0 || __builtin_add_overflow(x, e->k - 1, &x))
+			return e->k <= 0 ? -EINVAL : BAD_BOUND;
 		x /= e->k;
 		break;
 	default:

@@ -32,7 +32,7 @@ not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
 goldens=(tests/idl/golden/*.ast)
 bads=(tests/idl/bad/*.idl)
 echo "TAP version 13"
-echo "1..$(( ${#goldens[@]} + ${#bads[@]} + 6 ))"
+echo "1..$(( ${#goldens[@]} + ${#bads[@]} + 11 ))"
 
 for g in "${goldens[@]}"; do
 	name=$(basename "$g" .ast)
@@ -120,6 +120,71 @@ if [ $rc1 = 2 ] && [ $rc2 = 2 ] && "$idl" --version | grep -q '^lrpc-idl '; then
 else
 	not_ok "command line"
 fi
+
+# issue 21: a failed generation leaves nothing behind, -o DIR is created
+mkdir -p "$tmp/fail"
+printf '[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface f {\n    long Op([in] handle_t h, [in] long n, [in, size_is(n %% 3)] long *a);\n}\n' \
+	>"$tmp/fail/f.idl"
+if ! "$idl" -q --no-cpp -o "$tmp/fail/out" "$tmp/fail/f.idl" 2>/dev/null &&
+   [ -z "$(ls -A "$tmp/fail/out" 2>/dev/null)" ] &&
+   ! "$idl" -q --no-cpp --check "$tmp/fail/f.idl" 2>/dev/null; then
+	ok "failed generation leaves no files, --check agrees"
+else
+	ls -la "$tmp/fail/out" 2>&1 | sed 's/^/# /'
+	not_ok "failed generation leaves no files, --check agrees"
+fi
+if "$idl" -q -o "$tmp/new/deeper" tests/idl/real/realhidden.idl &&
+   [ -f "$tmp/new/deeper/realhidden.h" ]; then
+	ok "-o creates the directory"
+else
+	not_ok "-o creates the directory"
+fi
+
+# ms-dtyp.idl without -I: import "..." and #include <...> (MIDL's /I default)
+mkdir -p "$tmp/dtyp"
+printf 'import "ms-dtyp.idl";\n[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface d {\n    DWORD Op([in] handle_t h, [in] RPC_UNICODE_STRING *s, [out] FILETIME *t);\n}\n' \
+	>"$tmp/dtyp/imp.idl"
+printf '#include <ms-dtyp.idl>\n[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface e {\n    DWORD Op([in] handle_t h, [in] RPC_SID *sid, [out] LARGE_INTEGER *t);\n}\n' \
+	>"$tmp/dtyp/inc.idl"
+if (cd "$tmp/dtyp" && "$idl" -q --check imp.idl && "$idl" -q --check inc.idl &&
+    "$idl" -q -o out imp.idl && [ -f out/ms-dtyp.h ] && [ -f out/ms-dtyp_ndr.c ] &&
+    for f in imp_ndr.c imp_c.c imp_s.c ms-dtyp_ndr.c; do
+	${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top/lib/include" -Iout -c -o "out/$f.o" \
+		"out/$f" || exit 1
+    done); then
+	ok "ms-dtyp.idl found without -I, its header and tables written beside"
+else
+	not_ok "ms-dtyp.idl found without -I, its header and tables written beside"
+fi
+
+# ACF constructs that are not honoured are errors or warnings, never silence
+mkdir -p "$tmp/acf"
+printf '[uuid(01234567-89ab-cdef-0123-456789abcdef)] interface a {\n    typedef long l_t;\n    long Op([in] handle_t h, [in] l_t v);\n}\n' >"$tmp/acf/a.idl"
+printf 'typedef [represent_as(long)] l_t;\ninterface a {\n}\n' >"$tmp/acf/a.acf"
+printf '[code]\ninterface a {\n}\n' >"$tmp/acf/b.acf"
+m1=$(cd "$tmp/acf" && "$idl" --check a.idl 2>&1 | head -1)
+m2=$(cd "$tmp/acf" && "$idl" --check --acf b.acf a.idl 2>&1 | head -1)
+case "$m1|$m2" in
+"a.acf:1:10: error: unsupported: ACF attribute [represent_as]|b.acf:1:2: warning: ACF attribute 'code' ignored"*)
+	ok "ACF: unsupported is an error, ignored is a warning" ;;
+*)	echo "# got: $m1 / $m2"; not_ok "ACF: unsupported is an error, ignored is a warning" ;;
+esac
+
+# the Windows-shaped corpus not linked into roundtrip_test builds -Werror:
+# wkssvc (#include <ms-dtyp.idl>), realbinding, reallsa (import, with the
+# shipped ms-dtyp.h written beside)
+built=1
+for src in wkssvc realbinding reallsa realmembers; do
+	if ! "$idl" -q -o "$tmp/$src" tests/idl/real/$src.idl; then
+		built=0
+		continue
+	fi
+	for f in "$tmp/$src"/*.c; do
+		${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -Ilib/include -I"$tmp/$src" -c \
+			-o "$f.o" "$f" || built=0
+	done
+done
+[ $built = 1 ] && ok "corpus builds -Werror" || not_ok "corpus builds -Werror"
 
 # the man page is well-formed roff, if a formatter is around
 if command -v groff >/dev/null 2>&1; then

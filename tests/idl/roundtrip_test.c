@@ -26,6 +26,13 @@
 #include "constructs.h"
 #include "epmapper.h"
 #include "mgmt.h"
+#include "ms-dtyp.h"
+#include "realsyntax.h"
+#include "realunions.h"
+#include "realhidden.h"
+#include "realhandles.h"
+#include "srvsvc.h"
+#include "winreg.h"
 
 /* the runtime's rpc_call_status() (lib/runtime/call_status.c) behind the
  * loopback rpc_call below */
@@ -58,11 +65,16 @@ static struct {
 		int used;
 	} sctx[16];
 	uint32_t next_uuid;
+	int last_sctx_flags;		/* rpc_sctx_lookup()'s last flags */
 } rt;
 
 static const struct rpc_interface *const servers[] = {
 	&lrpctest_v1_0_s_ifspec, &rpcecho_v1_0_s_ifspec, &constructs_v2_1_s_ifspec,
 	&epmapper_v3_0_s_ifspec, &mgmt_v1_0_s_ifspec,
+	/* issue 21's corpus (real_rt.h) */
+	&realsyntax_v1_0_s_ifspec, &realunions_v1_0_s_ifspec, &realhidden_v1_0_s_ifspec,
+	&realbase_v1_0_s_ifspec, &realhandles_v1_0_s_ifspec, &srvsvc_v3_0_s_ifspec,
+	&winreg_v1_0_s_ifspec,
 };
 
 static int as_status(long rc)
@@ -209,11 +221,12 @@ rpc_binding_t *rpc_cctx_binding(void *cctx)
 }
 
 int rpc_sctx_lookup(struct rpc_call_ctx *ctx, const struct ndr_context_handle *wire,
-		    int allow_null, void **user)
+		    int flags, void **user)
 {
+	rt.last_sctx_flags = flags;
 	if (wire_is_zero(wire)) {
 		*user = NULL;
-		return allow_null ? 0 : -(int)nca_s_fault_context_mismatch;
+		return flags & RPC_SCTX_ALLOW_NULL ? 0 : -(int)nca_s_fault_context_mismatch;
 	}
 	for (int i = 0; i < 16; i++) {
 		if (rt.sctx[i].used && !memcmp(rt.sctx[i].uuid, wire->uuid, 16)) {
@@ -1539,5 +1552,7 @@ TEST_F(rt, epmapper_and_mgmt)
 	EXPECT_STREQ("?", name);
 	free(tw);
 }
+
+#include "real_rt.h"
 
 TEST_HARNESS_MAIN

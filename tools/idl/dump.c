@@ -60,6 +60,8 @@ static void dump_str(FILE *out, const char *s, bool wide)
 	fputc('"', out);
 }
 
+static void dump_type(FILE *out, const struct type *t, int ind);
+
 void dump_expr(FILE *out, const struct expr *e)
 {
 	switch (e->kind) {
@@ -76,6 +78,11 @@ void dump_expr(FILE *out, const struct expr *e)
 		fputs(e->str, out);
 		break;
 	case E_EMPTY:
+		break;
+	case E_SIZEOF:
+		fputs("sizeof(", out);
+		dump_type(out, e->ty, 0);
+		fputc(')', out);
 		break;
 	case E_UNARY:
 		fprintf(out, "(%c", e->op);
@@ -167,7 +174,7 @@ static void dump_body(FILE *out, const struct type *t, int ind)
 				fputs("(empty)\n", out);
 				continue;
 			}
-			fprintf(out, "%s :", f->name);
+			fprintf(out, "%s :", f->name ? f->name : "(unnamed)");
 			dump_attrs(out, f->attrs);
 			fputc(' ', out);
 			dump_type(out, f->type, ind + 2);

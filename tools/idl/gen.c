@@ -29,6 +29,7 @@ struct tobj {
 	bool is_array;
 	const char *comment;
 	const char *body;
+	struct loc loc;		/* the typedef, for messages */
 };
 
 struct gen {
@@ -159,9 +160,7 @@ static const char *c_base_kind(struct gen *g, struct type *t)
 	case TY_SHORT: return t->is_unsigned ? "uint16_t" : "int16_t";
 	case TY_LONG: return t->is_unsigned ? "uint32_t" : "int32_t";
 	case TY_HYPER: return t->is_unsigned ? "uint64_t" : "int64_t";
-	case TY_INT3264:
-		gerr(g, t->loc, "__int3264 is not supported by the NDR engine");
-		return "int32_t";
+	case TY_INT3264: return t->is_unsigned ? "uintptr_t" : "intptr_t";
 	case TY_FLOAT: return "float";
 	case TY_DOUBLE: return "double";
 	case TY_ERROR_STATUS: return "error_status_t";
@@ -239,6 +238,13 @@ static void emit_body(struct gen *g, FILE *out, struct type *t, int ind)
 				continue;
 			nonempty++;
 			indent(out, ind + 8);
+			if (f->anonymous) {
+				/* C11 unnamed member; its tagged twin was hoisted */
+				fputs(f->type->kind == TY_UNION ? "union" : "struct", out);
+				emit_body(g, out, f->type, ind + 8);
+				fputs(";\n", out);
+				continue;
+			}
 			emit_cdecl(g, out, f->type, f->name, ind + 8, true);
 			fputs(";\n", out);
 		}
@@ -255,6 +261,32 @@ static void emit_body(struct gen *g, FILE *out, struct type *t, int ind)
 	}
 	indent(out, ind);
 	fputc('}', out);
+}
+
+/*
+ * An unnamed member has no C name for the tables' sizeof and _Alignof:
+ * its definition is also emitted as a tagged type of the same layout
+ * before the structure that holds it.
+ */
+static void hoist_anon(struct gen *g, FILE *out, struct type *t, int depth)
+{
+	t = tag_def(t);
+	while (t && (t->kind == TY_POINTER || t->kind == TY_ARRAY))
+		t = tag_def(t->ref);
+	if (!t || depth > 32 || (t->kind != TY_STRUCT && t->kind != TY_UNION) || !t->defined ||
+	    t->emitted)
+		return;
+	for (int i = 0; i < t->nfields; i++) {
+		struct field *f = &t->fields[i];
+
+		if (!f->type)
+			continue;
+		hoist_anon(g, out, f->type, depth + 1);
+		if (f->anonymous && !f->type->emitted) {
+			emit_cdecl(g, out, f->type, NULL, 0, true);
+			fputs(";\n", out);
+		}
+	}
 }
 
 static char *declarator(struct gen *g, struct type *t, const char *inner, struct type **base)
@@ -395,7 +427,7 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 	struct expr *operand = NULL;
 	const char *op = "NDR_OP_NONE";
 	int64_t k = 0;
-	bool deref = false;
+	int deref = 0;
 	int index = -1;
 	const char *src;
 
@@ -403,7 +435,19 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 		return "{ 0 }";
 	if (eval_const(g->ctx, e, &k, false))
 		return fmt(g, "{ .src = NDR_EXPR_CONST, .k = %" PRId64 " }", k);
-	if (e->kind == E_BINARY && (e->op == '+' || e->op == '-' || e->op == '*' ||
+	if (e->kind == E_BINARY && e->op == '/' && e->a->kind == E_BINARY && e->a->op == '+' &&
+	    eval_const(g->ctx, e->b, &k, false) && k > 1) {
+		/* (x + (k-1)) / k: a count of k-unit blocks, rounded up */
+		int64_t c;
+
+		if (eval_const(g->ctx, e->a->b, &c, false) && c == k - 1)
+			operand = e->a->a;
+		else if (eval_const(g->ctx, e->a->a, &c, false) && c == k - 1)
+			operand = e->a->b;
+		else
+			goto bad;
+		op = "NDR_OP_CEILDIV";
+	} else if (e->kind == E_BINARY && (e->op == '+' || e->op == '-' || e->op == '*' ||
 				    e->op == '/')) {
 		int64_t c;
 
@@ -421,8 +465,14 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 	} else {
 		operand = e;
 	}
-	if (operand && operand->kind == E_UNARY && operand->op == '*') {
-		deref = true;
+	if (operand && operand->kind == E_COND && operand->a->kind == E_IDENT &&
+	    operand->b->kind == E_UNARY && operand->b->op == '*' &&
+	    operand->b->a->kind == E_IDENT && !strcmp(operand->a->str, operand->b->a->str) &&
+	    eval_const(g->ctx, operand->c, &k, false) && k == 0) {
+		deref = 2;	/* NDR_DEREF_OR_ZERO */
+		operand = operand->b->a;
+	} else if (operand && operand->kind == E_UNARY && operand->op == '*') {
+		deref = 1;
 		operand = operand->a;
 	}
 	if (!operand || operand->kind != E_IDENT)
@@ -456,8 +506,9 @@ static const char *expr_ndr(struct gen *g, struct expr *e, const char *attr)
 	return fmt(g, "{ .src = %s, .op = %s, .deref = %d, .index = %d, .k = %" PRId64 " }",
 		   src, op, deref, index, k);
 bad:
-	gerr(g, e->loc, "[%s]: expression is beyond what the NDR engine evaluates"
-	     " (name, *name, or either with + - * / a constant)", attr);
+	gerr(g, e->loc, "unsupported: [%s] expression beyond what the NDR engine evaluates"
+	     " (a constant, name or *name, either with + - * / a constant, or (x + k-1) / k)",
+	     attr);
 	return "{ 0 }";
 }
 
@@ -703,7 +754,9 @@ static const char *type_ref(struct gen *g, struct type *t, struct attr *attrs, i
 			r = "&ndr_type_byte";
 			break;
 		}
-		if (ra && ra->nargs == 2 && levels_below(t) == 0 &&
+		if (ra && ra->nargs == 2 && levels_below(t) == 0 && !attr_find(attrs, "size_is") &&
+		    !attr_find(attrs, "max_is") && !attr_find(attrs, "length_is") &&
+		    !attr_find(attrs, "string") &&
 		    eval_const(g->ctx, ra->args[0], &lo, false) &&
 		    eval_const(g->ctx, ra->args[1], &hi, false)) {
 			const char *ct = t->kind == TY_ENUM ? "int" : c_base_kind(g, t);
@@ -767,8 +820,16 @@ static const char *struct_ref(struct gen *g, struct type *def, const char *expor
 	for (int i = 0; i < def->nfields; i++) {
 		struct field *f = &def->fields[i];
 
+		const char *fname = f->name;
+
+		for (int j = 0; f->anonymous && j < f->type->nfields && !fname; j++)
+			fname = f->type->fields[j].type ? f->type->fields[j].name : NULL;
+		if (!fname) {
+			gerr(g, f->loc, "unsupported: an unnamed member without named members");
+			fname = "?";
+		}
 		fprintf(mb, "\t{ %s, offsetof(%s, %s) },\n",
-			type_ref(g, f->type, f->attrs, 0), ctype, f->name);
+			type_ref(g, f->type, f->attrs, 0), ctype, fname);
 	}
 	fputs("}", mb);
 	fclose(mb);
@@ -903,6 +964,46 @@ static const char *union_ref(struct gen *g, struct type *def, struct expr *switc
 	return intern_type(g, body, fmt(g, "%s, switch_is", ctype));
 }
 
+/*
+ * typedef OTHER NAME; with no attribute of its own: NAME_ndr_type is
+ * OTHER_ndr_type (a #define in the header), which works when OTHER comes
+ * from an import, whose table is in another object file.
+ */
+static const char *alias_of(struct typedef_decl *td)
+{
+	struct type *t = td->type;
+
+	static const char *const inert[] = {
+		"handle", "public", "helpstring", "disable_consistency_check", "annotation",
+		"custom", "hidden", "version", "uuid", "helpcontext", "helpstringcontext",
+	};
+
+	if (t->kind != TY_NAMED || !t->td || td->context_handle || is_ctx_typedef(t))
+		return NULL;
+	for (struct attr *a = td->attrs; a; a = a->next) {
+		size_t i;
+
+		for (i = 0; i < sizeof(inert) / sizeof(inert[0]); i++)
+			if (!strcmp(a->name, inert[i]))
+				break;
+		if (i == sizeof(inert) / sizeof(inert[0]))
+			return NULL;
+	}
+	return t->td->same_as ? t->td->same_as->name : t->td->name;
+}
+
+/* A pointer or array typedef of a non-encapsulated union: only a use
+ * with [switch_is] has a table. */
+static bool no_own_table(struct typedef_decl *td)
+{
+	struct type *t = res(td->type);
+	int n = 0;
+
+	while (t && (t->kind == TY_POINTER || t->kind == TY_ARRAY) && n++ < 64)
+		t = res(t->ref);
+	return n && t && t->kind == TY_UNION && !t->encapsulated;
+}
+
 /* The exported table of a typedef: NAME_ndr_type. */
 static void typedef_obj(struct gen *g, struct typedef_decl *td)
 {
@@ -911,7 +1012,8 @@ static void typedef_obj(struct gen *g, struct typedef_decl *td)
 	const char *r;
 	struct tobj *o;
 
-	if (td->context_handle || is_ctx_typedef(t))
+	if (td->context_handle || is_ctx_typedef(t) || td->same_as ||
+	    why_not_wire(t, td->attrs, 0) || alias_of(td) || no_own_table(td))
 		return;
 	if ((t->kind == TY_STRUCT) && t->defined && !memo_get(g, t)) {
 		struct_ref(g, t, name);
@@ -969,6 +1071,7 @@ static void typedef_obj(struct gen *g, struct typedef_decl *td)
 	/* a typedef of another typedef */
 	o->body = NULL;
 	o->comment = r + 1;	/* alias: emitted as a copy below */
+	o->loc = td->loc;
 }
 
 /* ---- per-interface information ---- */
@@ -1014,6 +1117,8 @@ static bool is_ctx_param(struct param *p, int *level)
 	return false;
 }
 
+static const char *custom_handle(struct type *t);
+
 static bool param_is_ref(struct param *p)
 {
 	struct type *r = res(p->type);
@@ -1021,6 +1126,12 @@ static bool param_is_ref(struct param *p)
 
 	if (is_ctx_param(p, &lvl) && lvl == 0)
 		return false;
+	/* a pointer typedef without a pointer attribute is [ref] as a
+	 * parameter (MIDL): [out] LPSERVER_INFO InfoStruct */
+	if (r && r->kind == TY_POINTER && p->type->kind == TY_NAMED && !r->ptr_explicit &&
+	    !attr_find(p->attrs, "unique") && !attr_find(p->attrs, "ptr") &&
+	    !custom_handle(p->type))
+		return true;
 	return r && ((r->kind == TY_POINTER && r->ptr == PTR_REF) || r->kind == TY_ARRAY);
 }
 
@@ -1104,9 +1215,92 @@ static void emit_prototype(struct gen *g, FILE *out, struct operation *op, const
 	fprintf(out, ")%s", end);
 }
 
+static void header_item(struct gen *g, FILE *out, struct item *it);
+
+static bool cpp_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*text == ' ' || *text == '\t')
+		text++;
+	if (*text++ != '#')
+		return false;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	return !strncmp(text, word, n) && (text[n] == 0 || text[n] == ' ' ||
+					   text[n] == '\t' || text[n] == '(');
+}
+
+static bool cpp_if0(const char *text)
+{
+	const char *p;
+
+	if (!cpp_word(text, "if"))
+		return false;
+	p = strstr(text, "if") + 2;
+	while (*p == ' ' || *p == '\t' || *p == '(')
+		p++;
+	if (*p != '0')
+		return false;
+	for (p++; *p == ' ' || *p == '\t' || *p == ')'; p++)
+		;
+	return *p == 0 || (p[0] == '/' && (p[1] == '*' || p[1] == '/'));
+}
+
+/*
+ * Windows IDL hides types from C with cpp_quote("#if 0") ... ("#endif")
+ * because windows.h defines them; the generated tables still need them.
+ * The cpp_quote lines are kept, and the IDL definitions between them are
+ * emitted after the closing #endif, where the C compiler sees them.
+ */
 static void header_items(struct gen *g, FILE *out, struct item *items)
 {
+	struct item **deferred = NULL;
+	int ndeferred = 0, level = 0;
+	bool in_else = false;
+
 	for (struct item *it = items; it; it = it->next) {
+		if (it->kind == IT_CPP_QUOTE) {
+			if (!level && cpp_if0(it->text)) {
+				level = 1;
+				in_else = false;
+			} else if (level && cpp_word(it->text, "if")) {
+				level++;
+			} else if (level && (cpp_word(it->text, "ifdef") ||
+					     cpp_word(it->text, "ifndef"))) {
+				level++;
+			} else if (level == 1 && (cpp_word(it->text, "else") ||
+						  cpp_word(it->text, "elif"))) {
+				in_else = true;
+			} else if (level && cpp_word(it->text, "endif")) {
+				if (--level == 0) {
+					header_item(g, out, it);
+					for (int i = 0; i < ndeferred; i++)
+						header_item(g, out, deferred[i]);
+					ndeferred = 0;
+					continue;
+				}
+			}
+			header_item(g, out, it);
+			continue;
+		}
+		if (level && !in_else && it->kind != IT_OP && it->kind != IT_IMPORT) {
+			deferred = realloc(deferred, sizeof(*deferred) * (size_t)(ndeferred + 1));
+			if (!deferred)
+				abort();
+			deferred[ndeferred++] = it;
+			continue;
+		}
+		header_item(g, out, it);
+	}
+	for (int i = 0; i < ndeferred; i++)
+		header_item(g, out, deferred[i]);
+	free(deferred);
+}
+
+static void header_item(struct gen *g, FILE *out, struct item *it)
+{
+	{
 		switch (it->kind) {
 		case IT_IMPORT: {
 			const char *b = strrchr(it->text, '/'), *dot;
@@ -1125,6 +1319,9 @@ static void header_items(struct gen *g, FILE *out, struct item *items)
 		case IT_TYPEDEF: {
 			struct type *t = it->td->type;
 
+			if (it->td->same_as)
+				break;	/* repeated word for word */
+
 			/* an anonymous definition is named after its first typedef */
 			if ((t->kind == TY_STRUCT || t->kind == TY_UNION || t->kind == TY_ENUM) &&
 			    t->defined && !t->name && !memo_get(g, (char *)t + 1)) {
@@ -1135,6 +1332,7 @@ static void header_items(struct gen *g, FILE *out, struct item *items)
 						 t->kind == TY_STRUCT ? "struct" :
 						 t->kind == TY_UNION ? "union" : "enum", it->td->name));
 			}
+			hoist_anon(g, out, t, 0);
 			fputs("typedef ", out);
 			if (is_ctx_typedef(t) || it->td->context_handle)
 				fprintf(out, "void *%s", it->td->name);
@@ -1144,12 +1342,21 @@ static void header_items(struct gen *g, FILE *out, struct item *items)
 			if (it->td->context_handle && g->o->server)
 				fprintf(out, "void %s_rundown(%s context);\n", it->td->name,
 					it->td->name);
-			else
+			else if (alias_of(it->td))	/* the same table */
+				fprintf(out, "#define %s_ndr_type %s_ndr_type\n", it->td->name,
+					alias_of(it->td));
+			else if (!it->td->context_handle && !why_not_wire(t, it->td->attrs, 0) &&
+				 !no_own_table(it->td))
 				fprintf(out, "extern const struct ndr_type %s_ndr_type;\n",
 					it->td->name);
+			if (it->td->bind_handle && g->o->client)
+				fprintf(out, "handle_t %s_bind(%s name);\n"
+					"void %s_unbind(%s name, handle_t binding);\n",
+					it->td->name, it->td->name, it->td->name, it->td->name);
 			break;
 		}
 		case IT_TAGDECL:
+			hoist_anon(g, out, it->tag, 0);
 			emit_cdecl(g, out, it->tag, NULL, 0, true);
 			fputs(";\n", out);
 			break;
@@ -1192,7 +1399,11 @@ int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			fprintf(out, "extern const struct rpc_interface %s_s_ifspec;\n", pfx);
 		fputc('\n', out);
 		for (struct item *it = in->items; it; it = it->next) {
-			if (it->kind != IT_OP)
+			if (it->kind == IT_OP && it->op->local) {
+				fputs("/* [local]: no stub */\n", out);
+				emit_prototype(g, out, it->op, "", ";\n");
+			}
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			fprintf(out, "/* opnum %d */\n", it->op->opnum);
 			if (o->client)
@@ -1209,12 +1420,14 @@ int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 	return ctx->errors ? -1 : 0;
 }
 
+static struct attr *ref_param_attrs(struct gen *g, struct param *p);
+
 /* ---- tables ---- */
 
 static void table_items(struct gen *g, struct item *items)
 {
 	for (struct item *it = items; it; it = it->next)
-		if (it->kind == IT_TYPEDEF && !it->from_import)
+		if (it->kind == IT_TYPEDEF && (!it->from_import || g->o->imported))
 			typedef_obj(g, it->td);
 }
 
@@ -1247,14 +1460,18 @@ static void emit_objs(struct gen *g, FILE *out)
 				fprintf(out, "/* %s: same as %s */\n", o->name, o->comment);
 				fprintf(out, "#define %s_body_ %s\n", o->name, o->comment);
 				body = "{ 0 }";
-				gerr(g, (struct loc){ 0 }, "typedef alias %s of an imported type is"
-				     " not supported", o->name);
+				gerr(g, o->loc, "unsupported: typedef '%.*s' of the imported type"
+				     " '%.*s' with attributes of its own", (int)strlen(o->name) - 9,
+				     o->name, (int)strlen(o->comment) - 9, o->comment);
 			}
 		}
 		if (o->comment && o->body)
 			fprintf(out, "/* %s */\n", o->comment);
-		fprintf(out, "%sconst %s %s = %s;\n\n", o->is_static ? "static " : "", o->ctype,
-			o->name, body);
+		/* exported tables are weak: interfaces that #include the same
+		 * base types (ms-dtyp.idl) each carry a copy, and one program
+		 * links several of them */
+		fprintf(out, "%sconst %s %s%s = %s;\n\n", o->is_static ? "static " : "", o->ctype,
+			o->name, o->is_static ? "" : " __attribute__((weak))", body);
 	}
 }
 
@@ -1293,7 +1510,7 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			struct operation *op = it->op;
 			int n = 0;
 
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			g->op = op;
 			for (int j = 0; j < op->nparams; j++)
@@ -1312,7 +1529,7 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 					if (is_ctx_param(p, &lvl) && lvl == 0)
 						tr = "&ndr_type_context_handle";
 					else if (param_is_ref(p) && r->kind == TY_POINTER)
-						tr = referent_ref(g, r, p->attrs, 0);
+						tr = referent_ref(g, r, ref_param_attrs(g, p), 0);
 					else
 						tr = type_ref(g, p->type, p->attrs, 0);
 					g->op = op;
@@ -1336,11 +1553,14 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			g->op = NULL;
 		}
 		fprintf(procs, "const struct ndr_proc %s_procs[%d] = {\n", pfx, in->nops);
+		for (int j = 0; j < in->base_nops; j++)
+			fprintf(procs, "\t[%d] = { .name = \"(%s, inherited)\", .opnum = %d },\n",
+				j, in->base, j);
 		for (struct item *it = in->items; it; it = it->next) {
 			struct operation *op = it->op;
 			int n = 0;
 
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			for (int j = 0; j < op->nparams; j++)
 				n += is_marshalled(&op->params[j]);
@@ -1356,7 +1576,7 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 			struct operation *op = it->op;
 			bool id, mb, bc;
 
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			id = attr_find(op->attrs, "idempotent") != NULL;
 			mb = attr_find(op->attrs, "maybe") != NULL;
@@ -1377,6 +1597,35 @@ int gen_tables(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 	fputs(buf, out);
 	free(buf);
 	return ctx->errors ? -1 : 0;
+}
+
+/*
+ * A [ref] parameter's table starts at its referent, below the typedef
+ * that may carry [string] or [size_is]: its attributes join the
+ * parameter's (typedef [string] wchar_t *LPWSTR; ... [in] LPWSTR name).
+ */
+static struct attr *ref_param_attrs(struct gen *g, struct param *p)
+{
+	struct attr *head = NULL, **tail = &head;
+	struct type *t = p->type;
+
+	for (struct attr *a = p->attrs; a; a = a->next) {
+		*tail = arena_alloc(&g->ctx->arena, sizeof(**tail));
+		**tail = *a;
+		(*tail)->next = NULL;
+		tail = &(*tail)->next;
+	}
+	for (int i = 0; t && t->kind == TY_NAMED && t->td && i < 32; i++, t = t->td->type) {
+		for (struct attr *a = t->td->attrs; a; a = a->next) {
+			if (attr_find(head, a->name))
+				continue;
+			*tail = arena_alloc(&g->ctx->arena, sizeof(**tail));
+			**tail = *a;
+			(*tail)->next = NULL;
+			tail = &(*tail)->next;
+		}
+	}
+	return head;
 }
 
 /* ---- client stubs ---- */
@@ -1419,6 +1668,92 @@ static void emit_ifspec(struct gen *g, FILE *out, struct interface *in, bool ser
 	fputs("};\n", out);
 }
 
+/*
+ * A top-level [in, out, unique] (or [ptr]) pointer: the runtime gives
+ * the client a new referent; MIDL's contract is that the caller's one
+ * is updated.  Copied back for fixed-size referents.
+ */
+static bool copy_back(struct gen *g, struct param *p)
+{
+	struct type *r = res(p->type);
+	int lvl;
+
+	if (!p->in || !p->out || param_is_ref(p) || is_ctx_param(p, &lvl) ||
+	    !r || r->kind != TY_POINTER || !r->ref)
+		return false;
+	if (attr_find(p->attrs, "string") || attr_find(p->attrs, "size_is") ||
+	    attr_find(p->attrs, "length_is") || attr_find(p->attrs, "max_is") ||
+	    attr_find(p->attrs, "first_is") || attr_find(p->attrs, "last_is"))
+		return false;
+	r = res(r->ref);
+	if (!r || r->kind == TY_VOID || r->kind == TY_ARRAY || r->kind == TY_UNION)
+		return false;
+	return !is_conformant_ref(g, r, NULL);
+}
+
+/* A correlation expression as C over the stub's parameters. */
+static const char *expr_c(struct gen *g, struct expr *e)
+{
+	static const char *const ops[] = { "<<", ">>", "==", "!=", "<=", ">=", "&&", "||" };
+
+	switch (e->kind) {
+	case E_INT:
+	case E_CHAR:
+		return fmt(g, "%" PRIu64, e->ival);
+	case E_IDENT: {
+		int64_t v;
+
+		if (eval_const(g->ctx, e, &v, false))
+			return fmt(g, "(%" PRId64 ")", v);
+		return e->str;
+	}
+	case E_SIZEOF:
+		return fmt(g, "sizeof(%s)", c_type_str(g, e->ty, NULL));
+	case E_UNARY:
+		return fmt(g, "(%c%s)", e->op, expr_c(g, e->a));
+	case E_BINARY:
+		return fmt(g, "(%s %s %s)", expr_c(g, e->a),
+			   e->op >= OP_SHL ? ops[e->op - OP_SHL] : fmt(g, "%c", e->op),
+			   expr_c(g, e->b));
+	case E_COND:
+		return fmt(g, "(%s ? %s : %s)", expr_c(g, e->a), expr_c(g, e->b), expr_c(g, e->c));
+	default:
+		return "0";
+	}
+}
+
+/*
+ * [in, out, unique, size_is(..)] T *p at the top level: the elements
+ * come back in a new buffer; copied into the caller's, up to the
+ * capacity size_is gave before the call.
+ */
+static bool copy_back_array(struct gen *g, struct param *p)
+{
+	struct type *r = res(p->type);
+	int lvl;
+
+	if (!p->in || !p->out || param_is_ref(p) || is_ctx_param(p, &lvl) ||
+	    !r || r->kind != TY_POINTER || !attr_arg(p->attrs, "size_is", 0) ||
+	    attr_find(p->attrs, "string") || attr_arg(p->attrs, "first_is", 0) ||
+	    levels_below(p->type) != 1)
+		return false;
+	r = res(r->ref);
+	return r && r->kind != TY_VOID && r->kind != TY_UNION && !is_conformant_ref(g, r, NULL);
+}
+
+/* The [handle] typedef a parameter's type names, if any. */
+static const char *custom_handle(struct type *t)
+{
+	for (int i = 0; t && t->kind == TY_NAMED && t->td && i < 32; i++) {
+		if (t->td->bind_handle)
+			return t->td->same_as ? t->td->same_as->name : t->td->name;
+		if (t->td->same_as && t->td->same_as->bind_handle)
+			return t->td->same_as->name;
+		t = t->td->type;
+	}
+	return NULL;
+}
+
 static void client_op(struct gen *g, FILE *out, struct interface *in, struct operation *op)
 {
 	struct type *rr = res(op->ret);
@@ -1428,6 +1763,7 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 	int nslots = 0, slot = 0;
 	const char *pfx = g->o->client_prefix ? g->o->client_prefix : "";
 	bool need_out = false, status_param = false, ret_status;
+	const char *custom = NULL, *custom_param = NULL;
 
 	for (int i = 0; i < op->nparams; i++) {
 		nslots += is_marshalled(&op->params[i]);
@@ -1439,6 +1775,19 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		     (!status_param && has_ret && !ret_ctx && rr->kind == TY_ERROR_STATUS);
 	if (op->nparams && res(op->params[0].type) && res(op->params[0].type)->kind == TY_HANDLE)
 		bind = op->params[0].name;
+	/* without a handle_t first, the leftmost [in] context handle or
+	 * [handle] parameter binds (MIDL) */
+	for (int i = 0; !bind && i < op->nparams; i++) {
+		struct param *p = &op->params[i];
+		int lvl;
+
+		if (p->in && is_ctx_param(p, &lvl))
+			break;
+		if (p->in && (custom = custom_handle(p->type))) {
+			bind = fmt(g, "%s_bind(%s)", custom, p->name);
+			custom_param = p->name;
+		}
+	}
 	emit_prototype(g, out, op, pfx, "\n{\n");
 	if (has_ret) {
 		fputc('\t', out);
@@ -1456,6 +1805,12 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 
 		if (is_ctx_param(&op->params[i], &lvl))
 			fprintf(out, "\tstruct ndr_context_handle _w_%s;\n", op->params[i].name);
+		if (copy_back(g, &op->params[i]) || copy_back_array(g, &op->params[i]))
+			fprintf(out, "\t%s = %s;\n", c_type_str(g, op->params[i].type,
+				fmt(g, "_in_%s", op->params[i].name)), op->params[i].name);
+		if (copy_back_array(g, &op->params[i]))
+			fprintf(out, "\tint64_t _cap_%s = (int64_t)%s;\n", op->params[i].name,
+				expr_c(g, attr_arg(op->params[i].attrs, "size_is", 0)));
 	}
 	fputc('\n', out);
 	/* an [out] context handle must have somewhere to go (rpc_call
@@ -1517,11 +1872,35 @@ static void client_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		fprintf(out, "\tif (_rc == 0)\n\t\t_rc = rpc_cctx_from_wire(_binding, &_w_%s,"
 			" (void **)%s);\n", p->name, p->name);
 	}
+	for (int i = 0; i < op->nparams; i++) {
+		const char *n = op->params[i].name;
+
+		if (copy_back(g, &op->params[i]))
+			fprintf(out, "\tif (_rc == 0 && _in_%s && %s && %s != _in_%s)\n"
+				"\t\t*_in_%s = *%s;\n", n, n, n, n, n, n);
+	}
+	for (int i = 0; i < op->nparams; i++) {
+		struct param *p = &op->params[i];
+		struct expr *len = attr_arg(p->attrs, "length_is", 0);
+
+		if (!copy_back_array(g, p))
+			continue;
+		fprintf(out, "\tif (_rc == 0 && _in_%s && %s && %s != _in_%s) {\n"
+			"\t\tint64_t _n = (int64_t)%s;\n\n"
+			"\t\tif (_n > _cap_%s)\n\t\t\t_n = _cap_%s;\n"
+			"\t\tif (_n > 0)\n\t\t\tmemcpy(_in_%s, %s, (size_t)_n * sizeof(*%s));\n"
+			"\t}\n", p->name, p->name, p->name, p->name,
+			expr_c(g, len ? len : attr_arg(p->attrs, "size_is", 0)),
+			p->name, p->name, p->name, p->name, p->name);
+	}
 	if (ret_ctx)
 		fputs("\tif (_rc == 0)\n\t\t_rc = rpc_cctx_from_wire(_binding, &_ret_wire, &_ret);\n",
 		      out);
 	if (need_out)
 		fputs("out:\n", out);
+	if (custom)	/* the MIDL contract: unbind what bind gave, whatever happened */
+		fprintf(out, "\tif (_binding)\n\t\t%s_unbind(%s, _binding);\n", custom,
+			custom_param);
 	fprintf(out, "\t_st = rpc_call_end(_rc, &%s_c_ifspec, %d, %s);\n", iface_prefix(g, in),
 		op->opnum, status_param || ret_status || g->o->no_report ? "0" :
 		"RPC_CALL_END_REPORT");
@@ -1569,7 +1948,7 @@ int gen_client(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 		emit_ifspec(g, out, in, false);
 		fputc('\n', out);
 		for (struct item *it = in->items; it; it = it->next) {
-			if (it->kind != IT_OP)
+			if (it->kind != IT_OP || it->op->local)
 				continue;
 			if (it->op->comm_status || it->op->fault_status) {
 				struct type *rr = res(it->op->ret);
@@ -1585,6 +1964,29 @@ int gen_client(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 }
 
 /* ---- server thunks ---- */
+
+/* [context_handle_noserialize] on the parameter, its typedefs (IDL or
+ * ACF), the operation or the interface (ACF). */
+static bool noserialize(struct interface *in, struct operation *op, struct param *p)
+{
+	static const char n[] = "context_handle_noserialize";
+	struct type *t = p->type;
+
+	if (in->ctx_noserialize || attr_find(op->attrs, n) || attr_find(p->attrs, n))
+		return true;
+	for (int i = 0; t && i < 32; i++) {
+		if (t->kind == TY_POINTER) {
+			t = t->ref;
+			continue;
+		}
+		if (t->kind != TY_NAMED || !t->td)
+			break;
+		if (attr_find(t->td->attrs, n) || attr_find(t->td->acf_attrs, n))
+			return true;
+		t = t->td->type;
+	}
+	return false;
+}
 
 static void server_op(struct gen *g, FILE *out, struct interface *in, struct operation *op)
 {
@@ -1634,8 +2036,12 @@ static void server_op(struct gen *g, FILE *out, struct interface *in, struct ope
 		if (!is_marshalled(p))
 			continue;
 		if (is_ctx_param(p, &lvl) && p->in) {
-			fprintf(out, "\t_rc = rpc_sctx_lookup(_ctx, _args[%d], %d, &_u_%s);\n", slot,
-				p->out ? 1 : 0, p->name);
+			bool ns = noserialize(in, op, p);
+
+			fprintf(out, "\t_rc = rpc_sctx_lookup(_ctx, _args[%d], %s, &_u_%s);\n", slot,
+				p->out ? (ns ? "RPC_SCTX_ALLOW_NULL | RPC_SCTX_NOSERIALIZE"
+					  : "RPC_SCTX_ALLOW_NULL")
+				       : (ns ? "RPC_SCTX_NOSERIALIZE" : "0"), p->name);
 			fputs("\tif (_rc < 0)\n\t\treturn _rc;\n", out);
 		}
 		slot++;
@@ -1724,11 +2130,11 @@ int gen_server(struct idl_ctx *ctx, struct idl_file *f, FILE *out, const struct 
 		struct interface *in = f->ifaces[i];
 
 		for (struct item *it = in->items; it; it = it->next)
-			if (it->kind == IT_OP)
+			if (it->kind == IT_OP && !it->op->local)
 				server_op(g, out, in, it->op);
 		fprintf(out, "static const rpc_thunk_fn %s_thunks[%d] = {\n", in->name, in->nops);
 		for (struct item *it = in->items; it; it = it->next)
-			if (it->kind == IT_OP)
+			if (it->kind == IT_OP && !it->op->local)
 				fprintf(out, "\t[%d] = %s_%s_thunk,\n", it->op->opnum, in->name,
 					it->op->name);
 		fputs("};\n\n", out);

@@ -81,6 +81,7 @@ enum expr_kind {
 	E_BINARY,
 	E_COND,		/* a ? b : c */
 	E_EMPTY,	/* omitted size_is() slot, as in size_is(, n) */
+	E_SIZEOF,	/* sizeof(type): ty */
 };
 
 struct expr {
@@ -90,6 +91,7 @@ struct expr {
 	const char *str;	/* E_STRING, E_IDENT */
 	bool wide;
 	struct expr *a, *b, *c;
+	struct type *ty;	/* E_SIZEOF */
 	struct loc loc;
 };
 
@@ -161,6 +163,7 @@ struct type {
 
 	/* TY_POINTER: kind from attributes; PTR_DEFAULT resolved in sema */
 	enum ptr_kind ptr;
+	bool ptr_explicit;	/* from [ref]/[unique]/[ptr], not a default */
 
 	/* TY_STRUCT / TY_UNION body; defined == false for a forward reference */
 	bool defined;
@@ -195,6 +198,7 @@ struct field {
 	struct expr **cases;
 	int ncases;
 	bool is_default;
+	bool anonymous;		/* unnamed struct/union member (name NULL) */
 };
 
 struct typedef_decl {
@@ -204,6 +208,9 @@ struct typedef_decl {
 	struct loc loc;
 	bool context_handle;
 	bool from_import;
+	bool bind_handle;	/* [handle]: NAME_bind / NAME_unbind */
+	struct attr *acf_attrs;	/* from the ACF's typedef */
+	struct typedef_decl *same_as;	/* an identical earlier declaration */
 };
 
 struct const_decl {
@@ -236,6 +243,8 @@ struct operation {
 	int opnum;
 	/* from the ACF */
 	bool comm_status, fault_status;
+	bool acf_explicit;	/* [explicit_handle]: handle_t added in sema */
+	bool local;		/* [local]: no stub, no opnum */
 	const char *ret_ref;	/* generator scratch */
 };
 
@@ -269,6 +278,9 @@ struct interface {
 	bool from_import;
 	bool forward;		/* `interface X;' */
 	bool local;		/* [local] or [object]: notes only */
+	const char *base;	/* interface NAME : base */
+	struct loc base_loc;
+	int base_nops;		/* after sema: the first own opnum */
 	/* after sema */
 	uint8_t uuid[16];
 	bool has_uuid;
@@ -279,6 +291,9 @@ struct interface {
 	int nops;
 	/* ACF */
 	struct attr *acf_implicit;
+	bool acf_explicit;
+	bool ctx_noserialize;		/* [context_handle_noserialize] */
+	struct attr *ms_union;		/* [ms_union]: checked, see sema.c */
 	const char *implicit_handle;		/* variable name */
 	const char *implicit_handle_type;	/* handle_t or a typedef */
 };
@@ -343,6 +358,8 @@ bool eval_const(struct idl_ctx *ctx, struct expr *e, int64_t *out,
 		bool report);
 struct const_decl *const_lookup(struct idl_ctx *ctx, const char *name);
 struct typedef_decl *typedef_lookup(struct idl_ctx *ctx, const char *name);
+bool c_layout(struct type *t, int64_t *size, int64_t *align, int depth);
+const char *why_not_wire(struct type *t, struct attr *attrs, int depth);
 
 /* dump.c: canonical AST dump for golden tests */
 void idl_dump(FILE *out, struct idl_file *f);
@@ -357,6 +374,7 @@ struct gen_opts {
 	const char *client_prefix;	/* --client-prefix */
 	const char *server_prefix;	/* --server-prefix */
 	bool no_report;			/* --client-no-report */
+	bool imported;			/* generating an imported file's own */
 };
 int gen_header(struct idl_ctx *ctx, struct idl_file *f, FILE *out,
 	       const struct gen_opts *o);

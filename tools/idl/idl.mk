@@ -6,6 +6,19 @@ LRPC_IDL := $(BUILD)/bin/lrpc-idl
 
 TOOLS += $(LRPC_IDL)
 
+# The shipped IDL (ms-dtyp.idl and the DCE runtime's interfaces): searched
+# after -I by lrpc-idl, installed and in the source tree.
+IDLDIR ?= $(PREFIX)/share/lrpc/idl
+$(BUILD)/tools/idl/main.o: CPPFLAGS += -DLRPC_IDL_DATADIR='"$(IDLDIR)"' \
+	-DLRPC_IDL_SRCDIR='"$(CURDIR)/idl"'
+$(BUILD)/tools/idl/main.o: tools/idl/idl.mk
+
+.PHONY: install-idl
+install: install-idl
+install-idl:
+	install -d $(DESTDIR)$(IDLDIR)
+	install -m 644 idl/*.idl $(DESTDIR)$(IDLDIR)/
+
 $(LRPC_IDL): $(IDL_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $(IDL_OBJS)

@@ -2,6 +2,7 @@
 /*
  * lrpc-idl: MIDL/DCE IDL compiler for lrpc.  See man/man1/lrpc-idl.1.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,13 @@
 #include "idl.h"
 
 #define LRPC_IDL_VERSION "0.1"
+
+#ifndef LRPC_IDL_DATADIR
+#define LRPC_IDL_DATADIR "/usr/local/share/lrpc/idl"
+#endif
+#ifndef LRPC_IDL_SRCDIR
+#define LRPC_IDL_SRCDIR "idl"
+#endif
 
 static void usage(FILE *out)
 {
@@ -27,7 +35,8 @@ static void usage(FILE *out)
 	      "      --client-no-report  client stubs leave a failure in rpc_call_status()\n"
 	      "                        only, never calling the failure hook (library use)\n"
 	      "      --acf FILE        attribute configuration file (default: NAME.acf if present)\n"
-	      "  -I DIR                search DIR for imports and #include\n"
+	      "  -I DIR                search DIR for imports and #include (then the\n"
+	      "                        installed idl directory, with ms-dtyp.idl)\n"
 	      "  -D NAME[=VALUE]       define a preprocessor macro\n"
 	      "      --cpp CMD         always preprocess with CMD (default: cpp, only when\n"
 	      "                        the file has preprocessor directives)\n"
@@ -49,24 +58,104 @@ static char *base_name(struct idl_ctx *ctx, const char *path)
 
 typedef int (*gen_fn)(struct idl_ctx *, struct idl_file *, FILE *, const struct gen_opts *);
 
-static int write_output(struct idl_ctx *ctx, struct idl_file *f, const char *path,
-			gen_fn fn, const struct gen_opts *o)
-{
-	char *tmp = arena_printf(&ctx->arena, "%s.tmp%d", path, (int)getpid());
-	FILE *out = fopen(tmp, "w");
-	int ret;
+struct output {
+	const char *path;
+	char *tmp;
+	gen_fn fn;
+	struct idl_file *file;		/* NULL: the input */
+	const struct gen_opts *opts;	/* NULL: the input's */
+};
 
-	if (!out) {
-		fprintf(stderr, "lrpc-idl: cannot write %s\n", tmp);
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+	char buf[4096];
+	size_t n = strlen(dir);
+
+	if (n >= sizeof(buf))
 		return -1;
-	}
-	ret = fn(ctx, f, out, o);
-	if (fclose(out) != 0 || ret < 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		fprintf(stderr, "lrpc-idl: writing %s failed\n", path);
-		return -1;
+	memcpy(buf, dir, n + 1);
+	for (char *p = buf + 1; ; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+
+			*p = 0;
+			if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+				return -1;
+			*p = c;
+			if (!c)
+				break;
+		}
 	}
 	return 0;
+}
+
+/*
+ * Every output goes to a temporary file first; they are renamed into
+ * place only when all of them were written, so a failed run leaves
+ * nothing behind (not even a header that a build would pick up).  With
+ * check_only the generators run into /dev/null: --check fails exactly
+ * when generation would.
+ */
+static int write_outputs(struct idl_ctx *ctx, struct idl_file *f, struct output *outs,
+			 int n, const struct gen_opts *o, bool check_only)
+{
+	int ret = 0, i;
+
+	for (i = 0; i < n && !ret; i++) {
+		FILE *out;
+
+		outs[i].tmp = check_only ? NULL
+			: arena_printf(&ctx->arena, "%s.tmp%d", outs[i].path, (int)getpid());
+		out = fopen(check_only ? "/dev/null" : outs[i].tmp, "w");
+		if (!out) {
+			fprintf(stderr, "lrpc-idl: cannot write %s: %s\n", outs[i].tmp,
+				strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (outs[i].fn(ctx, outs[i].file ? outs[i].file : f, out,
+			       outs[i].opts ? outs[i].opts : o) < 0)
+			ret = -1;
+		if (fclose(out) != 0)
+			ret = -1;
+	}
+	for (int j = 0; j < i && !check_only; j++) {
+		if (ret == 0 && rename(outs[j].tmp, outs[j].path) != 0) {
+			fprintf(stderr, "lrpc-idl: writing %s failed: %s\n", outs[j].path,
+				strerror(errno));
+			ret = -1;
+		}
+		if (ret)
+			unlink(outs[j].tmp);
+	}
+	return ret;
+}
+
+/* Was this import found in one of the shipped directories? */
+static bool shipped(const char *path)
+{
+	const char *dirs[] = { LRPC_IDL_DATADIR, LRPC_IDL_SRCDIR };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t n = strlen(dirs[i]);
+
+		if (!strncmp(path, dirs[i], n) && path[n] == '/' && !strchr(path + n + 1, '/'))
+			return true;
+	}
+	return false;
+}
+
+static void add_incdir(struct idl_ctx *ctx, const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return;
+	ctx->incdirs = realloc(ctx->incdirs, sizeof(char *) * (size_t)(ctx->nincdirs + 1));
+	if (!ctx->incdirs)
+		exit(2);
+	ctx->incdirs[ctx->nincdirs++] = dir;
 }
 
 int main(int argc, char **argv)
@@ -151,6 +240,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* after -I, like MIDL's default include path: the shipped base types */
+	add_incdir(&ctx, LRPC_IDL_DATADIR);
+	add_incdir(&ctx, LRPC_IDL_SRCDIR);
 	f = idl_parse_file(&ctx, argv[optind], false);
 	if (!f)
 		goto out;
@@ -176,25 +268,51 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
-	if (check_only) {
-		ret = 0;
-		goto out;
-	}
 	o.basename = name;
 	o.header_name = header ? header : arena_printf(&ctx.arena, "%s.h", name);
 	{
-		const char *h = arena_printf(&ctx.arena, "%s/%s", outdir, o.header_name);
-		const char *t = arena_printf(&ctx.arena, "%s/%s", outdir,
-					     tables ? tables : arena_printf(&ctx.arena, "%s_ndr.c", name));
-		const char *cs = arena_printf(&ctx.arena, "%s/%s", outdir,
-					      cstub ? cstub : arena_printf(&ctx.arena, "%s_c.c", name));
-		const char *ss = arena_printf(&ctx.arena, "%s/%s", outdir,
-					      sstub ? sstub : arena_printf(&ctx.arena, "%s_s.c", name));
+		struct output outs[4 + 2 * 8];
+		int n = 0;
 
-		if (write_output(&ctx, f, h, gen_header, &o) ||
-		    write_output(&ctx, f, t, gen_tables, &o) ||
-		    (o.client && write_output(&ctx, f, cs, gen_client, &o)) ||
-		    (o.server && write_output(&ctx, f, ss, gen_server, &o)))
+		/* a shipped import (ms-dtyp.idl) gets its header and tables
+		 * next to the outputs: `import "ms-dtyp.idl"' works as is */
+		for (int i = 0; i < ctx.nall && n < 2 * 8; i++) {
+			struct idl_file *imp = ctx.all[i];
+			struct gen_opts *io;
+
+			if (imp == f || !imp->is_import || !shipped(imp->path))
+				continue;
+			io = arena_alloc(&ctx.arena, sizeof(*io));
+			*io = o;
+			io->basename = base_name(&ctx, imp->path);
+			io->header_name = arena_printf(&ctx.arena, "%s.h", io->basename);
+			io->client = io->server = false;
+			io->imported = true;
+			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
+					io->header_name), NULL, gen_header, imp, io };
+			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s_ndr.c", outdir,
+					io->basename), NULL, gen_tables, imp, io };
+		}
+
+		outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
+							  o.header_name), NULL, gen_header, NULL, NULL };
+		outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
+				tables ? tables : arena_printf(&ctx.arena, "%s_ndr.c", name)),
+				NULL, gen_tables, NULL, NULL };
+		if (o.client)
+			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
+					cstub ? cstub : arena_printf(&ctx.arena, "%s_c.c", name)),
+					NULL, gen_client, NULL, NULL };
+		if (o.server)
+			outs[n++] = (struct output){ arena_printf(&ctx.arena, "%s/%s", outdir,
+					sstub ? sstub : arena_printf(&ctx.arena, "%s_s.c", name)),
+					NULL, gen_server, NULL, NULL };
+		if (!check_only && make_dirs(outdir) < 0) {
+			fprintf(stderr, "lrpc-idl: cannot create %s: %s\n", outdir,
+				strerror(errno));
+			goto out;
+		}
+		if (write_outputs(&ctx, f, outs, n, &o, check_only) < 0)
 			goto out;
 	}
 	ret = 0;

@@ -117,8 +117,29 @@ static const char *const reserved[] = {
 	"__int64", "__int3264", "pipe", "sizeof",
 };
 
+/*
+ * Calling conventions and pointer qualifiers of Windows headers: MIDL
+ * accepts them in declarators; they say nothing about the wire, and the
+ * generated C (for Linux) has no use for them.
+ */
+static const char *const decl_noise[] = {
+	"__stdcall", "_stdcall", "__cdecl", "_cdecl", "__fastcall", "_fastcall",
+	"__pascal", "_pascal", "__RPC_FAR", "__RPC_USER", "__RPC_STUB", "__RPC_API",
+	"__ptr64", "__ptr32", "__unaligned", "__far", "__near",
+};
+
+static bool is_decl_noise(const char *s)
+{
+	for (size_t i = 0; i < sizeof(decl_noise) / sizeof(decl_noise[0]); i++)
+		if (!strcmp(decl_noise[i], s))
+			return true;
+	return false;
+}
+
 static bool is_reserved(const char *s)
 {
+	if (is_decl_noise(s))
+		return true;
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
 		if (!strcmp(reserved[i], s))
 			return true;
@@ -164,6 +185,10 @@ static struct expr *new_expr(struct parser *p, enum expr_kind k, struct loc l)
 }
 
 static struct expr *parse_expr(struct parser *p);
+static struct type *parse_type_spec(struct parser *p);
+static struct type *parse_declarator(struct parser *p, struct type *base,
+				     const char **name, struct loc *nloc,
+				     bool name_optional);
 
 static struct expr *parse_primary(struct parser *p)
 {
@@ -189,6 +214,19 @@ static struct expr *parse_primary(struct parser *p)
 		next(p);
 		return e;
 	case T_IDENT:
+		if (is_kw(p, "sizeof")) {
+			const char *nm;
+			struct loc nl;
+			struct type *base;
+
+			e = new_expr(p, E_SIZEOF, l);
+			next(p);
+			expect(p, "(");
+			base = parse_type_spec(p);
+			e->ty = parse_declarator(p, base, &nm, &nl, true);
+			expect(p, ")");
+			return e;
+		}
 		if (is_reserved(p->tok.text) && !is_kw(p, "TRUE"))
 			expected(p, "an expression");
 		e = new_expr(p, E_IDENT, l);
@@ -338,7 +376,9 @@ static struct attr *parse_attr(struct parser *p)
 		expect(p, ")");
 		return a;
 	}
-	if (!strcmp(a->name, "switch_type")) {
+	if (!strcmp(a->name, "switch_type") || !strcmp(a->name, "transmit_as") ||
+	    !strcmp(a->name, "wire_marshal") || !strcmp(a->name, "user_marshal") ||
+	    !strcmp(a->name, "represent_as")) {
 		a->type_arg = parse_type_spec(p);
 		while (accept(p, "*"))
 			;	/* pointer switch types are rejected in sema */
@@ -411,6 +451,19 @@ static void parse_member_decls(struct parser *p, struct type *t,
 {
 	struct type *base = parse_type_spec(p);
 
+	if (!arm && is_punct(p, ";") && (base->kind == TY_UNION || base->kind == TY_STRUCT) &&
+	    base->defined) {
+		/* an unnamed member: its members are the struct's, as in C11 */
+		struct field f = { 0 };
+
+		f.attrs = attrs;
+		f.type = base;
+		f.loc = base->loc;
+		f.anonymous = true;
+		add_field(p, t, &f);
+		next(p);
+		return;
+	}
 	for (;;) {
 		struct field f = arm ? *arm : (struct field){ 0 };
 
@@ -640,7 +693,7 @@ static struct type *parse_type_spec(struct parser *p)
 		   is_kw(p, "__int3264")) {
 		t = parse_int_type(p, l);
 	} else if (is_kw(p, "pipe")) {
-		idl_fatal(p->ctx, l, "pipe types are not supported");
+		idl_fatal(p->ctx, l, "unsupported: pipe types (streamed parameters)");
 	} else {
 		static const struct { const char *w; enum type_kind k; } simple[] = {
 			{ "void", TY_VOID }, { "boolean", TY_BOOLEAN },
@@ -701,14 +754,22 @@ static struct type *parse_declarator(struct parser *p, struct type *base,
 	struct type *t = base;
 
 	enter(p);
+	while (p->tok.kind == T_IDENT && is_decl_noise(p->tok.text))
+		next(p);
 	while (is_punct(p, "*")) {
 		struct type *pt = new_type(p, TY_POINTER, p->tok.loc);
 
 		next(p);
 		pt->ref = t;
 		t = pt;
-		while (accept_kw(p, "const"))
-			pt->is_const = true;
+		for (;;) {
+			if (accept_kw(p, "const"))
+				pt->is_const = true;
+			else if (p->tok.kind == T_IDENT && is_decl_noise(p->tok.text))
+				next(p);
+			else
+				break;
+		}
 	}
 	if (is_punct(p, "(")) {
 		/* (*name)[N]: the inner declarator applies to what follows */
@@ -927,12 +988,22 @@ static void parse_body_item(struct parser *p)
 		return;
 	}
 	if (accept_kw(p, "midl_pragma")) {
-		/* midl_pragma warning(...): ignored */
-		while (!accept(p, ";")) {
+		/* midl_pragma warning(disable: N): MIDL's own diagnostics;
+		 * the ';' is optional */
+		int depth = 0;
+
+		ident(p, "a midl_pragma name");
+		expect(p, "(");
+		while (depth > 0 || !accept(p, ")")) {
 			if (p->tok.kind == T_EOF)
-				expected(p, "';'");
+				expected(p, "')'");
+			if (is_punct(p, "("))
+				depth++;
+			else if (is_punct(p, ")"))
+				depth--;
 			next(p);
 		}
+		accept(p, ";");
 		return;
 	}
 	attrs = parse_attrs(p);
@@ -967,8 +1038,10 @@ static void parse_interface(struct parser *p, struct attr *attrs, struct loc l)
 		in->forward = true;
 		return;
 	}
-	if (accept(p, ":"))
-		ident(p, "a base interface name");
+	if (accept(p, ":")) {
+		in->base_loc = p->tok.loc;
+		in->base = ident(p, "a base interface name");
+	}
 	expect(p, "{");
 	p->file->ifaces = push(p, p->file->ifaces, &p->file->nifaces,
 			       sizeof(*p->file->ifaces));
@@ -1114,6 +1187,7 @@ static char *run_cpp(struct idl_ctx *ctx, const char *path, size_t *len)
 	argv[argc++] = "-nostdinc";
 	argv[argc++] = "-D__midl=501";
 	argv[argc++] = "-D__LRPC_IDL__=1";
+	argv[argc++] = "-DMIDL_PASS";	/* what MIDL defines for its cpp pass */
 	for (int i = 0; i < ctx->nincdirs && argc < 40; i++) {
 		argv[argc++] = "-I";
 		argv[argc++] = ctx->incdirs[i];
@@ -1233,6 +1307,86 @@ static struct idl_file *do_import(struct parser *p, const char *name, struct loc
 	return f;
 }
 
+static struct typedef_decl *acf_typedef_find(struct idl_file *f, const char *name)
+{
+	for (struct item *it = f->items; it; it = it->next)
+		if (it->kind == IT_TYPEDEF && !strcmp(it->td->name, name))
+			return it->td;
+	for (int i = 0; i < f->nifaces; i++)
+		for (struct item *it = f->ifaces[i]->items; it; it = it->next)
+			if (it->kind == IT_TYPEDEF && !strcmp(it->td->name, name))
+				return it->td;
+	return NULL;
+}
+
+/* ACF `typedef [attrs] name, ...;': [context_handle_noserialize] is
+ * honoured, the serialize/strict ones are the default, the rest warned. */
+static void acf_typedef(struct parser *p)
+{
+	struct attr *attrs = parse_attrs(p);
+
+	for (struct attr *a = attrs; a; a = a->next) {
+		if (!strcmp(a->name, "represent_as") || !strcmp(a->name, "user_marshal") ||
+		    !strcmp(a->name, "wire_marshal") || !strcmp(a->name, "cs_char"))
+			idl_error(p->ctx, a->loc, "unsupported: ACF attribute [%s]", a->name);
+		else if (strcmp(a->name, "context_handle_noserialize") &&
+			 strcmp(a->name, "context_handle_serialize") &&
+			 strcmp(a->name, "strict_context_handle"))
+			idl_warning(p->ctx, a->loc, "ACF attribute '%s' ignored", a->name);
+	}
+	for (;;) {
+		struct loc l = p->tok.loc;
+		const char *name = ident(p, "a type name");
+		struct attr *ns = attr_find(attrs, "context_handle_noserialize");
+
+		if (ns) {
+			struct typedef_decl *td = acf_typedef_find(p->file, name);
+
+			if (!td)
+				idl_fatal(p->ctx, l, "'%s' is not a typedef of the IDL file", name);
+			ns = arena_alloc(&p->ctx->arena, sizeof(*ns));
+			*ns = *attr_find(attrs, "context_handle_noserialize");
+			ns->next = td->acf_attrs;
+			td->acf_attrs = ns;
+		}
+		if (accept(p, ";"))
+			return;
+		if (!accept(p, ","))
+			expected(p, "',' or ';'");
+	}
+}
+
+/* ACF parameters: `[comm_status] name' and `[fault_status] name'. */
+static void acf_params(struct parser *p, struct operation *op)
+{
+	while (!accept(p, ")")) {
+		struct attr *attrs = parse_attrs(p);
+		struct loc l = p->tok.loc;
+		const char *name = ident(p, "a parameter name");
+		struct param *pa = NULL;
+
+		for (int i = 0; i < op->nparams; i++)
+			if (!strcmp(op->params[i].name, name))
+				pa = &op->params[i];
+		if (!pa)
+			idl_fatal(p->ctx, l, "'%s' is not a parameter of '%s'", name, op->name);
+		for (struct attr *a = attrs, *n; a; a = n) {
+			n = a->next;
+			if (!strcmp(a->name, "comm_status") || !strcmp(a->name, "fault_status") ||
+			    !strcmp(a->name, "context_handle_noserialize")) {
+				a->next = pa->attrs;
+				pa->attrs = a;
+			} else {
+				idl_warning(p->ctx, a->loc, "ACF attribute '%s' ignored", a->name);
+			}
+		}
+		if (accept(p, ")"))
+			return;
+		if (!accept(p, ","))
+			expected(p, "',' or ')'");
+	}
+}
+
 /* ---- ACF ----
  *
  * Understood: [implicit_handle(handle_t name)] or
@@ -1266,6 +1420,13 @@ int idl_parse_acf(struct idl_ctx *ctx, struct idl_file *f, const char *path)
 		const char *name;
 
 		if (accept_kw(p, "typedef")) {
+			acf_typedef(p);
+			continue;
+		}
+		if (!attrs && is_kw(p, "include")) {
+			/* include "x.h"; asks MIDL to #include it in the stubs */
+			idl_warning(ctx, p->tok.loc, "ACF include ignored: the generated"
+				    " header includes what the IDL imports");
 			while (!accept(p, ";")) {
 				if (p->tok.kind == T_EOF)
 					expected(p, "';'");
@@ -1283,17 +1444,36 @@ int idl_parse_acf(struct idl_ctx *ctx, struct idl_file *f, const char *path)
 			idl_fatal(ctx, p->tok.loc, "interface '%s' is not in the IDL file", name);
 		for (struct attr *a = attrs; a; a = a->next) {
 			if (!strcmp(a->name, "implicit_handle")) {
-			} else if (!strcmp(a->name, "explicit_handle") ||
-				   !strcmp(a->name, "auto_handle")) {
-				idl_note(ctx, a->loc, "'%s' is the default; ignored", a->name);
+			} else if (!strcmp(a->name, "explicit_handle")) {
+				in->acf_explicit = true;
+			} else if (!strcmp(a->name, "auto_handle")) {
+				idl_warning(ctx, a->loc, "ACF attribute 'auto_handle' ignored: operations"
+					    " without a binding handle use the interface's global"
+					    " binding handle");
+			} else if (!strcmp(a->name, "strict_context_handle") ||
+				   !strcmp(a->name, "context_handle_serialize")) {
+				/* what the runtime always does (<lrpc/stub.h>) */
+			} else if (!strcmp(a->name, "context_handle_noserialize")) {
+				in->ctx_noserialize = true;
+			} else if (!strcmp(a->name, "represent_as") ||
+				   !strcmp(a->name, "cs_char") || !strcmp(a->name, "encode") ||
+				   !strcmp(a->name, "decode")) {
+				idl_error(ctx, a->loc, "unsupported: ACF attribute [%s]", a->name);
 			} else {
 				idl_warning(ctx, a->loc, "ACF attribute '%s' ignored", a->name);
 			}
 		}
 		expect(p, "{");
 		while (!accept(p, "}")) {
-			struct attr *oa = parse_attrs(p);
-			const char *opname = ident(p, "an operation name");
+			struct attr *oa;
+			const char *opname;
+
+			if (accept_kw(p, "typedef")) {
+				acf_typedef(p);
+				continue;
+			}
+			oa = parse_attrs(p);
+			opname = ident(p, "an operation name");
 			struct operation *op = NULL;
 
 			for (struct item *it = in->items; it; it = it->next)
@@ -1307,15 +1487,18 @@ int idl_parse_acf(struct idl_ctx *ctx, struct idl_file *f, const char *path)
 					op->comm_status = true;
 				else if (!strcmp(a->name, "fault_status"))
 					op->fault_status = true;
+				else if (!strcmp(a->name, "explicit_handle"))
+					op->acf_explicit = true;
+				else if (!strcmp(a->name, "async") || !strcmp(a->name, "code") ||
+					 !strcmp(a->name, "nocode") || !strcmp(a->name, "encode") ||
+					 !strcmp(a->name, "decode"))
+					idl_error(ctx, a->loc, "unsupported: ACF attribute [%s] on"
+						  " operation '%s'", a->name, op->name);
 				else
 					idl_warning(ctx, a->loc, "ACF attribute '%s' ignored", a->name);
 			}
 			expect(p, "(");
-			while (!accept(p, ")")) {
-				if (p->tok.kind == T_EOF)
-					expected(p, "')'");
-				next(p);
-			}
+			acf_params(p, op);
 			expect(p, ";");
 		}
 		accept(p, ";");

@@ -63,6 +63,8 @@ static bool is_tag_kind(int k)
 	return k >= SYM_TAG_STRUCT;
 }
 
+static bool type_equal(struct sema *s, struct type *a, struct type *b, int depth);
+
 static void sym_add(struct sema *s, const char *name, int kind, void *p, struct loc loc)
 {
 	for (int i = 0; i < s->nsyms; i++) {
@@ -72,6 +74,8 @@ static void sym_add(struct sema *s, const char *name, int kind, void *p, struct 
 			continue;
 		if (y->p == p)
 			return;	/* one definition shared by several declarators */
+		if (is_tag_kind(kind) && y->kind == kind && type_equal(s, y->p, p, 0))
+			return;	/* the same definition repeated (see td_repeat) */
 		ERR(loc, "redefinition of '%s' (a %s defined at %s:%d:%d)", name,
 		    sym_kind_name(y->kind), y->loc.file, y->loc.line, y->loc.col);
 		return;
@@ -144,6 +148,78 @@ struct typedef_decl *typedef_lookup(struct idl_ctx *ctx, const char *name)
 	return y && y->kind == SYM_TYPEDEF ? y->p : NULL;
 }
 
+static void check_type(struct sema *s, struct type *t, struct loc use);
+
+/*
+ * The C size and alignment of a type, for sizeof() in expressions, on the
+ * platform the generated C is built for (LP64: pointers and __int3264 are
+ * 8 octets).  False for conformant types.
+ */
+bool c_layout(struct type *t, int64_t *size, int64_t *align, int depth)
+{
+	t = type_resolve(t);
+	if (!t || depth > 64)
+		return false;
+	switch (t->kind) {
+	case TY_BOOLEAN: case TY_BYTE: case TY_CHAR: case TY_SMALL:
+		*size = *align = 1;
+		return true;
+	case TY_WCHAR: case TY_SHORT:
+		*size = *align = 2;
+		return true;
+	case TY_LONG: case TY_ERROR_STATUS: case TY_ENUM: case TY_FLOAT:
+		*size = *align = 4;
+		return true;
+	case TY_HYPER: case TY_DOUBLE: case TY_POINTER: case TY_HANDLE: case TY_INT3264:
+		*size = *align = 8;
+		return true;
+	case TY_ARRAY:
+		if (!t->size || t->nelems <= 0 || !c_layout(t->ref, size, align, depth + 1))
+			return false;
+		*size *= t->nelems;
+		return true;
+	case TY_STRUCT:
+	case TY_UNION: {
+		int64_t sz = 0, al = 1, fs, fa;
+
+		if (!t->defined)
+			return false;
+		if (t->encapsulated) {
+			if (!c_layout(t->discrim->type, &fs, &fa, depth + 1))
+				return false;
+			sz = fs;
+			al = fa;
+		}
+		{
+			int64_t usz = 0, ual = 1;
+
+			for (int i = 0; i < t->nfields; i++) {
+				if (!t->fields[i].type)
+					continue;
+				if (!c_layout(t->fields[i].type, &fs, &fa, depth + 1))
+					return false;
+				if (fa > ual)
+					ual = fa;
+				if (t->kind == TY_UNION) {
+					if (fs > usz)
+						usz = fs;
+				} else {
+					usz = (usz + fa - 1) / fa * fa + fs;
+				}
+			}
+			if (ual > al)
+				al = ual;
+			sz = (sz + ual - 1) / ual * ual + usz;
+		}
+		*size = (sz + al - 1) / al * al;
+		*align = al;
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
 /* ---- constant expressions ---- */
 
 static bool eval(struct sema *s, struct expr *e, int64_t *out, bool report, int depth)
@@ -197,6 +273,17 @@ static bool eval(struct sema *s, struct expr *e, int64_t *out, bool report, int 
 		if (report)
 			ERR(e->loc, "expected an integer constant expression");
 		return false;
+	case E_SIZEOF: {
+		int64_t al;
+
+		check_type(s, e->ty, e->loc);
+		if (!c_layout(e->ty, out, &al, 0)) {
+			if (report)
+				ERR(e->loc, "sizeof: the size of this type is not a constant");
+			return false;
+		}
+		return true;
+	}
 	case E_UNARY:
 		if (e->op == '*') {
 			if (report)
@@ -495,12 +582,22 @@ static const struct {
 	{ "string", F | P | T | A }, { "size_is", F | P | A }, { "length_is", F | P | A },
 	{ "first_is", F | P | A }, { "last_is", F | P | A }, { "max_is", F | P | A },
 	{ "min_is", F | P | A },
-	{ "range", F | P | T | A }, { "switch_is", F | P | A }, { "switch_type", T },
+	{ "range", F | P | T | A }, { "switch_is", F | P | A },
 	{ "context_handle", P | T | O }, { "idempotent", O }, { "maybe", O },
 	{ "broadcast", O }, { "v1_enum", T }, { "public", T }, { "ignore", F | A },
 	{ "helpstring", F | P | T | O | A }, { "annotation", F | P | T | O | A },
 	{ "custom", F | P | T | O | A }, { "retval", P }, { "comm_status", P | O },
-	{ "fault_status", P | O }, { "message", O }, { "async", O },
+	{ "fault_status", P | O }, { "message", O },
+	/* no effect on the wire or on the generated C */
+	{ "disable_consistency_check", F | P | T | O | A }, { "helpcontext", F | P | T | O | A },
+	{ "helpstringcontext", F | P | T | O | A }, { "hidden", F | P | T | O | A },
+	{ "version", F | P | T | O | A }, { "uuid", T }, { "local", O }, { "handle", T },
+	{ "switch_type", F | P | A }, { "partial_ignore", P }, { "force_allocate", P },
+	/* parsed and refused below (unsupported: X) or warned about */
+	{ "async", O }, { "call_as", O }, { "callback", O }, { "transmit_as", T },
+	{ "wire_marshal", T }, { "user_marshal", T }, { "represent_as", T },
+	{ "ms_union", T }, { "strict_context_handle", P | T | O },
+	{ "context_handle_noserialize", P | T | O }, { "context_handle_serialize", P | T | O },
 #undef F
 #undef P
 #undef T
@@ -520,6 +617,32 @@ static const char *ctx_name(enum ctx_kind c)
 	return "?";
 }
 
+static bool is_unsupported_attr(const char *n)
+{
+	static const char *const u[] = {
+		"async", "call_as", "callback", "transmit_as", "wire_marshal",
+		"user_marshal", "represent_as", "ignore", "partial_ignore", "message",
+	};
+
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (!strcmp(u[i], n))
+			return true;
+	return false;
+}
+
+static const char *unsupported_why(const char *n)
+{
+	if (!strcmp(n, "callback"))
+		return " (server-to-client callbacks)";
+	if (!strcmp(n, "async"))
+		return " (asynchronous RPC)";
+	if (!strcmp(n, "call_as"))
+		return " (mapping a [local] operation to a remote one)";
+	if (!strcmp(n, "ignore"))
+		return " (a pointer sent as NULL whatever it holds)";
+	return " (the NDR engine transmits types as declared)";
+}
+
 static void check_attr_names(struct sema *s, struct attr *list, enum ctx_kind c)
 {
 	for (struct attr *a = list; a; a = a->next) {
@@ -532,8 +655,12 @@ static void check_attr_names(struct sema *s, struct attr *list, enum ctx_kind c)
 			ERR(a->loc, "unknown or unsupported attribute '%s'", a->name);
 			continue;
 		}
-		if (!(known_attrs[i].ctx & (1u << c)))
+		if (!(known_attrs[i].ctx & (1u << c)) &&
+		    !(c == C_TYPEDEF && !strcmp(a->name, "switch_type")))
 			ERR(a->loc, "attribute '%s' is not allowed on %s", a->name, ctx_name(c));
+		else if (is_unsupported_attr(a->name))
+			ERR(a->loc, "unsupported: [%s]%s", a->name, unsupported_why(a->name));
+
 		for (struct attr *b = a->next; b; b = b->next)
 			if (!strcmp(a->name, b->name))
 				ERR(b->loc, "duplicate attribute '%s'", b->name);
@@ -608,9 +735,17 @@ static int check_corr(struct sema *s, struct expr *e, const char *attr, int dept
 	case E_BINARY:
 		n = check_corr(s, e->a, attr, depth + 1) + check_corr(s, e->b, attr, depth + 1);
 		return n;
-	case E_COND:
+	case E_COND: {
+		int64_t z;
+
+		/* p ? *p : 0, MIDL's idiom for an optional count */
+		if (e->a->kind == E_IDENT && e->b->kind == E_UNARY && e->b->op == '*' &&
+		    e->b->a->kind == E_IDENT && !strcmp(e->a->str, e->b->a->str) &&
+		    eval(s, e->c, &z, false, 0) && z == 0)
+			return check_corr(s, e->b, attr, depth + 1);
 		return check_corr(s, e->a, attr, depth + 1) + check_corr(s, e->b, attr, depth + 1) +
 		       check_corr(s, e->c, attr, depth + 1);
+	}
 	case E_STRING:
 		ERR(e->loc, "%s: a string is not an integer expression", attr);
 		return 0;
@@ -645,6 +780,15 @@ static int array_levels(struct type *t)
 	return n;
 }
 
+static void check_union(struct sema *s, struct type *t);
+
+static bool same_int_type(struct type *a, struct type *b)
+{
+	a = type_resolve(a);
+	b = type_resolve(b);
+	return a && b && a->kind == b->kind && a->is_unsigned == b->is_unsigned;
+}
+
 static void check_decl_attrs(struct sema *s, struct attr *attrs, struct type *t,
 			     const char *name, enum ctx_kind c)
 {
@@ -652,7 +796,7 @@ static void check_decl_attrs(struct sema *s, struct attr *attrs, struct type *t,
 		"size_is", "length_is", "first_is", "last_is", "max_is", "min_is",
 	};
 	struct type *r = type_resolve(t);
-	struct attr *a;
+	struct attr *a, *st;
 
 	check_attr_names(s, attrs, c);
 	for (size_t i = 0; i < sizeof(corr) / sizeof(corr[0]); i++) {
@@ -669,8 +813,18 @@ static void check_decl_attrs(struct sema *s, struct attr *attrs, struct type *t,
 				continue;
 			if (check_corr(s, a->args[j], corr[i], 0) > 1)
 				ERR(a->args[j]->loc,
-				    "[%s]: a correlation expression may name one variable", corr[i]);
+				    "unsupported: [%s] expression naming more than one variable", corr[i]);
 			check_corr_deref(s, a->args[j], corr[i]);
+		}
+	}
+	if ((a = attr_find(attrs, "min_is"))) {
+		for (int j = 0; j < a->nargs; j++) {
+			int64_t v;
+
+			if (a->args[j]->kind != E_EMPTY &&
+			    (!eval(s, a->args[j], &v, false, 0) || v != 0))
+				ERR(a->args[j]->loc, "unsupported: [min_is] other than 0 (arrays"
+				    " with a lower bound)");
 		}
 	}
 	if (attr_find(attrs, "size_is") && attr_find(attrs, "max_is"))
@@ -700,11 +854,20 @@ static void check_decl_attrs(struct sema *s, struct attr *attrs, struct type *t,
 				ERR(a->loc, "[range(%lld, %lld)]: low bound above high bound",
 				    (long long)lo, (long long)hi);
 		}
-		if (!type_is_integer(t) && !(r && r->kind == TY_POINTER && type_is_integer(r->ref)))
+		if (r && (r->kind == TY_POINTER || r->kind == TY_ARRAY) &&
+		    (attr_find(attrs, "size_is") || attr_find(attrs, "max_is") ||
+		     attr_find(attrs, "length_is") || attr_find(attrs, "string") ||
+		     r->kind == TY_ARRAY))
+			/* MIDL bounds the array's size with it ([MS-RRP]) */
+			idl_warning(s->ctx, a->loc, "[range] on array '%s' ignored: its size is"
+				    " bounded by the message, not by the range", name ? name : "?");
+		else if (!type_is_integer(t) &&
+			 !(r && r->kind == TY_POINTER && type_is_integer(r->ref)))
 			ERR(a->loc, "[range] on '%s', which is not an integer", name ? name : "?");
 	}
 	if ((a = attr_find(attrs, "switch_is"))) {
 		struct type *u = r;
+		bool set_now = false;
 
 		while (u && u->kind == TY_POINTER)
 			u = type_resolve(u->ref);
@@ -712,14 +875,46 @@ static void check_decl_attrs(struct sema *s, struct attr *attrs, struct type *t,
 			ERR(a->loc, "[switch_is] takes one expression");
 		else
 			check_corr(s, a->args[0], "switch_is", 0);
-		if (!u || u->kind != TY_UNION)
+		if (!u || u->kind != TY_UNION) {
 			ERR(a->loc, "[switch_is] on '%s', which is not a union", name ? name : "?");
-		else if (u->encapsulated)
+		} else if (u->encapsulated) {
 			ERR(a->loc, "[switch_is] on '%s', whose union is encapsulated"
 			    " (it carries its own discriminant)", name ? name : "?");
-		else if (!u->switch_type)
-			ERR(a->loc, "[switch_is] on '%s', whose union has no [switch_type]",
-			    name ? name : "?");
+		} else if ((st = attr_find(attrs, "switch_type"))) {
+			/* [switch_type] on the member or parameter itself */
+			check_type(s, st->type_arg, st->loc);
+			if (!u->switch_type) {
+				u->switch_type = st->type_arg;
+				set_now = true;
+			} else if (!same_int_type(u->switch_type, st->type_arg))
+				ERR(st->loc, "[switch_type] on '%s' differs from its union's",
+				    name ? name : "?");
+		} else if (!u->switch_type && a->nargs == 1) {
+			/* MIDL: without [switch_type], the discriminant's type */
+			struct expr *e = a->args[0];
+			struct loc where;
+			struct type *vt;
+			bool deref = false;
+
+			if (e->kind == E_UNARY && e->op == '*') {
+				e = e->a;
+				deref = true;
+			}
+			vt = e->kind == E_IDENT ? corr_lookup(s, e->str, &where) : NULL;
+			if (vt && deref && type_resolve(vt) && type_resolve(vt)->kind == TY_POINTER)
+				vt = type_resolve(vt)->ref;
+			if (vt && type_is_integer(vt)) {
+				u->switch_type = vt;
+				set_now = true;
+			} else
+				ERR(a->loc, "[switch_is] on '%s', whose union has no [switch_type]"
+				    " and whose discriminant is not a plain integer variable",
+				    name ? name : "?");
+		}
+		if (set_now)
+			check_union(s, u);
+	} else if ((st = attr_find(attrs, "switch_type"))) {
+		ERR(st->loc, "[switch_type] on '%s' without [switch_is]", name ? name : "?");
 	}
 }
 
@@ -800,13 +995,14 @@ static void check_body(struct sema *s, struct type *t)
 			continue;
 		check_type(s, f->type, f->loc);
 		if (contains(f->type, t, 0))
-			ERR(f->loc, "member '%s' contains its own %s by value", f->name,
+			ERR(f->loc, "member '%s' contains its own %s by value",
+			    f->name ? f->name : "(unnamed)",
 			    t->kind == TY_STRUCT ? "struct" : "union");
 		{
 			struct type *r = type_resolve(f->type);
 
 			if (r && (r->kind == TY_VOID || r->kind == TY_HANDLE))
-				ERR(f->loc, "member '%s' has type %s", f->name,
+				ERR(f->loc, "member '%s' has type %s", f->name ? f->name : "(unnamed)",
 				    r->kind == TY_VOID ? "void" : "handle_t");
 		}
 	}
@@ -870,8 +1066,10 @@ static void set_ptr_kinds(struct sema *s, struct type *t, struct attr *attrs,
 		k = PTR_FULL;
 	for (; t && depth < 64; t = t->ref, depth++) {
 		if (t->kind == TY_POINTER && t->ptr == PTR_DEFAULT) {
-			if (k != PTR_DEFAULT)
+			if (k != PTR_DEFAULT) {
 				t->ptr = k;
+				t->ptr_explicit = true;
+			}
 			else if (top_is_param && depth == 0)
 				t->ptr = PTR_REF;
 			else
@@ -919,6 +1117,69 @@ static bool is_context_handle(struct type *t, struct attr *attrs)
 		}
 	}
 	return false;
+}
+
+/*
+ * Why a value of this type cannot travel, or NULL.  void * (outside a
+ * context handle) and __int3264 are fine in declarations for C code;
+ * only their use in a remote operation is an error.
+ */
+const char *why_not_wire(struct type *t, struct attr *attrs, int depth)
+{
+	const char *w;
+
+	if (!t || depth > 32)
+		return NULL;
+	if (t->kind == TY_NAMED && t->td) {
+		if (t->td->context_handle)
+			return NULL;
+		w = why_not_wire(t->td->type, t->td->attrs, depth + 1);
+		return w ? arena_printf(&S->ctx->arena, "'%s' (%s)", t->name,
+					w[0] == '\'' ? strchr(w + 1, '(') ? w : w : w) : NULL;
+	}
+	switch (t->kind) {
+	case TY_POINTER: {
+		struct type *r = type_resolve(t->ref);
+
+		if (r && r->kind == TY_VOID)
+			return attr_find(attrs, "context_handle") ? NULL : "void *";
+		return why_not_wire(t->ref, attr_find(attrs, "context_handle") ? attrs : NULL,
+				    depth + 1);
+	}
+	case TY_ARRAY:
+		return why_not_wire(t->ref, NULL, depth + 1);
+	case TY_INT3264:
+		return "__int3264";
+	case TY_HANDLE:
+		return depth ? "handle_t" : NULL;
+	case TY_STRUCT:
+	case TY_UNION: {
+		struct type *d = type_resolve(t);
+
+		if (!d || !d->defined || d->visiting)
+			return NULL;
+		d->visiting = true;
+		w = NULL;
+		for (int i = 0; i < d->nfields && !w; i++)
+			if (d->fields[i].type && !attr_find(d->fields[i].attrs, "ignore"))
+				w = why_not_wire(d->fields[i].type, d->fields[i].attrs, depth + 1);
+		if (w && !strstr(w, " of "))
+			for (int i = 0; i < d->nfields; i++)
+				if (d->fields[i].type &&
+				    why_not_wire(d->fields[i].type, d->fields[i].attrs, depth + 1)) {
+					w = arena_printf(&S->ctx->arena, "%s (member '%s' of %s %s)", w,
+							 d->fields[i].name ? d->fields[i].name
+							 : "(unnamed)", d->kind == TY_STRUCT ?
+							 "struct" : "union",
+							 d->name ? d->name : "(anonymous)");
+					break;
+				}
+		d->visiting = false;
+		return w;
+	}
+	default:
+		return NULL;
+	}
 }
 
 static void check_op(struct sema *s, struct interface *in, struct operation *op)
@@ -991,6 +1252,19 @@ static void check_op(struct sema *s, struct interface *in, struct operation *op)
 				    " (void *)", pa->name);
 		}
 		set_ptr_kinds(s, pa->type, pa->attrs, true, 0);
+		{
+			const char *w = why_not_wire(pa->type, pa->attrs, 0);
+
+			if (w)
+				ERR(pa->loc, "parameter '%s' of '%s': %s cannot be transmitted",
+				    pa->name, op->name, w);
+		}
+	}
+	if (rr && rr->kind != TY_VOID && !is_context_handle(op->ret, op->attrs)) {
+		const char *w = why_not_wire(op->ret, NULL, 0);
+
+		if (w)
+			ERR(op->loc, "return value of '%s': %s cannot be transmitted", op->name, w);
 	}
 	for (int i = 0; i < op->nparams; i++) {
 		struct param *pa = &op->params[i];
@@ -1126,8 +1400,23 @@ badver:
 					in->endpoints = e;
 				}
 			}
+		} else if (!strcmp(a->name, "ms_union")) {
+			in->ms_union = a;
+		} else if (!strcmp(a->name, "strict_context_handle") ||
+			   !strcmp(a->name, "context_handle_serialize")) {
+			/* what the runtime always does (<lrpc/stub.h>) */
+		} else if (!strcmp(a->name, "context_handle_noserialize")) {
+			in->ctx_noserialize = true;
+		} else if (!strcmp(a->name, "async_uuid")) {
+			idl_warning(s->ctx, a->loc, "attribute 'async_uuid' ignored: no COM"
+				    " asynchronous interface is generated");
+		} else if (!strcmp(a->name, "disable_consistency_check") ||
+			   !strcmp(a->name, "helpcontext") || !strcmp(a->name, "hidden") ||
+			   !strcmp(a->name, "helpstringcontext") ||
+			   !strcmp(a->name, "annotation") || !strcmp(a->name, "custom")) {
+			/* nothing on the wire */
 		} else if (!strcmp(a->name, "local") || !strcmp(a->name, "object") ||
-			   !strcmp(a->name, "helpstring") || !strcmp(a->name, "ms_union") ||
+			   !strcmp(a->name, "helpstring") ||
 			   !strcmp(a->name, "async_uuid") || !strcmp(a->name, "dual") ||
 			   !strcmp(a->name, "oleautomation") || !strcmp(a->name, "nonextensible")) {
 			/* notes are given by the parser for local/object */
@@ -1139,17 +1428,219 @@ badver:
 		ERR(in->loc, "interface '%s' has no [uuid]", in->name);
 }
 
+/* NDR20 alignment of a type (C706 14.2.2, pointers 4). */
+static int ndr20_align(struct type *t, int depth)
+{
+	int al = 1;
+
+	t = type_resolve(t);
+	if (!t || depth > 32)
+		return 1;
+	switch (t->kind) {
+	case TY_SHORT: case TY_WCHAR: case TY_ENUM:
+		return t->kind == TY_ENUM && t->v1_enum ? 4 : 2;
+	case TY_LONG: case TY_FLOAT: case TY_ERROR_STATUS: case TY_POINTER:
+		return 4;
+	case TY_HYPER: case TY_DOUBLE:
+		return 8;
+	case TY_ARRAY:
+		al = ndr20_align(t->ref, depth + 1);
+		return !t->size && al < 4 ? 4 : al;
+	case TY_STRUCT: case TY_UNION:
+		if (t->encapsulated)
+			al = ndr20_align(t->discrim->type, depth + 1);
+		for (int i = 0; i < t->nfields; i++) {
+			int fa = t->fields[i].type ? ndr20_align(t->fields[i].type, depth + 1) : 1;
+
+			if (fa > al)
+				al = fa;
+		}
+		return al;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * [ms_union] aligns a non-encapsulated union's arm to its largest arm
+ * in NDR20; the engine aligns each arm to its own alignment.  The two
+ * agree when every arm has the same alignment (the unions of pointers
+ * in the Windows interfaces); anything else is refused.
+ */
+static void ms_union_check(struct sema *s, struct type *u, struct attr *a)
+{
+	int al = 0;
+
+	if (!u || u->kind != TY_UNION || u->encapsulated || !u->defined)
+		return;
+	for (int i = 0; i < u->nfields; i++) {
+		int fa;
+
+		if (!u->fields[i].type)
+			continue;
+		fa = ndr20_align(u->fields[i].type, 0);
+		if (al && fa != al) {
+			ERR(a->loc, "unsupported: [ms_union] on union '%s', whose arms differ"
+			    " in alignment (%d and %d octets)", u->name ? u->name : "(anonymous)",
+			    al, fa);
+			return;
+		}
+		al = fa;
+	}
+}
+
+static void ms_union_walk(struct sema *s, struct type *t, struct attr *a, int depth)
+{
+	if (!t || depth > 32)
+		return;
+	if (t->kind == TY_POINTER || t->kind == TY_ARRAY) {
+		ms_union_walk(s, t->ref, a, depth + 1);
+		return;
+	}
+	if ((t->kind != TY_STRUCT && t->kind != TY_UNION) || !t->defined)
+		return;
+	if (t->kind == TY_UNION)
+		ms_union_check(s, t, a);
+	for (int i = 0; i < t->nfields; i++)
+		ms_union_walk(s, t->fields[i].type, a, depth + 1);
+}
+
+static bool expr_equal(struct sema *s, struct expr *a, struct expr *b, int depth);
+
+static bool type_equal(struct sema *s, struct type *a, struct type *b, int depth)
+{
+	if (a == b)
+		return true;
+	if (a && b && depth < 64 && (a->kind == TY_NAMED || b->kind == TY_NAMED) &&
+	    !(a->kind == TY_NAMED && b->kind == TY_NAMED && !strcmp(a->name, b->name))) {
+		/* typedef DWORD X; and typedef unsigned long X; are the same */
+		struct typedef_decl *ta = a->kind == TY_NAMED ? typedef_lookup(s->ctx, a->name) : NULL;
+		struct typedef_decl *tb = b->kind == TY_NAMED ? typedef_lookup(s->ctx, b->name) : NULL;
+
+		if ((a->kind == TY_NAMED && (!ta || ta->attrs)) ||
+		    (b->kind == TY_NAMED && (!tb || tb->attrs)))
+			return false;
+		return type_equal(s, ta ? ta->type : a, tb ? tb->type : b, depth + 1);
+	}
+	if (!a || !b || depth > 64 || a->kind != b->kind || a->is_unsigned != b->is_unsigned ||
+	    a->is_const != b->is_const)
+		return false;
+	switch (a->kind) {
+	case TY_NAMED:
+		return !strcmp(a->name, b->name);
+	case TY_POINTER:
+		return type_equal(s, a->ref, b->ref, depth + 1);
+	case TY_ARRAY:
+		return !a->size == !b->size && (!a->size || expr_equal(s, a->size, b->size, 0)) &&
+		       type_equal(s, a->ref, b->ref, depth + 1);
+	case TY_STRUCT:
+	case TY_UNION:
+	case TY_ENUM:
+		if ((a->name || b->name) && (!a->name || !b->name || strcmp(a->name, b->name)))
+			return false;
+		if (!a->defined || !b->defined)
+			return a->defined == b->defined;
+		if (a->nfields != b->nfields || a->nmembers != b->nmembers ||
+		    a->encapsulated != b->encapsulated)
+			return false;
+		for (int i = 0; i < a->nmembers; i++)
+			if (strcmp(a->members[i].name, b->members[i].name) ||
+			    !a->members[i].value != !b->members[i].value ||
+			    (a->members[i].value &&
+			     !expr_equal(s, a->members[i].value, b->members[i].value, 0)))
+				return false;
+		for (int i = 0; i < a->nfields; i++) {
+			struct field *x = &a->fields[i], *y = &b->fields[i];
+
+			if (!x->name != !y->name || (x->name && strcmp(x->name, y->name)) ||
+			    x->ncases != y->ncases || x->is_default != y->is_default ||
+			    !type_equal(s, x->type, y->type, depth + 1))
+				return false;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool expr_equal(struct sema *s, struct expr *a, struct expr *b, int depth)
+{
+	int64_t x, y;
+
+	if (eval(s, a, &x, false, 0) && eval(s, b, &y, false, 0))
+		return x == y;
+	if (depth > 64 || a->kind != b->kind || a->op != b->op)
+		return false;
+	if (a->kind == E_IDENT || a->kind == E_STRING)
+		return !strcmp(a->str, b->str);
+	return (!a->a || expr_equal(s, a->a, b->a, depth + 1)) &&
+	       (!a->b || expr_equal(s, a->b, b->b, depth + 1)) &&
+	       (!a->c || expr_equal(s, a->c, b->c, depth + 1));
+}
+
+static bool attrs_equal(struct sema *s, struct attr *a, struct attr *b)
+{
+	int na = 0, nb = 0;
+
+	for (struct attr *x = a; x; x = x->next, na++) {
+		struct attr *y = attr_find(b, x->name);
+
+		if (!y || x->nargs != y->nargs || !x->raw != !y->raw ||
+		    (x->raw && strcmp(x->raw, y->raw)) ||
+		    !type_equal(s, x->type_arg, y->type_arg, 0))
+			return false;
+		for (int i = 0; i < x->nargs; i++)
+			if (!expr_equal(s, x->args[i], y->args[i], 0))
+				return false;
+	}
+	for (struct attr *y = b; y; y = y->next)
+		nb++;
+	return na == nb;
+}
+
+/*
+ * MIDL accepts a typedef repeated word for word (real files include the
+ * same base types twice); the repetition declares nothing new and is
+ * left out of the generated C.  A different one is a redefinition.
+ */
+static bool td_repeat(struct sema *s, struct typedef_decl *td)
+{
+	struct sym *y = sym_find(s, td->name, SYM_TYPEDEF);
+	struct typedef_decl *old;
+
+	if (!y || y->kind != SYM_TYPEDEF || y->p == td)
+		return false;
+	old = y->p;
+	if (!type_equal(s, old->type, td->type, 0) || !attrs_equal(s, old->attrs, td->attrs))
+		return false;
+	td->same_as = old->same_as ? old->same_as : old;
+	td->context_handle = old->context_handle;
+	td->bind_handle = old->bind_handle;
+	return true;
+}
+
 static void check_typedef(struct sema *s, struct typedef_decl *td)
 {
 	struct attr *a;
 	struct type *r;
 
+	if (td_repeat(s, td))
+		return;
 	check_attr_names(s, td->attrs, C_TYPEDEF);
 	td->context_handle = attr_find(td->attrs, "context_handle") != NULL;
+	td->bind_handle = attr_find(td->attrs, "handle") != NULL;
 	if ((a = attr_find(td->attrs, "switch_type"))) {
+		/* the attribute belongs to the union type, whatever the
+		 * declarator: typedef [switch_type(T)] union U {...} U, *PU; */
 		struct type *u = td->type;
 
-		if (u->kind != TY_UNION)
+		while (u && (u->kind == TY_POINTER || u->kind == TY_ARRAY))
+			u = u->ref;
+		if (u && u->kind == TY_NAMED) {
+			check_type(s, u, td->loc);
+			u = type_resolve(u);
+		}
+		if (!u || u->kind != TY_UNION)
 			ERR(a->loc, "[switch_type] on '%s', which is not a union", td->name);
 		else if (u->encapsulated)
 			ERR(a->loc, "[switch_type] on encapsulated union '%s'", td->name);
@@ -1157,10 +1648,30 @@ static void check_typedef(struct sema *s, struct typedef_decl *td)
 			u->switch_type = a->type_arg;
 	}
 	if ((a = attr_find(td->attrs, "v1_enum"))) {
-		if (td->type->kind != TY_ENUM)
+		struct type *u = td->type;
+
+		while (u && (u->kind == TY_POINTER || u->kind == TY_ARRAY))
+			u = u->ref;
+		if (!u || u->kind != TY_ENUM)
 			ERR(a->loc, "[v1_enum] on '%s', which is not an enum", td->name);
 		else
-			td->type->v1_enum = true;
+			u->v1_enum = true;
+	}
+	if ((a = attr_find(td->attrs, "ms_union"))) {
+		struct type *u = td->type;
+
+		while (u && (u->kind == TY_POINTER || u->kind == TY_ARRAY))
+			u = u->ref;
+		check_type(s, u, td->loc);
+		ms_union_check(s, type_resolve(u), a);
+	}
+	if (td->bind_handle) {
+		struct type *r = type_resolve(td->type);
+
+		if (td->context_handle)
+			ERR(td->loc, "'%s' is both [handle] and [context_handle]", td->name);
+		else if (r && r->kind == TY_HANDLE)
+			ERR(td->loc, "[handle] on '%s', which is already a handle_t", td->name);
 	}
 	check_type(s, td->type, td->loc);
 	if (td->type->kind == TY_UNION && td->type->switch_type)
@@ -1203,6 +1714,60 @@ static void check_const(struct sema *s, struct const_decl *cd)
 	sym_add(s, cd->name, SYM_CONST, cd, cd->loc);
 }
 
+/* Does the operation name its binding (handle_t, [handle] or context handle)? */
+/* Does a typedef on t's chain carry [handle] (bind) or [context_handle]? */
+static bool td_chain(struct type *t, bool bind)
+{
+	for (int i = 0; t && t->kind == TY_NAMED && t->td && i < 32; i++) {
+		if (bind ? t->td->bind_handle : t->td->context_handle)
+			return true;
+		t = t->td->type;
+	}
+	return false;
+}
+
+/* Does the operation name its binding: handle_t first, or an [in]
+ * [handle] or context handle parameter (MIDL)? */
+static bool has_binding_param(struct operation *op)
+{
+	for (int i = 0; i < op->nparams; i++) {
+		struct param *pa = &op->params[i];
+		struct type *r = type_resolve(pa->type);
+
+		if (i == 0 && r && r->kind == TY_HANDLE)
+			return true;
+		if (!attr_find(pa->attrs, "in"))
+			continue;
+		if (td_chain(pa->type, true) || td_chain(pa->type, false) ||
+		    attr_find(pa->attrs, "context_handle"))
+			return true;
+		if (r && r->kind == TY_POINTER && td_chain(r->ref, false))
+			return true;
+	}
+	return false;
+}
+
+/* ACF [explicit_handle]: `handle_t IDL_handle' first where none is named. */
+static void add_explicit_handle(struct sema *s, struct operation *op)
+{
+	struct param *np;
+
+	for (int i = 0; i < op->nparams; i++)
+		check_type(s, op->params[i].type, op->params[i].loc);
+	if (has_binding_param(op))
+		return;
+	np = arena_alloc(&s->ctx->arena, sizeof(*np) * (size_t)(op->nparams + 1));
+	np[0].name = "IDL_handle";
+	np[0].loc = op->loc;
+	np[0].type = arena_alloc(&s->ctx->arena, sizeof(struct type));
+	np[0].type->kind = TY_HANDLE;
+	np[0].type->loc = op->loc;
+	if (op->nparams)
+		memcpy(np + 1, op->params, sizeof(*np) * (size_t)op->nparams);
+	op->params = np;
+	op->nparams++;
+}
+
 static void check_items(struct sema *s, struct item *items, struct interface *in)
 {
 	for (struct item *it = items; it; it = it->next) {
@@ -1223,6 +1788,15 @@ static void check_items(struct sema *s, struct item *items, struct interface *in
 			for (struct item *o = in->items; o != it; o = o->next)
 				if (o->kind == IT_OP && !strcmp(o->op->name, it->op->name))
 					ERR(it->op->loc, "duplicate operation '%s'", it->op->name);
+			if (attr_find(it->op->attrs, "local")) {
+				/* a local routine: no stub and no opnum (MIDL) */
+				check_attr_names(s, it->op->attrs, C_OP);
+				it->op->local = true;
+				it->op->opnum = -1;
+				break;
+			}
+			if (in->acf_explicit || it->op->acf_explicit)
+				add_explicit_handle(s, it->op);
 			it->op->opnum = in->nops++;
 			check_op(s, in, it->op);
 			break;
@@ -1318,7 +1892,30 @@ static void check_file(struct sema *s, struct idl_file *f)
 			in->implicit_handle_type = a->type_arg->kind == TY_NAMED ?
 						   a->type_arg->name : "handle_t";
 		}
+		if (in->base) {
+			struct interface *b = NULL;
+
+			for (int j = 0; j < s->ctx->nall && !b; j++)
+				for (int k = 0; k < s->ctx->all[j]->nifaces; k++)
+					if (!strcmp(s->ctx->all[j]->ifaces[k]->name, in->base) &&
+					    s->ctx->all[j]->ifaces[k] != in)
+						b = s->ctx->all[j]->ifaces[k];
+			if (!b)
+				ERR(in->base_loc, "unknown base interface '%s' (import the file"
+				    " that defines it)", in->base);
+			else if (!b->nops && b->items && b->from_import == in->from_import &&
+				 b->loc.line > in->loc.line && b->loc.file == in->loc.file)
+				ERR(in->base_loc, "base interface '%s' is defined after '%s'",
+				    in->base, in->name);
+			else
+				in->nops = in->base_nops = b->nops;
+		}
 		check_items(s, in->items, in);
+		if (in->ms_union)
+			for (struct item *it = in->items; it; it = it->next)
+				ms_union_walk(s, it->kind == IT_TYPEDEF ? it->td->type :
+					      it->kind == IT_TAGDECL ? it->tag : NULL,
+					      in->ms_union, 0);
 		pointer_kinds_for_types(s, in->items);
 		clear_all_marks(in->items);
 		s->iface = NULL;

@@ -204,17 +204,21 @@ enum ndr_expr_op {
 	NDR_OP_SUB,		/* operand - k */
 	NDR_OP_MUL,		/* operand * k */
 	NDR_OP_DIV,		/* operand / k (k != 0) */
+	NDR_OP_CEILDIV,		/* (operand + k - 1) / k (k > 0): blocks of k */
 };
 
 struct ndr_expr {
 	uint8_t src;		/* enum ndr_expr_src */
 	uint8_t op;		/* enum ndr_expr_op */
 	uint8_t deref;		/* operand is a pointer to the integer (*p);
-				   a no-op for NDR_PF_REF parameters */
+				   a no-op for NDR_PF_REF parameters;
+				   NDR_DEREF_OR_ZERO: p ? *p : 0 */
 	uint8_t reserved;
 	uint32_t index;
 	int64_t k;
 };
+
+#define NDR_DEREF_OR_ZERO	2
 
 /* Pointer attributes. */
 enum ndr_ptr_type {
