@@ -188,6 +188,7 @@ install: installable
 	for d in man/man*; do [ -d "$$d" ] || continue; \
 		install -d $(DESTDIR)$(MANDIR)/$${d#man/}; \
 		install -m 644 $$d/* $(DESTDIR)$(MANDIR)/$${d#man/}/; done
+	$(if $(DESTDIR),,PATH=$$PATH:/sbin:/usr/sbin ldconfig)
 
 install-module: module install-udev
 	$(Q)rel='$(KRELEASE)'; \
