@@ -34,12 +34,20 @@ t0=$SECONDS
 n=0
 failed=0
 server_pid=
-proc_mounted=
 
+# the root's mounts: its /proc, and the root itself when it is an overlay
+unmount_root() {
+	local m
+	for m in "$work/root/proc" "$work/root"; do
+		if mountpoint -q "$m" 2>/dev/null; then
+			umount "$m" || return 1
+		fi
+	done
+}
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-	[ -n "$proc_mounted" ] && umount "$work/root/proc" 2>/dev/null
 	[ -n "${bg_root:-}" ] && kill "$bg_root" 2>/dev/null
+	unmount_root
 	return 0
 }
 trap cleanup EXIT
@@ -64,6 +72,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "1..7"
 
+unmount_root
 rm -rf "$work"
 mkdir -p "$work/src" "$cache"
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
@@ -120,15 +129,18 @@ elapsed "packages built"
 lintian --info --display-info "$work/lrpc_${version}_amd64.changes" >"$work/lintian.log" 2>&1 &
 bg_lintian=$!
 
-# 3. The root: a copy of the cached one, the packages installed in it.
+# 3. The root: the cached one under an overlay (or a copy where mounting
+# is not allowed), the packages installed in it.
 if wait "$bg_root"; then
 	bg_root=
-	cp -a --reflink=auto "$cached_root" "$work/root"
+	mkdir -p "$work/root" "$work/upper" "$work/ovl"
+	mount -t overlay overlay -o "lowerdir=$cached_root,upperdir=$work/upper,workdir=$work/ovl" \
+		"$work/root" 2>/dev/null || { rmdir "$work/root"; cp -a "$cached_root" "$work/root"; }
 	mkdir -p "$work/root/tmp/debs" "$work/root/tmp/hello"
 	cp "$work"/*.deb "$work/root/tmp/debs/"
 	rm -f "$work"/root/tmp/debs/*-dbgsym_*.deb
 	cp "$here"/hello.idl "$here"/hello_server.c "$here"/hello_client.c "$work/root/tmp/hello/"
-	mount -t proc proc "$work/root/proc" 2>/dev/null && proc_mounted=1
+	mount -t proc proc "$work/root/proc" 2>/dev/null || true
 	if chroot "$work/root" dpkg -i /tmp/debs/liblrpc0_"$version"_amd64.deb \
 		/tmp/debs/liblrpc-dev_"$version"_amd64.deb \
 		/tmp/debs/lrpc-tools_"$version"_amd64.deb \
@@ -207,7 +219,7 @@ if [ "$tcp_ok" = 1 ]; then
 else
 	not_ok "in the root: hello_client calls hello_server over ncacn_ip_tcp:127.0.0.1"
 fi
-[ -n "$proc_mounted" ] && umount "$work/root/proc" && proc_mounted=
+mountpoint -q "$work/root/proc" && umount "$work/root/proc"
 elapsed "root done"
 
 # 6. dkms build of lrpc-dkms's tree against the guest's kernel headers,
@@ -283,8 +295,8 @@ else
 	not_ok "lintian: no errors"
 fi
 echo "# pkg_test.sh: $((SECONDS - t0)) s"
-# the copies go when all went well and nothing is mounted in the root
-if [ "$failed" = 0 ] && ! grep -q " $work/root/" /proc/mounts; then
-	rm -rf "$work/root" "$work/src"
+# the root and the sources go when all went well
+if [ "$failed" = 0 ] && unmount_root; then
+	rm -rf "$work/root" "$work/upper" "$work/ovl" "$work/src"
 fi
 [ "$failed" = 0 ]
