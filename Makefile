@@ -42,7 +42,7 @@ GUEST_TESTS := $(GUEST_SRCS:%.c=$(BUILD)/%)
 TOOLS       :=
 EXTRA_CHECK :=
 
-.PHONY: all module module-debug stress-debug lib tools tests check check-unit check-guest demo clean deps load unload install
+.PHONY: all module module-debug stress-debug lib tools tests check check-unit check-guest demo clean deps load unload installable install install-module install-udev install-dkms
 
 all: module lib tools tests
 
@@ -124,34 +124,92 @@ check-guest: module tests
 demo: module tools tests
 	$(Q)tools/guest/lrpc-guest --module kmod/lrpc.ko -- $(CURDIR)/tools/demo.sh
 
-PREFIX  ?= /usr/local
-DESTDIR ?=
-LIBDIR  ?= $(PREFIX)/lib
-INCDIR  ?= $(PREFIX)/include
-MANDIR  ?= $(PREFIX)/share/man
-BINDIR  ?= $(PREFIX)/bin
-UNITDIR ?= $(PREFIX)/lib/systemd/system
+# Installation, in the layout of the Debian packages (debian/):
+#   make install          library (multiarch libdir), headers, lrpc.pc,
+#                         IDL files, the programs but the test programs,
+#                         man pages, systemd unit
+#   make install-module   lrpc.ko into /lib/modules/<release>/updates,
+#                         depmod, udev rule and modules-load.d snippet
+#   make install-dkms     the module's source and dkms.conf into
+#                         /usr/src/lrpc-<version> (then: dkms install
+#                         lrpc/<version>)
+# PREFIX and DESTDIR are honoured; with DESTDIR set, depmod is left to the
+# target system.
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+MULTIARCH ?= $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
+LIBDIR    ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+INCDIR    ?= $(PREFIX)/include
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
+IDLDIR    ?= $(DATADIR)/lrpc/idl
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+UDEVDIR   ?= $(PREFIX)/lib/udev/rules.d
+MODLOADDIR ?= $(PREFIX)/lib/modules-load.d
+MODDIR    ?= /lib/modules
+DKMSDIR   ?= /usr/src
+# empty: the release the built lrpc.ko is for (its vermagic)
+KRELEASE  ?=
 LRPC_VERSION := 0.1.0
+
+# What users get: the runtime's programs, not lrpctest-* (they test the
+# build tree) nor anything else under tests/.
+INSTALL_TOOLS := $(filter-out $(BUILD)/bin/lrpctest-%,$(TOOLS))
+# IDL files other interfaces import (lrpctest and rpcecho are the tests')
+INSTALL_IDL   := idl/dcetypes.idl idl/epmapper.idl idl/mgmt.idl idl/conv.idl
+# The module's source as DKMS builds it: kmod/ and the uapi header
+KMOD_SRCS     := kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 
 $(BUILD)/lib/lrpc.pc: lib/lrpc.pc.in Makefile
 	@mkdir -p $(@D)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(LRPC_VERSION)|' $< >$@
 
-install: lib tools $(BUILD)/lib/lrpc.pc
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/lrpc $(DESTDIR)$(INCDIR)/linux $(DESTDIR)$(BINDIR)
+# lrpc.pc depends on the directories: rebuild it on every install
+.PHONY: $(BUILD)/lib/lrpc.pc
+
+# what install installs, built (debian/rules builds this, not all)
+installable: lib $(INSTALL_TOOLS) $(BUILD)/lib/lrpc.pc
+
+install: installable
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/lrpc $(DESTDIR)$(INCDIR)/linux \
+		$(DESTDIR)$(BINDIR) $(DESTDIR)$(IDLDIR) $(DESTDIR)$(UNITDIR)
 	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
-	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/liblrpc.so.$(LRPC_VERSION)
+	install -m 644 $(LIB_SO) $(DESTDIR)$(LIBDIR)/liblrpc.so.$(LRPC_VERSION)
 	ln -sf liblrpc.so.$(LRPC_VERSION) $(DESTDIR)$(LIBDIR)/liblrpc.so.0
 	ln -sf liblrpc.so.0 $(DESTDIR)$(LIBDIR)/liblrpc.so
 	install -m 644 lib/include/lrpc/*.h $(DESTDIR)$(INCDIR)/lrpc/
 	install -m 644 include/uapi/linux/lrpc.h $(DESTDIR)$(INCDIR)/linux/
 	install -m 644 $(BUILD)/lib/lrpc.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
-	$(if $(TOOLS),install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)/)
-	install -d $(DESTDIR)$(UNITDIR)
+	install -m 644 $(INSTALL_IDL) $(DESTDIR)$(IDLDIR)/
+	$(if $(INSTALL_TOOLS),install -m 755 $(INSTALL_TOOLS) $(DESTDIR)$(BINDIR)/)
 	sed "s|/usr/local/bin|$(BINDIR)|" dist/lrpc-epmd.service >$(DESTDIR)$(UNITDIR)/lrpc-epmd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/lrpc-epmd.service
 	for d in man/man*; do [ -d "$$d" ] || continue; \
 		install -d $(DESTDIR)$(MANDIR)/$${d#man/}; \
 		install -m 644 $$d/* $(DESTDIR)$(MANDIR)/$${d#man/}/; done
+	$(if $(DESTDIR),,PATH=$$PATH:/sbin:/usr/sbin ldconfig)
+
+install-module: module install-udev
+	$(Q)rel='$(KRELEASE)'; \
+	[ -n "$$rel" ] || rel=$$(PATH=$$PATH:/sbin:/usr/sbin modinfo -F vermagic kmod/lrpc.ko | cut -d' ' -f1); \
+	[ -n "$$rel" ] || { echo "install-module: cannot tell kmod/lrpc.ko's release (set KRELEASE)" >&2; exit 1; }; \
+	echo "install -D -m 644 kmod/lrpc.ko $(DESTDIR)$(MODDIR)/$$rel/updates/lrpc.ko"; \
+	install -D -m 644 kmod/lrpc.ko $(DESTDIR)$(MODDIR)/$$rel/updates/lrpc.ko && \
+	if [ -z "$(DESTDIR)" ]; then echo "depmod -a $$rel"; PATH=$$PATH:/sbin:/usr/sbin depmod -a $$rel; \
+	else echo "install-module: DESTDIR set: run depmod -a $$rel on the target"; fi
+
+# /dev/lrpc at boot: the module loaded, the node's mode (the packages put
+# these in lrpc-dkms)
+install-udev:
+	install -D -m 644 dist/60-lrpc.rules $(DESTDIR)$(UDEVDIR)/60-lrpc.rules
+	install -D -m 644 dist/lrpc-modules-load.conf $(DESTDIR)$(MODLOADDIR)/lrpc.conf
+
+install-dkms: $(KMOD_SRCS) include/uapi/linux/lrpc.h kmod/dkms.conf
+	install -d $(DESTDIR)$(DKMSDIR)/lrpc-$(LRPC_VERSION)/kmod $(DESTDIR)$(DKMSDIR)/lrpc-$(LRPC_VERSION)/include/uapi/linux
+	install -m 644 $(KMOD_SRCS) $(DESTDIR)$(DKMSDIR)/lrpc-$(LRPC_VERSION)/kmod/
+	install -m 644 include/uapi/linux/lrpc.h $(DESTDIR)$(DKMSDIR)/lrpc-$(LRPC_VERSION)/include/uapi/linux/
+	sed 's/#MODULE_VERSION#/$(LRPC_VERSION)/' kmod/dkms.conf >$(DESTDIR)$(DKMSDIR)/lrpc-$(LRPC_VERSION)/dkms.conf
 
 load: module
 	insmod kmod/lrpc.ko
