@@ -1,0 +1,5 @@
+# examples/ (issue 18): tests/examples/run.sh builds each example with its
+# own Makefile (pkg-config, lrpc-idl) against build/lib/liblrpc.so and
+# runs it; it needs the shared library, lrpc-idl and lrpc-epmd.
+EXTRA_CHECK += tests/examples/run.sh
+check-unit: $(LIB_SO) $(LRPC_IDL) $(EPMD)
