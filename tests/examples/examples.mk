@@ -2,4 +2,5 @@
 # own Makefile (pkg-config, lrpc-idl) against build/lib/liblrpc.so and
 # runs it; it needs the shared library, lrpc-idl and lrpc-epmd.
 EXTRA_CHECK += tests/examples/run.sh
-check-unit: $(LIB_SO) $(LRPC_IDL) $(EPMD)
+# (spelled out: tools/*/*.mk come after tests/*/*.mk)
+check-unit: $(LIB_SO) $(BUILD)/bin/lrpc-idl $(BUILD)/bin/lrpc-epmd
