@@ -17,43 +17,19 @@
 # library, lrpc-idl or lrpc-epmd are not built, or cc/make/pkg-config
 # are missing.
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${LRPC_BUILD:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
-bin=$build/bin
-n=0
-fails=0
-pids=()
+. "$(dirname "$0")/../interop/lib.sh"	# $top $build $bin $work, pids, ok, need, finish
+need cc make pkg-config "$build/lib/liblrpc.so" "$bin/lrpc-idl" "$bin/lrpc-epmd"
+tmp=$work
 
-for c in cc make pkg-config "$build/lib/liblrpc.so" "$bin/lrpc-idl" "$bin/lrpc-epmd"; do
-	if ! command -v "$c" >/dev/null 2>&1 && [ ! -x "$c" ]; then
-		echo "1..0 # SKIP $c is missing"
-		exit 4
-	fi
-done
-
-tmp=$(mktemp -d /tmp/lrpc-examples.XXXXXX)
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() {	# ok STATUS DESCRIPTION [LOG...]: a failure shows the logs
+# check STATUS DESCRIPTION [LOG...]: ok, and on a failure the logs
+check() {
 	local rc=$1 what=$2 f
 	shift 2
-	n=$((n + 1))
-	if [ "$rc" = 0 ]; then
-		echo "ok $n $what"
-	else
-		echo "not ok $n $what"
-		fails=$((fails + 1))
-		for f in "$@"; do
-			[ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f"
-		done
-	fi
+	ok "$rc" "$what"
+	[ "$rc" = 0 ] && return
+	for f in "$@"; do
+		[ -f "$f" ] && sed "s|^|# ${f##*/}: |" "$f"
+	done
 }
 
 # wait_ready FILE: the server printed its "ready" lines (or died)
@@ -90,7 +66,7 @@ build() {
 	timeout 300 make -C "$tmp/$1" LRPC_PKG_CONFIG_PATH="$pc" \
 		LRPC_IDL="$bin/lrpc-idl" CFLAGS="-O2 -g -Wall -Wextra -Werror" \
 		>"$tmp/$1.build" 2>&1
-	ok $? "$1: builds with pkg-config and lrpc-idl" "$tmp/$1.build"
+	check $? "$1: builds with pkg-config and lrpc-idl" "$tmp/$1.build"
 }
 
 # ---- hello --------------------------------------------------------------
@@ -99,15 +75,15 @@ h=$tmp/hello
 "$h/hello-server" 'ncalrpc:[]' 'ncacn_ip_tcp:127.0.0.1[]' >"$tmp/hs.out" 2>"$tmp/hs.err" &
 pids+=($!)
 wait_ready "$tmp/hs.out"
-ok $? "hello: server ready" "$tmp/hs.out" "$tmp/hs.err"
+check $? "hello: server ready" "$tmp/hs.out" "$tmp/hs.err"
 for b in $(sed -n 's/^ready //p' "$tmp/hs.out"); do
 	out=$(timeout 30 "$h/hello-client" "$b" Ada 2>"$tmp/hc.err")
 	[ "$out" = "Hello, Ada! (11 characters)" ]
-	ok $? "hello: $b answers" "$tmp/hc.err"
+	check $? "hello: $b answers" "$tmp/hc.err"
 done
 timeout 30 "$h/hello-client" 'ncacn_ip_tcp:127.0.0.1[1]' >/dev/null 2>"$tmp/hc.err"
 [ $? = 1 ] && grep -q '^hello-client: Hello on ncacn_ip_tcp:127.0.0.1\[1\]: ' "$tmp/hc.err"
-ok $? "hello: a server that is not there is a failed call, said in words" "$tmp/hc.err"
+check $? "hello: a server that is not there is a failed call, said in words" "$tmp/hc.err"
 
 # ---- phonebook ----------------------------------------------------------
 build phonebook
@@ -118,7 +94,7 @@ pids+=($!)
 wait_ready "$tmp/epmd.out"
 port=$(sed -n 's/^ready ncacn_ip_tcp:.*\[\([0-9]*\)\].*/\1/p' "$tmp/epmd.out" | head -1)
 [ -n "$port" ]
-ok $? "phonebook: lrpc-epmd on a dynamic port ($port)" "$tmp/epmd.out" "$tmp/epmd.err"
+check $? "phonebook: lrpc-epmd on a dynamic port ($port)" "$tmp/epmd.out" "$tmp/epmd.err"
 export LRPC_EPMAPPER="ncacn_ip_tcp:127.0.0.1[$port]"
 
 "$p/phonebook-server" -e 'ncalrpc:[]' -e 'ncacn_ip_tcp:127.0.0.1[]' \
@@ -126,7 +102,7 @@ export LRPC_EPMAPPER="ncacn_ip_tcp:127.0.0.1[$port]"
 server=$!
 pids+=($server)
 wait_ready "$tmp/ps.out" && ! grep -q 'not registered' "$tmp/ps.err"
-ok $? "phonebook: server ready and registered" "$tmp/ps.out" "$tmp/ps.err"
+check $? "phonebook: server ready and registered" "$tmp/ps.out" "$tmp/ps.err"
 lrpc=$(sed -n 's/^ready \(ncalrpc:.*\)/\1/p' "$tmp/ps.out")
 tcp=$(sed -n 's/^ready \(ncacn_ip_tcp:.*\)/\1/p' "$tmp/ps.out")
 
@@ -138,7 +114,7 @@ pb() {
 	timeout 30 "$p/phonebook-client" "$@" >"$tmp/got" 2>"$tmp/pc.err"
 	rc=$?
 	[ "$rc" = "$want" ] && diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"
-	ok $? "phonebook: $what" "$tmp/diff" "$tmp/got" "$tmp/pc.err"
+	check $? "phonebook: $what" "$tmp/diff" "$tmp/got" "$tmp/pc.err"
 }
 
 pb 0 "add through a partial ncacn_ip_tcp binding" \
@@ -152,7 +128,7 @@ added Bob
 OUT
 pb 2 "a name taken is the service's PB_E_EXISTS" "$lrpc" add Bob 555-0199 </dev/null
 grep -q 'an entry of that name exists' "$tmp/pc.err"
-ok $? "phonebook: ... and the client says so" "$tmp/pc.err"
+check $? "phonebook: ... and the client says so" "$tmp/pc.err"
 pb 2 "an invalid number is PB_E_INVALID" "$lrpc" add Eve 'call me' </dev/null
 pb 0 "lookup over ncacn_ip_tcp, full binding" "$tcp" lookup Ada <<OUT
 Ada                  +44 20 7946 0001 (mobile)
@@ -176,10 +152,9 @@ OUT
 
 kill "$server"
 wait "$server" 2>/dev/null
-ok $? "phonebook: server stops on SIGTERM" "$tmp/ps.err"
+check $? "phonebook: server stops on SIGTERM" "$tmp/ps.err"
 pb 1 "server gone: its registration went with it" ncacn_ip_tcp:127.0.0.1 list </dev/null
 grep -q 'ept_s_not_registered' "$tmp/pc.err"
-ok $? "phonebook: ... the client names the endpoint mapper's answer" "$tmp/pc.err"
+check $? "phonebook: ... the client names the endpoint mapper's answer" "$tmp/pc.err"
 
-echo "1..$n"
-[ "$fails" = 0 ]
+finish
