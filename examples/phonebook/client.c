@@ -6,6 +6,10 @@
  *   phonebook-client [-b BOOK] BINDING lookup NAME
  *   phonebook-client [-b BOOK] BINDING remove NAME
  *   phonebook-client [-b BOOK] BINDING list
+ *   phonebook-client [-b BOOK] BINDING hold
+ *
+ * hold opens the book and waits to be killed, without closing it: the
+ * server then runs the handle down (see pb_handle_t_rundown).
  *
  * BINDING is a full string binding ("ncacn_ip_tcp:host[5000]",
  * "ncalrpc:[LRPC-...]") or a partial one without an endpoint
@@ -19,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <lrpc/rpc.h>
 #include <lrpc/epm.h>
 #include "phonebook.h"
@@ -74,7 +79,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: phonebook-client [-b BOOK] BINDING add NAME NUMBER [mobile]\n"
 		"       phonebook-client [-b BOOK] BINDING lookup|remove NAME\n"
-		"       phonebook-client [-b BOOK] BINDING list\n");
+		"       phonebook-client [-b BOOK] BINDING list|hold\n");
 	return 2;
 }
 
@@ -165,6 +170,11 @@ int main(int argc, char **argv)
 			print_entry(&list.entries[i]);
 		if (!rc)
 			printf("%u entries\n", list.count);
+	} else if (!strcmp(cmd, "hold") && argc == 0) {
+		printf("holding a handle on %s\n", book);
+		fflush(stdout);
+		for (;;)
+			pause();
 	} else {
 		rc = usage();
 	}

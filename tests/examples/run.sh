@@ -32,11 +32,11 @@ check() {
 	done
 }
 
-# wait_ready FILE: the server printed its "ready" lines (or died)
+# wait_ready FILE [WORD]: the program printed its "ready" (or WORD) line
 wait_ready() {
 	local i
 	for i in $(seq 200); do
-		grep -q '^ready ' "$1" && return 0
+		grep -q "^${2:-ready} " "$1" && return 0
 		sleep 0.05
 	done
 	return 1
@@ -149,6 +149,20 @@ pb 0 "list after remove" "$tcp" list <<OUT
 Ada                  +44 20 7946 0001 (mobile)
 1 entries
 OUT
+
+# a client that dies holding a context handle: the server runs it down
+"$p/phonebook-client" -b held "$lrpc" hold >"$tmp/hold.out" 2>&1 &
+holder=$!
+pids+=($holder)
+wait_ready "$tmp/hold.out" holding
+kill -9 "$holder"
+wait "$holder" 2>/dev/null
+for i in $(seq 200); do
+	grep -q 'rundown of a handle on book held' "$tmp/ps.err" && break
+	sleep 0.05
+done
+grep -q 'rundown of a handle on book held' "$tmp/ps.err"
+check $? "phonebook: a client killed with an open handle is run down" "$tmp/hold.out" "$tmp/ps.err"
 
 kill "$server"
 wait "$server" 2>/dev/null
