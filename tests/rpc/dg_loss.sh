@@ -56,7 +56,7 @@ relay_start() {
 relay_stop() {
 	kill -TERM "$rpid" 2>/dev/null
 	wait "$rpid" 2>/dev/null
-	sed 's/^/# relay: /' "$work/relay.out" | tail -4
+	sed 's/^/# relay: /' "$work/relay.out" | tail -6
 }
 
 srv_start

@@ -50,7 +50,70 @@ enum { UP, DOWN };			/* client->server, server->client */
 
 struct counts {
 	unsigned long in, out, lost, dup, reordered, overflow;
+	/* request (up) or response (down) fragments an endpoint sent
+	 * again; copies of one delivered again to the other end */
+	unsigned long resent, redelivered;
 };
+
+/*
+ * Which request and response fragments were seen: a set of 64-bit
+ * hashes of (direction, act_id, seqnum, fragnum, ptype), one for what
+ * came in and one for what went out.  Bounded; once full, the counts
+ * stop (reported as "unsure").
+ */
+#define SEEN_BITS	21
+#define SEEN_SLOTS	(1u << SEEN_BITS)
+
+struct seen {
+	uint64_t *slot;
+	unsigned long n;
+	bool full;
+};
+
+static uint64_t frag_key(int dir, const uint8_t *d, size_t len)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)dir;
+	size_t i;
+
+	if (len < 80 || (d[0] & 0x0f) != 4 || (d[1] != 0 && d[1] != 2))
+		return 0;
+	/* ptype, act_id, seqnum, fragnum */
+	h = (h ^ d[1]) * 1099511628211ull;
+	for (i = 40; i < 56; i++)
+		h = (h ^ d[i]) * 1099511628211ull;
+	for (i = 64; i < 68; i++)
+		h = (h ^ d[i]) * 1099511628211ull;
+	for (i = 76; i < 78; i++)
+		h = (h ^ d[i]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* true when key was in s already (it is after) */
+static bool seen_add(struct seen *s, uint64_t key)
+{
+	uint32_t i;
+
+	if (!s->slot) {
+		s->slot = calloc(SEEN_SLOTS, sizeof(*s->slot));
+		if (!s->slot) {
+			s->full = true;
+			return false;
+		}
+	}
+	if (s->n >= SEEN_SLOTS / 2) {
+		s->full = true;
+		return false;
+	}
+	for (i = (uint32_t)(key >> (64 - SEEN_BITS));; i = (i + 1) & (SEEN_SLOTS - 1)) {
+		if (s->slot[i] == key)
+			return true;
+		if (!s->slot[i]) {
+			s->slot[i] = key;
+			s->n++;
+			return false;
+		}
+	}
+}
 
 struct pending {
 	struct pending *next;
@@ -102,6 +165,7 @@ struct relay {
 	unsigned int loss, dup, reorder, delay_ms;
 	uint64_t rng;
 	struct counts c[2];
+	struct seen came[2], went[2];
 };
 
 static bool is_dg_pdu(const uint8_t *buf, ssize_t len)
@@ -246,9 +310,12 @@ static void relay_one(struct relay *r, int dir, struct path *pa, int fd,
 		      const void *data, size_t len)
 {
 	struct pending *p, *held = pa->held;
+	uint64_t key = frag_key(dir, data, len);
 	int copies = 1, i;
 
 	r->c[dir].in++;
+	if (key && seen_add(&r->came[dir], key))
+		r->c[dir].resent++;
 	if (r->loss && pct(r) < r->loss) {
 		r->c[dir].lost++;
 		return;
@@ -292,12 +359,17 @@ static void send_due(struct relay *r, long long now)
 	while (r->queue && r->queue->due <= now) {
 		struct pending *p = r->queue;
 		int dir = p->fd == r->lfd ? DOWN : UP;
+		uint64_t key;
 
 		r->queue = p->next;
 		r->npending--;
 		if (sendto(p->fd, p->data, p->len, 0,
-			   (struct sockaddr *)&p->to, p->tolen) == (ssize_t)p->len)
+			   (struct sockaddr *)&p->to, p->tolen) == (ssize_t)p->len) {
 			r->c[dir].out++;
+			key = frag_key(dir, p->data, p->len);
+			if (key && seen_add(&r->went[dir], key))
+				r->c[dir].redelivered++;
+		}
 		free(p);
 	}
 }
@@ -328,6 +400,9 @@ static void print_counts(const struct relay *r)
 {
 	static const char *const name[2] = { "client->server",
 					     "server->client" };
+	static const char *const frag[2] = {
+		"client->server request/callback-response",
+		"server->client response/callback-request" };
 	int d;
 
 	for (d = 0; d < 2; d++)
@@ -335,6 +410,10 @@ static void print_counts(const struct relay *r)
 		       "overflow %lu\n", name[d], r->c[d].in, r->c[d].out,
 		       r->c[d].lost, r->c[d].dup, r->c[d].reordered,
 		       r->c[d].overflow);
+	for (d = 0; d < 2; d++)
+		printf("%s fragments: sent again %lu, delivered again %lu%s\n",
+		       frag[d], r->c[d].resent, r->c[d].redelivered,
+		       r->came[d].full || r->went[d].full ? " (unsure: table full)" : "");
 	printf("clients %d\n", r->nclients);
 	fflush(stdout);
 }

@@ -87,8 +87,10 @@ void __rpc_dg_act_clear(struct dg_srv *dg, struct dg_srv_act *a)
 	a->inflight = false;
 	free(a->resp);
 	free(a->acked);
+	free(a->sent_serial);
 	a->resp = NULL;
 	a->acked = NULL;
+	a->sent_serial = NULL;
 	a->rtype = 0;
 	a->rlen = 0;
 	a->nfrags = a->una = a->next = 0;

@@ -91,6 +91,7 @@ struct dg_srv_act {
 	size_t rlen;
 	uint32_t nfrags;
 	uint8_t *acked;			/* nfrags bits */
+	uint16_t *sent_serial;		/* per fragment: its last serial */
 	uint32_t una;			/* first fragment not acknowledged */
 	uint32_t next;			/* first fragment never sent */
 	uint32_t window;		/* fragments in flight at most */

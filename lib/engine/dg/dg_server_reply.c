@@ -78,6 +78,8 @@ static void send_frag(struct dg_srv *dg, struct dg_srv_act *a, uint32_t i,
 		if (!want_fack)
 			f1 |= DG_F1_NOFACK;
 	}
+	if (a->sent_serial)
+		a->sent_serial[i] = a->serial;
 	__rpc_dg_send(dg, a, a->rtype, f1, (uint16_t)i, a->resp + off, n);
 }
 
@@ -163,13 +165,26 @@ void __rpc_dg_fack_in(struct dg_srv *dg, struct dg_srv_act *a,
 		}
 	while (a->una < a->nfrags && acked(a, a->una))
 		a->una++;
-	/* holes below what was selectively acked were lost: send them
-	 * again (a->next back to the first hole) */
-	for (i = a->una; i < hi; i++)
-		if (!acked(a, i)) {
+	/*
+	 * Holes below what was selectively acked were lost.  A hole is sent
+	 * again only when the fragment that prompted this fack left after
+	 * the hole's last copy (serial numbers, [C706] 12.5.3.4): the facks
+	 * that every later fragment of the same burst prompts would
+	 * otherwise send it again once each.  A fack without a body says
+	 * nothing of serials: everything unacknowledged goes again.
+	 */
+	for (i = a->una; i < hi; i++) {
+		if (acked(a, i))
+			continue;
+		if (!n || !a->sent_serial) {
 			holes = true;
 			break;
 		}
+		if ((int16_t)(f.serial_num - a->sent_serial[i]) > 0) {
+			send_frag(dg, a, i, false);
+			atomic_fetch_add(&dg->st.resent, 1);
+		}
+	}
 	if (holes && a->next > a->una)
 		a->next = a->una;
 	if (f.window_size) {
@@ -209,7 +224,13 @@ static void answer(struct dg_srv *dg, struct dg_srv_act *a, uint8_t rtype,
 		return;
 	}
 	a->acked = calloc((nfrags + 7) / 8, 1);
-	if (!a->acked) {
+	a->sent_serial = nfrags > 1 ? calloc(nfrags, sizeof(*a->sent_serial))
+				    : NULL;
+	if (!a->acked || (nfrags > 1 && !a->sent_serial)) {
+		free(a->acked);
+		free(a->sent_serial);
+		a->acked = NULL;
+		a->sent_serial = NULL;
 		free(body);
 		a->rtype = 0;	/* nothing to send: pings get nocall */
 		return;
@@ -222,7 +243,8 @@ static void answer(struct dg_srv *dg, struct dg_srv_act *a, uint8_t rtype,
 	a->retries = 0;
 	a->rto_ms = DG_RTO_MS;
 	a->window = DG_WINDOW_INIT;
-	__rpc_dg_act_account(dg, a, (ssize_t)(len + (nfrags + 7) / 8));
+	__rpc_dg_act_account(dg, a, (ssize_t)(len + (nfrags + 7) / 8 +
+					      (nfrags > 1 ? nfrags * 2 : 0)));
 	__rpc_dg_resend(dg, a, a->done_ms);
 }
 
