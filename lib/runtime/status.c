@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <lrpc/status.h>
+#include "runtime/runtime_int.h"
 
 struct status_desc {
 	uint32_t status;
@@ -201,3 +202,21 @@ const char *rpc_status_text(int32_t status)
 	return "the server reported a status lrpc does not know";
 }
 
+
+int __rpc_endpoint_errno(int err)
+{
+	switch (err) {
+	case EADDRINUSE:
+		return -rpc_s_duplicate_endpoint;
+	case EACCES:
+	case EPERM:
+		return -rpc_s_access_denied;
+	case EADDRNOTAVAIL:
+	case EAFNOSUPPORT:
+		return -rpc_s_invalid_net_addr;
+	case ENOMEM:
+		return -ENOMEM;
+	default:
+		return -rpc_s_cant_create_endpoint;
+	}
+}
