@@ -38,9 +38,9 @@ static const struct status_desc statuses[] = {
 	S(rpc_s_invalid_endpoint_format, "the endpoint is not valid for the protocol "
 	  "sequence (a port 0..65535 for ncacn_ip_tcp and ncadg_ip_udp; 1..48 "
 	  "printable characters without '/' for ncalrpc)"),
-	S(rpc_s_invalid_net_addr, "the network address is not valid: a host name "
-	  "that does not resolve, or, for a server, not an address of this host "
-	  "(check the name, or leave it empty to listen on every address)"),
+	S(rpc_s_invalid_net_addr, "the network address is not valid: the host "
+	  "name does not resolve, or (for a server) the address is not one of "
+	  "this host's"),
 	S(rpc_s_no_endpoint_found, "no endpoint was found: the server is not registered "
 	  "with the endpoint mapper; start it, or name the endpoint in the binding"),
 	S(rpc_s_invalid_timeout, "the time-out level is not valid (0..10)"),
@@ -61,8 +61,9 @@ static const struct status_desc statuses[] = {
 	  "refused a socket or port (out of file descriptors or memory?)"),
 	S(rpc_s_out_of_resources, "out of resources (file descriptors, threads or "
 	  "memory) in the client"),
-	S(rpc_s_server_unavailable, "the server is not listening on that endpoint, or "
-	  "cannot be reached: start it, or check the host and endpoint"),
+	S(rpc_s_server_unavailable, "connection refused or host unreachable: no "
+	  "server listens on that endpoint; start it, or check the host and "
+	  "endpoint"),
 	S(rpc_s_server_too_busy, "the server is too busy and refused the connection "
 	  "or call: try again later"),
 	S(rpc_s_invalid_network_options, "the network options are not valid"),

@@ -72,7 +72,7 @@ TEST(endpoint_reasons_say_what_to_do)
 	EXPECT_NE(NULL, strstr(rpc_status_text(-rpc_s_duplicate_endpoint),
 			       "in use"));
 	EXPECT_NE(NULL, strstr(rpc_status_text(-rpc_s_invalid_net_addr),
-			       "not an address of this host"));
+			       "not one of this host"));
 	EXPECT_NE(NULL, strstr(rpc_status_text(-rpc_s_access_denied),
 			       "another user"));
 }
