@@ -70,3 +70,7 @@ $(STATUS_LIST): lib/include/lrpc/status.h
 	$(Q)sed -n 's/^#define[[:space:]]\{1,\}\(\(rpc\|nca\|ept\)_[sx]_[a-z0-9_]*\)[[:space:]].*/STATUS(\1)/p' $< >$@.tmp && mv $@.tmp $@
 $(BUILD)/tests/rpc/status_test.o: $(STATUS_LIST)
 $(BUILD)/tests/rpc/status_test.o: CPPFLAGS += -I$(BUILD)/tests/rpc
+
+# The programs' --help, --version and failure lines (tests/rpc/cli.sh).
+EXTRA_CHECK += tests/rpc/cli.sh
+check-unit: $(EPMD) $(RPCDUMP) $(LRPCSTAT) $(LT_SERVER) $(LT_CLIENT)
