@@ -73,4 +73,5 @@ $(BUILD)/tests/rpc/status_test.o: CPPFLAGS += -I$(BUILD)/tests/rpc
 
 # The programs' --help, --version and failure lines (tests/rpc/cli.sh).
 EXTRA_CHECK += tests/rpc/cli.sh
-check-unit: $(EPMD) $(RPCDUMP) $(LRPCSTAT) $(LT_SERVER) $(LT_CLIENT)
+# (tools/*/*.mk are read after this file: the programs by path)
+check-unit: $(addprefix $(BUILD)/bin/,lrpc-epmd lrpc-rpcdump lrpcstat lrpctest-server lrpctest-client)
