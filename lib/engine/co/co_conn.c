@@ -79,7 +79,13 @@ handle_t rpc_call_ctx_binding(struct rpc_call_ctx *call)
 	if (ss.ss_family == AF_INET6) {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
 
-		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+		/* an IPv4 client of a listener on every address ([::]) is
+		 * the IPv4 address it is, not ::ffff:a.b.c.d */
+		if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr))
+			inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], host,
+				  sizeof(host));
+		else
+			inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
 		port = ntohs(a->sin6_port);
 	} else if (ss.ss_family == AF_INET) {
 		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
