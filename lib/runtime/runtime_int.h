@@ -23,6 +23,14 @@
  * $LRPC_EPM_UID): 0 or -rpc_s_invalid_network_options. */
 int __rpc_uid_parse(const char *s, uid_t *uid);
 
+/* Why creating an endpoint failed (socket(), bind(), listen(), a kernel
+ * port), as rpc_server_use_protseq reports it (<lrpc/status.h>):
+ * EADDRINUSE -rpc_s_duplicate_endpoint, EACCES and EPERM
+ * -rpc_s_access_denied, EADDRNOTAVAIL and EAFNOSUPPORT
+ * -rpc_s_invalid_net_addr, ENOMEM -ENOMEM, else
+ * -rpc_s_cant_create_endpoint. */
+int __rpc_endpoint_errno(int err);
+
 /* CLOCK_MONOTONIC in milliseconds, and the milliseconds left until a
  * deadline in that clock (deadline < 0: -1, no time-out; clamped to
  * [0, INT_MAX]) for poll(). */

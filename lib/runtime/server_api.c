@@ -7,11 +7,13 @@
  * port beside ncalrpc's.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/eventfd.h>
 #include "runtime/server_int.h"
 
@@ -234,6 +236,43 @@ int rpc_server_wait(struct rpc_server *srv)
 	__rpc_workers_teardown(srv);
 	srv->loop_started = false;
 	return 0;
+}
+
+/* The socket says what it is and where it is bound; the transport
+ * behind it is none of the runtime's business. */
+int rpc_server_inq_listen_binding(const struct rpc_server *srv,
+				  unsigned int i, char **binding)
+{
+	struct rpc_string_binding sb = { 0 };
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss), tl = sizeof(int);
+	const struct srv_listener *l;
+	char host[NI_MAXHOST], port[NI_MAXSERV];
+	int type;
+
+	if (!srv || !binding)
+		return -EINVAL;
+	if (srv->nlisteners < 0 || i >= (unsigned int)srv->nlisteners)
+		return -ENOENT;
+	l = &srv->listeners[i];
+	if (getsockname(l->fd, (struct sockaddr *)&ss, &sl) ||
+	    getsockopt(l->fd, SOL_SOCKET, SO_TYPE, &type, &tl))
+		return -errno;
+	if (ss.ss_family == AF_UNIX) {
+		sb.protseq = "ncalrpc";
+		sb.netaddr = "";
+		sb.endpoint = (char *)l->endpoint;
+	} else {
+		if (getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host),
+				port, sizeof(port),
+				NI_NUMERICHOST | NI_NUMERICSERV))
+			return -EINVAL;
+		sb.protseq = type == SOCK_DGRAM ? "ncadg_ip_udp"
+						: "ncacn_ip_tcp";
+		sb.netaddr = host;
+		sb.endpoint = port;
+	}
+	return rpc_string_binding_compose(&sb, binding);
 }
 
 bool rpc_server_is_listening(const struct rpc_server *srv)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <lrpc/status.h>
+#include "runtime/runtime_int.h"
 
 struct status_desc {
 	uint32_t status;
@@ -16,7 +17,10 @@ struct status_desc {
 #define S(x, t) { x, #x, t }
 static const struct status_desc statuses[] = {
 	S(rpc_s_ok, "success: the call completed"),
-	S(rpc_s_access_denied, "access denied: the server refused this caller"),
+	S(rpc_s_access_denied, "access denied: the server refused this caller; "
+	  "or, creating an endpoint, this process may not (a port below 1024 "
+	  "needs root or CAP_NET_BIND_SERVICE; the ncalrpc name belongs to a "
+	  "server of another user: choose another name)"),
 	S(rpc_s_out_of_memory, "out of memory in the client"),
 	S(rpc_s_invalid_arg, "an argument is not valid (a NULL or out of range value)"),
 	S(rpc_s_buffer_too_small, "the buffer given is too small for the result"),
@@ -27,12 +31,16 @@ static const struct status_desc statuses[] = {
 	S(rpc_s_wrong_kind_of_binding, "the binding is of the wrong kind for this operation"),
 	S(rpc_s_invalid_binding, "the binding handle is not valid"),
 	S(rpc_s_protseq_not_supported, "that protocol sequence is not supported "
-	  "(ncacn_ip_tcp and ncalrpc are)"),
+	  "(ncacn_ip_tcp, ncadg_ip_udp and ncalrpc are)"),
 	S(rpc_s_invalid_rpc_protseq, "the protocol sequence is not valid"),
 	S(rpc_s_invalid_string_uuid, "the string is not a UUID "
 	  "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"),
-	S(rpc_s_invalid_endpoint_format, "the endpoint is not valid for the protocol sequence"),
-	S(rpc_s_invalid_net_addr, "the network address is not valid"),
+	S(rpc_s_invalid_endpoint_format, "the endpoint is not valid for the protocol "
+	  "sequence (a port 0..65535 for ncacn_ip_tcp and ncadg_ip_udp; 1..48 "
+	  "printable characters without '/' for ncalrpc)"),
+	S(rpc_s_invalid_net_addr, "the network address is not valid: the host "
+	  "name does not resolve, or (for a server) the address is not one of "
+	  "this host's"),
 	S(rpc_s_no_endpoint_found, "no endpoint was found: the server is not registered "
 	  "with the endpoint mapper; start it, or name the endpoint in the binding"),
 	S(rpc_s_invalid_timeout, "the time-out level is not valid (0..10)"),
@@ -49,12 +57,13 @@ static const struct status_desc statuses[] = {
 	  "check that the right server runs on that endpoint"),
 	S(rpc_s_no_bindings, "there is no binding: give the call a binding handle"),
 	S(rpc_s_no_protseqs, "there are no protocol sequences"),
-	S(rpc_s_cant_create_endpoint, "the endpoint cannot be created: another process "
-	  "holds it, or the address is not this host's"),
+	S(rpc_s_cant_create_endpoint, "the endpoint cannot be created: the system "
+	  "refused a socket or port (out of file descriptors or memory?)"),
 	S(rpc_s_out_of_resources, "out of resources (file descriptors, threads or "
 	  "memory) in the client"),
-	S(rpc_s_server_unavailable, "the server is not listening on that endpoint, or "
-	  "cannot be reached: start it, or check the host and endpoint"),
+	S(rpc_s_server_unavailable, "connection refused or host unreachable: no "
+	  "server listens on that endpoint; start it, or check the host and "
+	  "endpoint"),
 	S(rpc_s_server_too_busy, "the server is too busy and refused the connection "
 	  "or call: try again later"),
 	S(rpc_s_invalid_network_options, "the network options are not valid"),
@@ -69,6 +78,8 @@ static const struct status_desc statuses[] = {
 	S(rpc_s_unsupported_type, "the type UUID is not supported"),
 	S(rpc_s_invalid_tag, "a union's discriminant has no arm"),
 	S(rpc_s_invalid_bound, "an array bound is not valid"),
+	S(rpc_s_duplicate_endpoint, "the endpoint is in use by another server: stop "
+	  "that server, or choose another endpoint (or none, for a dynamic one)"),
 	S(rpc_s_procnum_out_of_range, "the server's interface has no such operation: "
 	  "client and server were built from different IDL"),
 	S(rpc_s_binding_has_no_auth, "the binding has no authentication information "
@@ -137,8 +148,8 @@ static const struct status_desc statuses[] = {
 	S(nca_s_fault_object_not_found, "the server does not know the object UUID"),
 	S(nca_s_fault_no_client_stub, "no client stub was found for a callback"),
 	S(nca_s_comm_failure, "the server could not communicate"),
-	S(nca_s_op_rng_error, "the server's interface has no such operation: client "
-	  "and server were built from different IDL"),
+	S(nca_s_op_rng_error, "the server rejected the operation number as out of "
+	  "range: client and server were built from different IDL"),
 	S(nca_s_unk_if, "the server does not offer this interface"),
 	S(nca_s_wrong_boot_time, "the server restarted during the call"),
 	S(nca_s_you_crashed, "the server believes the client restarted"),
@@ -194,3 +205,21 @@ const char *rpc_status_text(int32_t status)
 	return "the server reported a status lrpc does not know";
 }
 
+
+int __rpc_endpoint_errno(int err)
+{
+	switch (err) {
+	case EADDRINUSE:
+		return -rpc_s_duplicate_endpoint;
+	case EACCES:
+	case EPERM:
+		return -rpc_s_access_denied;
+	case EADDRNOTAVAIL:
+	case EAFNOSUPPORT:
+		return -rpc_s_invalid_net_addr;
+	case ENOMEM:
+		return -ENOMEM;
+	default:
+		return -rpc_s_cant_create_endpoint;
+	}
+}

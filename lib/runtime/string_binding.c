@@ -2,8 +2,16 @@
 /*
  * String bindings: [objuuid@]protseq:[netaddr][endpoint,option=value,...]
  * with '\' escaping the next character in every field.
+ *
+ * An IPv6 literal netaddr is written the way people write it: in
+ * brackets, "ncacn_ip_tcp:[::1][135]" (RFC 3986), or bare as Microsoft
+ * documents, "ncacn_ip_tcp:::1[135]"; escaped ("\:\:1") still parses.
+ * A zone ("fe80::1%eth0") may follow.  Composing writes the bracketed
+ * form, which every one of these reads back.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +34,44 @@ static bool is_known_flag(const char *s)
 		if (!strcmp(s, known_flags[i]))
 			return true;
 	return false;
+}
+
+/* An IPv6 address literal, with an optional "%zone". */
+static bool is_ipv6_literal(const char *s, size_t n)
+{
+	struct in6_addr a;
+	char buf[INET6_ADDRSTRLEN + 1];
+	const char *pct = memchr(s, '%', n);
+	size_t an = pct ? (size_t)(pct - s) : n;
+
+	size_t i;
+
+	if (!an || an >= sizeof(buf) || (pct && pct + 1 == s + n))
+		return false;
+	for (i = an + 1; i < n; i++)	/* an interface name or number */
+		if (!isalnum((unsigned char)s[i]) && !strchr("_-.", s[i]))
+			return false;
+	memcpy(buf, s, an);
+	buf[an] = 0;
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
+/*
+ * "[addr]" at p, where addr is an IPv6 literal and the brackets are
+ * followed by the endpoint's '[' or the end: the end of the netaddr
+ * (past its ']'), else NULL.  "ncalrpc:[name]" is an endpoint: no name
+ * is an IPv6 literal.
+ */
+static const char *bracketed_ipv6(const char *p, const char *end)
+{
+	const char *rb;
+
+	if (p >= end || *p != '[')
+		return NULL;
+	rb = memchr(p, ']', (size_t)(end - p));
+	if (!rb || (rb + 1 < end && rb[1] != '['))
+		return NULL;
+	return is_ipv6_literal(p + 1, (size_t)(rb - p - 1)) ? rb + 1 : NULL;
 }
 
 static bool is_special(char c)
@@ -155,12 +201,25 @@ int rpc_string_binding_parse(const char *s, struct rpc_string_binding **out)
 		goto bad;
 
 	p = colon + 1;
-	lb = scan(p, end, "[]");
-	sb->netaddr = unescape(p, lb, &err);
-	if (!sb->netaddr)
-		goto fail;
-	if (scan(p, lb, ",=@:") != lb)
-		goto bad;
+	lb = bracketed_ipv6(p, end);
+	if (lb) {
+		sb->netaddr = strndup(p + 1, (size_t)(lb - p - 2));
+		if (!sb->netaddr) {
+			err = -ENOMEM;
+			goto fail;
+		}
+	} else {
+		lb = scan(p, end, "[]");
+		sb->netaddr = unescape(p, lb, &err);
+		if (!sb->netaddr)
+			goto fail;
+		if (scan(p, lb, ",=@") != lb)
+			goto bad;
+		/* a bare ':' only in an IPv6 literal ("::1[135]") */
+		if (scan(p, lb, ":") != lb &&
+		    !is_ipv6_literal(sb->netaddr, strlen(sb->netaddr)))
+			goto bad;
+	}
 	if (lb < end) {
 		const char *rb, *e;
 		bool first = true;
@@ -276,7 +335,13 @@ int rpc_string_binding_compose(const struct rpc_string_binding *sb,
 	}
 	p = esc_put(p, sb->protseq);
 	*p++ = ':';
-	p = esc_put(p, sb->netaddr);
+	if (sb->netaddr && is_ipv6_literal(sb->netaddr, strlen(sb->netaddr))) {
+		*p++ = '[';
+		p = stpcpy(p, sb->netaddr);
+		*p++ = ']';
+	} else {
+		p = esc_put(p, sb->netaddr);
+	}
 	brackets = sb->endpoint || sb->noptions;
 	if (brackets) {
 		bool first = true;

@@ -27,8 +27,19 @@ int __rpc_sockaddr_string(const char *protseq,
 	} else if (ss->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *a = (const void *)ss;
 
-		inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
 		port = ntohs(a->sin6_port);
+		/* an IPv4 peer of a socket on every address ([::]) is the
+		 * IPv4 address it is, not ::ffff:a.b.c.d */
+		if (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr)) {
+			inet_ntop(AF_INET, &a->sin6_addr.s6_addr[12], host,
+				  sizeof(host));
+		} else {
+			inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof(host));
+			n = snprintf(out, size, "%s:[%s][%u]", protseq, host,
+				     port);
+			return n < 0 || (size_t)n >= size ?
+			       -rpc_s_invalid_string_binding : 0;
+		}
 	} else {
 		return -rpc_s_invalid_net_addr;
 	}

@@ -16,6 +16,34 @@
 #include "transport/transport.h"
 #include "runtime/runtime_int.h"
 
+/* A listening socket on sa, or -errno. */
+static int listen_socket(const struct sockaddr *sa, socklen_t len, bool v6any)
+{
+	int fd, one = 1, off = 0, ret;
+
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* the wildcard IPv6 address takes IPv4 clients too (mapped) */
+	if (v6any)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (bind(fd, sa, len) || listen(fd, 1024)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
+ * No netaddr: every address, IPv6 and IPv4 on one socket when the host
+ * has IPv6, else IPv4 only.  A netaddr (a literal, a host name, an
+ * interface's address): its first address that binds.  A failure keeps
+ * its reason (__rpc_endpoint_errno): the port in use, not an address of
+ * this host, a port the process may not take.
+ */
 static int tcp_listen(const char *netaddr, const char *endpoint, int *fdp,
 		      char *ep, size_t epsize)
 {
@@ -27,34 +55,46 @@ static int tcp_listen(const char *netaddr, const char *endpoint, int *fdp,
 	socklen_t sl = sizeof(ss);
 	unsigned int port;
 	char pstr[8];
-	int ret, fd = -1, one = 1;
+	int ret, fd = -1;
 
 	ret = __rpc_port_parse(endpoint, &port);
 	if (ret < 0)
 		return ret;
-	snprintf(pstr, sizeof(pstr), "%u", port);
-	if (netaddr && !*netaddr)
-		netaddr = NULL;
-	if (getaddrinfo(netaddr, pstr, &hints, &ai))
-		return -rpc_s_invalid_net_addr;
-	ret = -rpc_s_cant_create_endpoint;
-	for (a = ai; a; a = a->ai_next) {
-		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
-			    SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (!bind(fd, a->ai_addr, a->ai_addrlen) && !listen(fd, 1024))
-			break;
-		close(fd);
-		fd = -1;
+	if (!netaddr || !*netaddr) {
+		struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
+					   .sin6_addr = IN6ADDR_ANY_INIT,
+					   .sin6_port = htons((uint16_t)port) };
+		struct sockaddr_in a4 = { .sin_family = AF_INET,
+					  .sin_addr.s_addr = htonl(INADDR_ANY),
+					  .sin_port = htons((uint16_t)port) };
+
+		fd = listen_socket((struct sockaddr *)&a6, sizeof(a6), true);
+		if (fd == -EAFNOSUPPORT || fd == -EADDRNOTAVAIL)
+			fd = listen_socket((struct sockaddr *)&a4, sizeof(a4),
+					   false);
+	} else {
+		snprintf(pstr, sizeof(pstr), "%u", port);
+		if (getaddrinfo(netaddr, pstr, &hints, &ai))
+			return -rpc_s_invalid_net_addr;
+		for (a = ai; a; a = a->ai_next) {
+			int r = listen_socket(a->ai_addr, a->ai_addrlen, false);
+
+			if (r >= 0) {
+				fd = r;
+				break;
+			}
+			/* the first address's reason: the one asked for */
+			if (a == ai)
+				fd = r;
+		}
+		freeaddrinfo(ai);
 	}
-	freeaddrinfo(ai);
 	if (fd < 0)
-		return ret;
+		return __rpc_endpoint_errno(-fd);
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+		ret = -errno;
 		close(fd);
-		return -errno;
+		return ret;
 	}
 	port = ntohs(ss.ss_family == AF_INET6 ?
 		     ((struct sockaddr_in6 *)&ss)->sin6_port :

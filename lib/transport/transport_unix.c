@@ -14,8 +14,9 @@
  *
  * Squatting: an abstract name belongs to whoever binds it first, any
  * uid, and nobody can unlink or replace it while that socket lives.  So
- * a server whose name is taken fails (-rpc_s_cant_create_endpoint, never
- * a silent take-over), and a client checks the listener's credentials
+ * a server whose name is taken fails (-rpc_s_duplicate_endpoint, or
+ * -rpc_s_access_denied when a server of another user holds it; never a
+ * silent take-over), and a client checks the listener's credentials
  * (SO_PEERCRED, stamped at listen()) before it sends anything
  * (unix_verify_peer, rpc_binding_set_server_uid).
  */
@@ -73,6 +74,32 @@ static socklen_t unix_addr(const char *ep, struct sockaddr_un *sa)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
 }
 
+/*
+ * The name is bound already: by a server of this user (in use,
+ * -rpc_s_duplicate_endpoint) or of another (-rpc_s_access_denied: not
+ * ours to take, and not for us to stop).  Its listener tells, through
+ * SO_PEERCRED; a name nobody listens on (bound, not yet listening) is
+ * just in use.
+ */
+static int name_taken(const char *name)
+{
+	struct sockaddr_un sa;
+	struct ucred uc;
+	socklen_t n = sizeof(uc);
+	int fd, ret = -rpc_s_duplicate_endpoint;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return ret;
+	if ((!connect(fd, (struct sockaddr *)&sa, unix_addr(name, &sa)) ||
+	     errno == EAGAIN || errno == EINPROGRESS) &&
+	    !getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &n) &&
+	    n == sizeof(uc) && uc.uid != geteuid())
+		ret = -rpc_s_access_denied;
+	close(fd);
+	return ret;
+}
+
 static int unix_listen(const char *netaddr, const char *endpoint, int *fdp,
 		       char *ep, size_t epsize)
 {
@@ -110,10 +137,12 @@ static int unix_listen(const char *netaddr, const char *endpoint, int *fdp,
 			snprintf(ep, epsize, "%s", name);
 			break;
 		}
-		if (errno != EADDRINUSE || (endpoint && *endpoint) ||
+		ret = errno;
+		if (ret != EADDRINUSE || (endpoint && *endpoint) ||
 		    ++tries == 8) {
 			close(fd);
-			return -rpc_s_cant_create_endpoint;
+			return ret == EADDRINUSE ? name_taken(name)
+						 : __rpc_endpoint_errno(ret);
 		}
 	}
 	if (listen(fd, 1024) < 0) {

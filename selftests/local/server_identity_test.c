@@ -370,7 +370,9 @@ TEST_F(identity, default_own_or_root)
 	rpc_server_free(srv);
 }
 
-/* A server never takes a name that another uid holds. */
+/* A server never takes a name that another uid holds, and says so:
+ * access denied (the holder is not this user's to stop), not just "in
+ * use". */
 TEST_F(identity, no_takeover)
 {
 	NEED_SETUP();
@@ -381,7 +383,7 @@ TEST_F(identity, no_takeover)
 	ASSERT_EQ(0, st);
 	srv = serve(self->ep, &ret);
 	EXPECT_EQ(NULL, srv);
-	EXPECT_EQ(-rpc_s_cant_create_endpoint, ret);
+	EXPECT_EQ(-rpc_s_access_denied, ret);
 	if (srv)
 		rpc_server_free(srv);
 	/* the squatter still has it, and still gets nothing */
@@ -426,7 +428,7 @@ TEST_F(identity, epm_owner)
  * The kernel's own scoping (LRPC_F_USER_NAMES): a port that uid 65534
  * created first does not keep root's server from its name, and root's
  * client reaches root's server.  A module without it refuses root's
- * port (one name table: -rpc_s_cant_create_endpoint) -- the case skips.
+ * port (one name table: -rpc_s_duplicate_endpoint) -- the case skips.
  */
 TEST_F(identity, user_names)
 {

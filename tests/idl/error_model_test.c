@@ -258,8 +258,9 @@ TEST(status_text_for_every_status)
 	}
 	fclose(f);
 	EXPECT_LT(90, n);
-	EXPECT_STREQ("the server is not listening on that endpoint, or cannot "
-		     "be reached: start it, or check the host and endpoint",
+	EXPECT_STREQ("connection refused or host unreachable: no server "
+		     "listens on that endpoint; start it, or check the host "
+		     "and endpoint",
 		     rpc_status_text(-rpc_s_server_unavailable));
 	EXPECT_STREQ(strerror(ENOMEM), rpc_status_text(-ENOMEM));
 }

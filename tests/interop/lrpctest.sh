@@ -46,7 +46,9 @@ if [ -x "$bin/lrpc-epmd" ]; then
 	"$bin/lrpc-epmd" -f --tcp-port 0 >"$work/epmd.out" 2>"$work/epmd.err" &
 	pids+=($!)
 	for i in $(seq 100); do
-		epm=$(sed -n 's/^ready \(ncacn_ip_tcp:.*\)$/\1/p' "$work/epmd.out")
+		# "ready ncacn_ip_tcp:[::][PORT]": where it listens; a client
+		# goes to one address of the host
+		epm=$(sed -n 's/^ready ncacn_ip_tcp:.*\[\([0-9]*\)\]$/ncacn_ip_tcp:127.0.0.1[\1]/p' "$work/epmd.out")
 		[ -n "$epm" ] && break
 		sleep 0.05
 	done

@@ -63,3 +63,16 @@ $(DG_RELAY_SELFTEST): tests/rpc/dg_relay.c
 
 tests: $(DG_RELAY) $(DG_RELAY_SELFTEST)
 EXTRA_CHECK += $(DG_RELAY_SELFTEST)
+
+# status_test enumerates every status <lrpc/status.h> defines.
+STATUS_LIST := $(BUILD)/tests/rpc/status_list.h
+$(STATUS_LIST): lib/include/lrpc/status.h
+	@mkdir -p $(@D)
+	$(Q)sed -n 's/^#define[[:space:]]\{1,\}\(\(rpc\|nca\|ept\)_[sx]_[a-z0-9_]*\)[[:space:]].*/STATUS(\1)/p' $< >$@.tmp && mv $@.tmp $@
+$(BUILD)/tests/rpc/status_test.o: $(STATUS_LIST)
+$(BUILD)/tests/rpc/status_test.o: CPPFLAGS += -I$(BUILD)/tests/rpc
+
+# The programs' --help, --version and failure lines (tests/rpc/cli.sh).
+EXTRA_CHECK += tests/rpc/cli.sh
+# (tools/*/*.mk are read after this file: the programs by path)
+check-unit: $(addprefix $(BUILD)/bin/,lrpc-epmd lrpc-rpcdump lrpcstat lrpctest-server lrpctest-client)

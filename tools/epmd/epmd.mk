@@ -8,3 +8,4 @@ $(EPMD): $(BUILD)/tools/epmd/epmd.o $(LIB_A)
 	$(Q)$(CC) -o $@ $< $(LIB_A) $(LDLIBS)
 
 -include $(BUILD)/tools/epmd/epmd.d
+$(BUILD)/tools/epmd/epmd.o: CPPFLAGS += -DLRPC_VERSION='"$(LRPC_VERSION)"'

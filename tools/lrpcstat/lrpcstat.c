@@ -4,10 +4,12 @@
  * kernel module holds, from its generic netlink family, the way ss(8)
  * shows sockets.
  *
- *   lrpcstat [-p] [-c] [-s] [-j] [-h]
+ *   lrpcstat [-p] [-c] [-s] [-j] [-h] [-V]
  *
  * Exit status: 0 success; 1 usage or netlink error; 2 the module is not
- * loaded (no generic netlink family "lrpc").
+ * loaded (no generic netlink family "lrpc").  With the module loaded it
+ * also says when /dev/lrpc is missing or closed to this user, which
+ * sends this user's programs to ncalrpc's AF_UNIX fallback.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <linux/lrpc.h>
@@ -310,15 +313,43 @@ static void print_secs(bool json)
 	}
 }
 
+#ifndef LRPC_VERSION
+#define LRPC_VERSION "unknown"
+#endif
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: lrpcstat [-p] [-c] [-s] [-j]\n"
+		"Ports, connections and sections of the lrpc kernel module.\n"
 		"  -p, --ports        connection ports and their counters\n"
 		"  -c, --connections  connections\n"
 		"  -s, --sections     sections\n"
 		"  -j, --json         one JSON object instead of tables\n"
-		"With none of -p -c -s, all three.\n");
+		"  -h, --help         this text\n"
+		"  -V, --version      the version\n"
+		"With none of -p -c -s, all three.  Root sees every port; another\n"
+		"user sees their own.\n");
+}
+
+/* The module answers, but can this user's programs use the device? */
+static void check_device(void)
+{
+	const char *dev = "/dev/" LRPC_DEVICE_NAME;
+
+	if (!access(dev, R_OK | W_OK))
+		return;
+	if (errno == ENOENT)
+		fprintf(stderr, "lrpcstat: the module is loaded but %s does "
+			"not exist (is udev running? the lrpc udev rule creates "
+			"it): programs use ncalrpc's AF_UNIX fallback\n", dev);
+	else if (errno == EACCES || errno == EPERM)
+		fprintf(stderr, "lrpcstat: %s: permission denied for this user "
+			"(see its mode and group, set by the lrpc udev rule): "
+			"programs of this user use ncalrpc's AF_UNIX fallback\n",
+			dev);
+	else
+		fprintf(stderr, "lrpcstat: %s: %s\n", dev, strerror(errno));
 }
 
 int main(int argc, char **argv)
@@ -329,19 +360,21 @@ int main(int argc, char **argv)
 		{ "sections", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool p = false, c = false, s = false, json = false, first = true;
 	struct nl_sock *sk;
 	int family, opt, err = 0;
 
-	while ((opt = getopt_long(argc, argv, "pcsjh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "pcsjhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p': p = true; break;
 		case 'c': c = true; break;
 		case 's': s = true; break;
 		case 'j': json = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': printf("lrpcstat (lrpc) %s\n", LRPC_VERSION); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
@@ -360,8 +393,11 @@ int main(int argc, char **argv)
 	family = genl_ctrl_resolve(sk, LRPC_GENL_NAME);
 	if (family < 0) {
 		fprintf(stderr, "lrpcstat: the lrpc kernel module is not loaded "
-			"(no generic netlink family \"%s\"); try: modprobe lrpc\n",
-			LRPC_GENL_NAME);
+			"(no generic netlink family \"%s\"); try: modprobe lrpc "
+			"(it comes with the lrpc-dkms package)%s\n",
+			LRPC_GENL_NAME, access("/dev/" LRPC_DEVICE_NAME, F_OK) ?
+			"" : "; /dev/" LRPC_DEVICE_NAME " exists: a module of "
+			"another version?");
 		nl_socket_free(sk);
 		return 2;
 	}
@@ -373,10 +409,12 @@ int main(int argc, char **argv)
 		err = dump(sk, family, LRPC_CMD_GET_SECTION, on_section);
 	nl_socket_free(sk);
 	if (err < 0) {
-		fprintf(stderr, "lrpcstat: netlink dump failed: %s\n",
-			nl_geterror(err));
+		fprintf(stderr, "lrpcstat: family %s: dump: %s%s\n",
+			LRPC_GENL_NAME, nl_geterror(err),
+			err == -NLE_PERM ? " (run as root?)" : "");
 		return 1;
 	}
+	check_device();
 
 	if (json)
 		putchar('{');

@@ -7,4 +7,4 @@ TOOLS += $(LRPCSTAT)
 
 $(LRPCSTAT): tools/lrpcstat/lrpcstat.c include/uapi/linux/lrpc.h
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(LIBNL_FLAGS)
+	$(Q)$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -DLRPC_VERSION='"$(LRPC_VERSION)"' -o $@ $< $(LIBNL_FLAGS)

@@ -508,12 +508,17 @@ static void test_mgmt(void)
 	rpc_reply_release(&rep);
 }
 
-static void usage(void)
+#ifndef LRPC_VERSION
+#define LRPC_VERSION "unknown"
+#endif
+
+static void usage(int rc)
 {
-	fprintf(stderr,
+	fprintf(rc ? stderr : stdout,
 		"usage: lrpctest-client [--auth SVC] [--level LEVEL] [--principal NAME]\n"
 		"       [--user [DOMAIN\\]USER --password PW] BINDING\n"
-		"  BINDING            e.g. ncacn_ip_tcp:127.0.0.1[PORT] or ncalrpc:[EP],\n"
+		"  BINDING            e.g. ncacn_ip_tcp:127.0.0.1[PORT], ncacn_ip_tcp:[::1][PORT]\n"
+		"                     or ncalrpc:[EP],\n"
 		"                     with options [ndr20], [ndr64], [bigendian], [max_frag=N]\n"
 		"  --auth SVC         ntlm, krb5, spnego\n"
 		"  --level LEVEL      connect, packet, integrity (default), privacy\n"
@@ -521,8 +526,11 @@ static void usage(void)
 		"  --user, --password explicit credentials (default: the credential\n"
 		"                     cache, $NTLM_USER_FILE)\n"
 		"  --tally N[,SEED]   instead of the checks: N mixed calls, each\n"
-		"                     result checked, TestTally counted exactly once\n");
-	exit(2);
+		"                     result checked, TestTally counted exactly once\n"
+		"  -h, --help         this text\n"
+		"  -V, --version      the version\n"
+		"Exit status: 0 every check passed, 1 a check failed, 2 bad usage.\n");
+	exit(rc);
 }
 
 int main(int argc, char **argv)
@@ -535,25 +543,27 @@ int main(int argc, char **argv)
 		{ "password", required_argument, NULL, 'w' },
 		{ "tally", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char user[256];
+	const char *op;
 	unsigned long tally = 0;
 	uint64_t tally_seed = 1;
 	char *end;
 	int syntax, c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			auth_svc = rpc_authn_svc_from_name(optarg);
 			if (auth_svc < 0)
-				usage();
+				usage(2);
 			break;
 		case 'l':
 			auth_level = rpc_auth_level_from_name(optarg);
 			if (auth_level < 0)
-				usage();
+				usage(2);
 			break;
 		case 'p':
 			auth_princ = optarg;
@@ -561,7 +571,7 @@ int main(int argc, char **argv)
 		case 'u':
 			snprintf(user, sizeof(user), "%s", optarg);
 			if (rpc_winnt_identity_parse(user, &auth_id) < 0)
-				usage();
+				usage(2);
 			break;
 		case 'w':
 			auth_id.password = optarg;
@@ -571,19 +581,32 @@ int main(int argc, char **argv)
 			if (*end == ',')
 				tally_seed = strtoull(end + 1, &end, 0);
 			if (*end || !tally)
-				usage();
+				usage(2);
 			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			printf("lrpctest-client (lrpc) %s\n", LRPC_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (optind != argc - 1)
-		usage();
+		usage(2);
 	binding_str = argv[optind];
-	syntax = new_binding(&lrpctest_binding);
+	syntax = rpc_binding_from_string(binding_str, &lrpctest_binding);
+	op = "rpc_binding_from_string";
+	if (syntax >= 0) {
+		rpc_binding_free(lrpctest_binding);
+		syntax = new_binding(&lrpctest_binding);
+		op = "rpc_binding_set_auth_info";
+	}
 	if (syntax < 0) {
-		fprintf(stderr, "lrpctest-client: %s: %s\n", binding_str,
-			rpc_status_name(syntax));
+		fprintf(stderr, "lrpctest-client: %s: %s: %s (%s)\n",
+			binding_str, op,
+			rpc_status_text(syntax), rpc_status_name(syntax));
 		return 2;
 	}
 	if (tally) {
@@ -595,8 +618,12 @@ int main(int argc, char **argv)
 	check(syntax >= 0, "bind %s: %s", binding_str,
 	      syntax == NDR_SYNTAX_NDR64 ? "NDR64" :
 	      syntax == NDR_SYNTAX_NDR20 ? "NDR20" : rpc_status_name(syntax));
-	if (syntax < 0)
+	if (syntax < 0) {
+		fprintf(stderr, "lrpctest-client: %s: bind: %s (%s)\n",
+			binding_str, rpc_status_text(syntax),
+			rpc_status_name(syntax));
 		goto out;
+	}
 	test_basic(syntax);
 	test_hostile(syntax);
 	test_mgmt();

@@ -5,7 +5,7 @@
 LT_GEN     := $(BUILD)/gen/lrpctest
 LT_SERVER  := $(BUILD)/bin/lrpctest-server
 LT_CLIENT  := $(BUILD)/bin/lrpctest-client
-LT_CFLAGS   = $(CPPFLAGS) -I$(LT_GEN) $(ALL_CFLAGS)
+LT_CFLAGS   = $(CPPFLAGS) -I$(LT_GEN) $(ALL_CFLAGS) -DLRPC_VERSION='"$(LRPC_VERSION)"'
 
 TOOLS += $(LT_SERVER) $(LT_CLIENT)
 

@@ -351,20 +351,36 @@ static void on_signal(int sig)
 	rpc_server_stop_listening(srv);
 }
 
-static void usage(void)
+#ifndef LRPC_VERSION
+#define LRPC_VERSION "unknown"
+#endif
+
+static void usage(int rc)
 {
-	fprintf(stderr,
+	fprintf(rc ? stderr : stdout,
 		"usage: lrpctest-server [-e BINDING]... [--register]\n"
 		"       [--auth ntlm|krb5|spnego]... [--principal NAME]\n"
 		"       [--keytab FILE] [--min-level LEVEL]\n"
 		"  -e, --endpoint BINDING  listen there (default: ncacn_ip_tcp:127.0.0.1[]\n"
-		"                          and ncalrpc:[], dynamic endpoints)\n"
+		"                          and ncalrpc:[], dynamic endpoints); e.g.\n"
+		"                          ncacn_ip_tcp:[::1][5000], ncalrpc:[lt]\n"
 		"  --register              register the endpoints with the endpoint mapper\n"
 		"  --auth SVC              accept callers authenticated by SVC\n"
 		"  --principal, --keytab   the server's name and key file (Kerberos)\n"
 		"  --min-level LEVEL       refuse calls below LEVEL (connect, packet,\n"
-		"                          integrity, privacy)\n");
-	exit(2);
+		"                          integrity, privacy)\n"
+		"  -h, --help              this text\n"
+		"  -V, --version           the version\n");
+	exit(rc);
+}
+
+/* "lrpctest-server: BINDING: OPERATION: what happened (status name)" */
+static int fail(const char *what, const char *op, int ret)
+{
+	fprintf(stderr, "lrpctest-server: %s%s%s: %s (%s)\n", what ? what : "",
+		what ? ": " : "", op, rpc_status_text(ret),
+		rpc_status_name(ret));
+	return 1;
 }
 
 int main(int argc, char **argv)
@@ -377,6 +393,7 @@ int main(int argc, char **argv)
 		{ "keytab", required_argument, NULL, 'k' },
 		{ "min-level", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *eps[32];
@@ -386,11 +403,11 @@ int main(int argc, char **argv)
 	bool do_register = false;
 	struct sigaction sa = { .sa_handler = on_signal };
 
-	while ((c = getopt_long(argc, argv, "e:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if (neps == 32)
-				usage();
+				usage(2);
 			eps[neps++] = optarg;
 			break;
 		case 'r':
@@ -398,7 +415,7 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			if (nauth == 8)
-				usage();
+				usage(2);
 			auth[nauth] = rpc_authn_svc_from_name(optarg);
 			if (auth[nauth] <= 0) {
 				fprintf(stderr, "lrpctest-server: --auth %s: "
@@ -422,12 +439,18 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'V':
+			printf("lrpctest-server (lrpc) %s\n", LRPC_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(2);
 	/* the benchmarks start the server with its binding only */
 	if (getenv("LRPCTEST_AUTH") && nauth < 8) {
 		auth[nauth] = rpc_authn_svc_from_name(getenv("LRPCTEST_AUTH"));
@@ -440,29 +463,21 @@ int main(int argc, char **argv)
 	}
 
 	ret = rpc_server_create(&srv);
-	if (ret < 0) {
-		fprintf(stderr, "lrpctest-server: %s\n", rpc_status_name(ret));
-		return 1;
-	}
+	if (ret < 0)
+		return fail(NULL, "rpc_server_create", ret);
 	rpc_server_allow_remote_stop(srv, getenv("LRPCTEST_ALLOW_STOP") != NULL);
 	ret = rpc_server_register_if(srv, &lrpctest_v1_0_s_ifspec);
 	if (ret >= 0)
 		ret = rpc_server_register_if(srv, &rpcecho_v1_0_s_ifspec);
-	if (ret < 0) {
-		fprintf(stderr, "lrpctest-server: register: %s\n",
-			rpc_status_name(ret));
-		return 1;
-	}
+	if (ret < 0)
+		return fail(NULL, "rpc_server_register_if", ret);
 	for (i = 0; i < nauth; i++) {
 		ret = rpc_server_register_auth_info(srv, principal,
 						    (unsigned int)auth[i],
 						    keytab);
-		if (ret < 0) {
-			fprintf(stderr, "lrpctest-server: --auth %s: %s\n",
-				rpc_authn_svc_name((unsigned int)auth[i]),
-				rpc_status_name(ret));
-			return 1;
-		}
+		if (ret < 0)
+			return fail(rpc_authn_svc_name((unsigned int)auth[i]),
+				    "rpc_server_register_auth_info", ret);
 	}
 	rpc_server_set_min_auth_level(srv, (unsigned int)min_level);
 	for (i = 0; i < neps; i++) {
@@ -470,19 +485,13 @@ int main(int argc, char **argv)
 		char *actual;
 
 		ret = rpc_string_binding_parse(eps[i], &sb);
-		if (ret < 0) {
-			fprintf(stderr, "lrpctest-server: %s: %s\n", eps[i],
-				rpc_status_name(ret));
-			return 1;
-		}
+		if (ret < 0)
+			return fail(eps[i], "rpc_string_binding_parse", ret);
 		ret = rpc_server_use_protseq(srv, sb->protseq, sb->netaddr,
 					     sb->endpoint, &actual);
 		rpc_string_binding_free(sb);
-		if (ret < 0) {
-			fprintf(stderr, "lrpctest-server: %s: %s\n", eps[i],
-				rpc_status_name(ret));
-			return 1;
-		}
+		if (ret < 0)
+			return fail(eps[i], "use_protseq", ret);
 		ready[i] = actual;
 	}
 	if (do_register) {
@@ -494,11 +503,8 @@ int main(int argc, char **argv)
 			ret = rpc_ep_register(&rpcecho_v1_0_s_ifspec.id,
 					      (const char *const *)ready,
 					      (size_t)neps, NULL, 0, "rpcecho");
-		if (ret < 0) {
-			fprintf(stderr, "lrpctest-server: --register: %s\n",
-				rpc_status_name(ret));
-			return 1;
-		}
+		if (ret < 0)
+			return fail(ready[0], "ept_insert (--register)", ret);
 	}
 	for (i = 0; i < neps; i++) {
 		printf("ready %s\n", ready[i]);
@@ -509,11 +515,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	ret = rpc_server_listen(srv, 0);
-	if (ret < 0) {
-		fprintf(stderr, "lrpctest-server: listen: %s\n",
-			rpc_status_name(ret));
-		return 1;
-	}
+	if (ret < 0)
+		return fail(NULL, "rpc_server_listen", ret);
 	rpc_server_wait(srv);
 	rpc_server_free(srv);
 	return 0;

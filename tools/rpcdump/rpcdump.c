@@ -90,11 +90,46 @@ static int show(void *arg, const struct rpc_epdb_result *e, const char *binding)
 	return 0;
 }
 
+#ifndef LRPC_VERSION
+#define LRPC_VERSION "unknown"
+#endif
+
 static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
-		"usage: lrpc-rpcdump [-v] [-n MAX] [BINDING | HOST]\n");
+		"usage: lrpc-rpcdump [-v] [-n MAX] [BINDING | HOST]\n"
+		"List the entries of an endpoint mapper (lrpc-epmd, Samba, Windows).\n"
+		"  BINDING          the mapper's string binding, e.g.\n"
+		"                   ncacn_ip_tcp:10.0.0.1[135], ncalrpc:[epmapper]\n"
+		"  HOST             a host name or address: ncacn_ip_tcp:HOST[135]\n"
+		"                   (default: $LRPC_EPMAPPER, else 127.0.0.1)\n"
+		"  -v, --verbose    name the well-known interfaces\n"
+		"  -n, --max MAX    entries per ept_lookup call (1..%d, default 100)\n"
+		"  -h, --help       this text\n"
+		"  -V, --version    the version\n", RPC_EPM_MAX_ENTS);
 	exit(rc);
+}
+
+/* A string binding ("ncacn_ip_tcp:h[135]", "ncalrpc:[epmapper]",
+ * "OBJ@ncacn_ip_tcp:h"; every protocol sequence starts "nca"), or a host
+ * -- "::1" and "fe80::1%eth0" included. */
+static bool is_binding(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	return colon && (!strncmp(s, "nca", 3) || memchr(s, '@', colon - s));
+}
+
+static char *host_binding(const char *host)
+{
+	struct rpc_string_binding sb = {
+		.protseq = "ncacn_ip_tcp",
+		.netaddr = (char *)host,
+		.endpoint = "135",
+	};
+	char *s;
+
+	return rpc_string_binding_compose(&sb, &s) < 0 ? NULL : s;
 }
 
 int main(int argc, char **argv)
@@ -103,56 +138,71 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "max", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { 0 };
 	unsigned long max = 100;
-	char *binding = NULL;
+	const char *arg;
+	char *binding = NULL, *end;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "vn:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "vn:hV", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			o.verbose = true;
 			break;
 		case 'n':
-			max = strtoul(optarg, NULL, 10);
-			if (!max || max > RPC_EPM_MAX_ENTS) {
-				fprintf(stderr, "lrpc-rpcdump: -n takes 1..%d\n",
-					RPC_EPM_MAX_ENTS);
+			max = strtoul(optarg, &end, 10);
+			if (*end || !max || max > RPC_EPM_MAX_ENTS) {
+				fprintf(stderr, "lrpc-rpcdump: -n %s: takes "
+					"1..%d\n", optarg, RPC_EPM_MAX_ENTS);
 				return 2;
 			}
 			break;
 		case 'h':
 			usage(0);
 			break;
+		case 'V':
+			printf("lrpc-rpcdump (lrpc) %s\n", LRPC_VERSION);
+			return 0;
 		default:
 			usage(2);
 		}
 	}
 	if (argc - optind > 1)
 		usage(2);
-	if (optind < argc && strchr(argv[optind], ':'))
-		binding = strdup(argv[optind]);
-	else
-		ret = rpc_ep_mapper_binding(optind < argc ? argv[optind] : NULL,
-					    &binding);
-	if (optind < argc && !strchr(argv[optind], ':') && binding &&
-	    getenv("LRPC_EPMAPPER")) {
-		/* a host given explicitly wins over the environment */
-		free(binding);
-		binding = NULL;
-		if (asprintf(&binding, "ncacn_ip_tcp:%s[135]", argv[optind]) < 0)
-			binding = NULL;
+	arg = optind < argc ? argv[optind] : NULL;
+	if (arg && is_binding(arg)) {
+		struct rpc_string_binding *sb;
+
+		ret = rpc_string_binding_parse(arg, &sb);
+		if (ret < 0) {
+			fprintf(stderr, "lrpc-rpcdump: %s: %s (%s)\n", arg,
+				rpc_status_text(ret), rpc_status_name(ret));
+			return 2;
+		}
+		rpc_string_binding_free(sb);
+		binding = strdup(arg);
 	}
-	if (!binding) {
-		fprintf(stderr, "lrpc-rpcdump: out of memory\n");
-		return 1;
+	else if (arg)	/* a host given explicitly wins over the environment */
+		binding = host_binding(arg);
+	else
+		ret = rpc_ep_mapper_binding(NULL, &binding);
+	if (ret < 0 || !binding) {
+		fprintf(stderr, "lrpc-rpcdump: %s: %s\n", arg ? arg : "",
+			rpc_status_text(ret < 0 ? ret : -rpc_s_invalid_net_addr));
+		return 2;
 	}
 	ret = rpc_ep_walk(binding, (uint32_t)max, show, &o);
 	if (ret < 0) {
-		fprintf(stderr, "lrpc-rpcdump: %s: %s\n", binding,
-			rpc_status_name(ret));
+		bool down = ret == -rpc_s_server_unavailable ||
+			    ret == -rpc_s_comm_failure;
+
+		fprintf(stderr, "lrpc-rpcdump: %s: ept_lookup: %s (%s)%s\n",
+			binding, rpc_status_text(ret), rpc_status_name(ret),
+			down ? " -- is an endpoint mapper (lrpc-epmd) running "
+			       "there?" : "");
 		free(binding);
 		return 1;
 	}

@@ -8,3 +8,4 @@ $(RPCDUMP): $(BUILD)/tools/rpcdump/rpcdump.o $(LIB_A)
 	$(Q)$(CC) -o $@ $< $(LIB_A) $(LDLIBS)
 
 -include $(BUILD)/tools/rpcdump/rpcdump.d
+$(BUILD)/tools/rpcdump/rpcdump.o: CPPFLAGS += -DLRPC_VERSION='"$(LRPC_VERSION)"'

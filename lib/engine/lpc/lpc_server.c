@@ -90,10 +90,17 @@ int __rpc_lpc_listen(struct rpc_server *srv, struct srv_listener *lst)
 			     lst->endpoint) >= sizeof(pc.name))
 		return -rpc_s_invalid_endpoint_format;
 	pc.mode = LRPC_MODE_ALL;
+	/* names are scoped by owner (LRPC_F_USER_NAMES): a name in use is
+	 * this user's; another user's holder showed at the socket already */
 	fd = ioctl(dev, LRPC_IOC_PORT_CREATE, &pc);
-	if (fd < 0)
-		return errno == EADDRINUSE ? -rpc_s_cant_create_endpoint
-					   : -errno;
+	if (fd < 0) {
+		int err = errno;
+
+		if (err == EINVAL)
+			return -rpc_s_invalid_endpoint_format;
+		return err == EADDRINUSE || err == EACCES || err == EPERM ?
+		       __rpc_endpoint_errno(err) : -err;
+	}
 	ls->ports[ls->nports].ls = ls;
 	ls->ports[ls->nports].lst = lst;
 	ls->ports[ls->nports].fd = fd;

@@ -73,7 +73,8 @@
  * binding ($LRPC_EPMAPPER, rpc_ep_walk) is honoured as given.  A server
  * never takes over a name: "\0lrpc/E" (an abstract socket: nobody can
  * unlink or replace it) or a kernel port that another process holds
- * makes rpc_server_use_protseq fail with -rpc_s_cant_create_endpoint.
+ * makes rpc_server_use_protseq fail with -rpc_s_duplicate_endpoint, or
+ * -rpc_s_access_denied when that process belongs to another user.
  *
  * Routing: the first call on a binding to ncacn_ip_tcp (or ncadg_ip_udp)
  * whose host is this machine (127.0.0.0/8, ::1, a local interface
@@ -339,14 +340,37 @@ int rpc_server_create(struct rpc_server **out);
 /* Stops listening (if needed) and frees everything. */
 void rpc_server_free(struct rpc_server *srv);
 /*
- * Listen on protseq at netaddr (NULL/"": any; "127.0.0.1" etc.) and
- * endpoint (NULL/"": dynamic).  Writes the string binding with the actual
- * endpoint to *binding when binding != NULL.  -rpc_s_protseq_not_supported,
- * -rpc_s_cant_create_endpoint, -rpc_s_invalid_endpoint_format.
+ * Listen on protseq at netaddr and endpoint (NULL/"": dynamic).  netaddr
+ * NULL or "": every address (ncacn_ip_tcp, ncadg_ip_udp: IPv6 and IPv4
+ * on one socket when the host has IPv6); else an address literal
+ * ("127.0.0.1", "::1", "fe80::1%eth0"), a host name or an interface's
+ * address, the first of its addresses that binds.  Writes to *binding,
+ * when binding != NULL, a string binding a client on this host can use,
+ * with the actual endpoint (netaddr, or for every address 127.0.0.1;
+ * rpc_server_inq_listen_binding tells where it listens).  Errors say
+ * why (<lrpc/status.h>, "Creating an endpoint"):
+ * -rpc_s_protseq_not_supported, -rpc_s_invalid_endpoint_format,
+ * -rpc_s_duplicate_endpoint (in use), -rpc_s_access_denied (a privileged
+ * port, another user's ncalrpc name), -rpc_s_invalid_net_addr (not an
+ * address of this host, or no address), -rpc_s_cant_create_endpoint
+ * (anything else), -rpc_s_out_of_resources (too many endpoints).
  */
 int rpc_server_use_protseq(struct rpc_server *srv, const char *protseq,
 			   const char *netaddr, const char *endpoint,
 			   char **binding);
+/*
+ * Where the server's endpoint i (0.., in rpc_server_use_protseq order)
+ * listens, as its socket is bound: "ncacn_ip_tcp:[::][135]" (every IPv6
+ * and IPv4 address), "ncacn_ip_tcp:0.0.0.0[135]" (every IPv4 address),
+ * "ncacn_ip_tcp:10.0.0.5[49152]", "ncadg_ip_udp:[::][135]",
+ * "ncalrpc:[epmapper]".  For people and logs (lrpc-epmd's "ready"
+ * lines): a client connects to an address of the host, not to a
+ * wildcard, which rpc_server_use_protseq's binding gives.  The string
+ * is the caller's to free().  0, -ENOENT past the last endpoint,
+ * -ENOMEM, -EINVAL.
+ */
+int rpc_server_inq_listen_binding(const struct rpc_server *srv,
+				  unsigned int i, char **binding);
 /* Serve iface (server thunks from lrpc-idl, foo_v1_0_s_ifspec), NDR20
  * and NDR64.  -rpc_s_type_already_registered when its uuid and major
  * version are taken, -EINVAL without thunks. */

@@ -31,6 +31,19 @@
  * rpc_status_name() gives a status its C name, rpc_status_text() a
  * sentence for a person.
  *
+ * Creating an endpoint (rpc_server_use_protseq) says why it failed, the
+ * way RpcServerUseProtseqEp does:
+ *   rpc_s_duplicate_endpoint     the port or ncalrpc name is in use
+ *                                (EADDRINUSE) by another server of this
+ *                                user (any user's, for a port);
+ *   rpc_s_access_denied          not allowed (EACCES, EPERM: a port below
+ *                                the unprivileged range), or the ncalrpc
+ *                                name is held by a server of another user;
+ *   rpc_s_invalid_net_addr       netaddr is no address of this host
+ *                                (EADDRNOTAVAIL) or resolves to nothing;
+ *   rpc_s_invalid_endpoint_format  the endpoint is no port or name;
+ *   rpc_s_cant_create_endpoint   anything else (out of sockets, ...).
+ *
  * Numbering: the values are the ones that travel in fault PDUs and EPM
  * replies between Windows, Samba and DCE peers:
  *   nca_s_*   [C706] Appendix E and [MS-RPCE] 2.2.2.11 (0x1c00xxxx, 0x1c01xxxx);
@@ -95,6 +108,7 @@ extern "C" {
 #define rpc_s_unsupported_type			0x000006c4
 #define rpc_s_invalid_tag			0x000006c5	/* 1733 */
 #define rpc_s_invalid_bound			0x000006c6	/* 1734 */
+#define rpc_s_duplicate_endpoint		0x000006cc	/* 1740 */
 #define rpc_s_procnum_out_of_range		0x000006d1	/* 1745 */
 #define rpc_s_binding_has_no_auth		0x000006d2	/* 1746 */
 #define rpc_s_unknown_authn_service		0x000006d3	/* 1747 */
